@@ -1,0 +1,92 @@
+// Request bodies: read with a size limit, decoded by Content-Type. JSON and YAML report
+// duplicate fields (for fieldValidation); protobuf bodies go through the Kubernetes codec.
+import type { IncomingMessage } from 'node:http';
+import { badRequest, requestEntityTooLarge, unsupportedMediaType, ApiError } from '../apierrors/index.js';
+import { findDuplicateJsonFields, parseYamlStrict } from '../schema/validation/index.js';
+import type { ProtobufCodec } from '../schema/protobuf/index.js';
+import { bodyEncodingOf, jsonType, protobufType, yamlType } from './media-types.js';
+
+/** kube-apiserver's limit for a request body. */
+export const maxBodyBytes = 3 * 1024 * 1024;
+
+export function readBody(req: IncomingMessage, limit = maxBodyBytes): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? NaN);
+  if (declared > limit) {
+    req.resume();
+    return Promise.reject(requestEntityTooLarge(limit));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let failed = false;
+    req.on('data', (chunk: Buffer) => {
+      if (failed) return;
+      size += chunk.length;
+      if (size > limit) {
+        failed = true;
+        reject(requestEntityTooLarge(limit));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (!failed) resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+    });
+    req.on('error', (err) => {
+      if (!failed) reject(err);
+    });
+  });
+}
+
+export interface DecodedBody {
+  value: unknown;
+  duplicateFields: string[];
+}
+
+export const objectBodyTypes = [jsonType, yamlType, protobufType];
+
+/** Decodes a create/update body. */
+export function decodeObjectBody(raw: Buffer, contentType: string | undefined, protobuf: () => ProtobufCodec): DecodedBody {
+  const encoding = bodyEncodingOf(contentType);
+  if (!encoding) throw unsupportedMediaType(contentType ?? '', objectBodyTypes);
+  if (raw.length === 0) throw badRequest('the body of the request was empty');
+  if (encoding === 'protobuf') {
+    try {
+      return { value: protobuf().decode(raw), duplicateFields: [] };
+    } catch (err) {
+      if (err instanceof ApiError) throw err;
+      throw badRequest(`the body of the request could not be decoded as protobuf: ${(err as Error).message}`);
+    }
+  }
+  const text = raw.toString('utf8');
+  if (encoding === 'yaml' || !looksLikeJson(text)) return decodeYaml(text);
+  return decodeJson(text);
+}
+
+function looksLikeJson(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) continue;
+    return c === 0x7b || c === 0x5b; // { or [
+  }
+  return false;
+}
+
+export function decodeJson(text: string): DecodedBody {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw badRequest(`couldn't get version/kind; json parse error: ${(err as Error).message}`);
+  }
+  return { value, duplicateFields: findDuplicateJsonFields(text) };
+}
+
+export function decodeYaml(text: string): DecodedBody {
+  try {
+    const { value, duplicateFields } = parseYamlStrict(text);
+    return { value, duplicateFields };
+  } catch (err) {
+    throw badRequest(`error converting YAML to JSON: ${(err as Error).message}`);
+  }
+}

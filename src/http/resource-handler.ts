@@ -1,0 +1,240 @@
+// Resource requests: find the resource in the catalogue, check the verb, decode options and
+// body, call the registry, and write the answer in the negotiated encoding.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ApiError, badRequest, methodNotAllowed, resourceNotFound, unsupportedMediaType } from '../apierrors/index.js';
+import type { Clock } from '../machinery/clock.js';
+import { isPlainObject, type KubeObject } from '../machinery/object.js';
+import type { Registry } from '../registry/registry.js';
+import type { PatchType, WriteOptions } from '../registry/request-options.js';
+import { getScale, updateScale } from '../registry/scale.js';
+import type { ResourceStore } from '../registry/store.js';
+import type { Catalogue, ResourceInfo } from '../schema/catalogue.js';
+import type { ProtobufCodec } from '../schema/protobuf/index.js';
+import { decodeJson, decodeObjectBody, decodeYaml, readBody } from './body.js';
+import { negotiateOutput, parseMediaType, type OutputFormat } from './media-types.js';
+import {
+  parseBool,
+  parseDeleteOptions,
+  parseDryRun,
+  parseFieldManager,
+  parseFieldValidation,
+  parseInteger,
+  parseListOptions,
+  type Query,
+} from './query.js';
+import type { ResourceRequestInfo } from './request-info.js';
+import { sendList, sendObject, sendValue, setWarnings, successStatus, type ResponseContext } from './responses.js';
+import { parseIncludeObject } from './table.js';
+import { startWatchStream } from './watch-stream.js';
+import { handleSubresource } from './subresources.js';
+import { virtualResources } from './virtual-resources.js';
+
+export interface ResourceHandlerDeps {
+  catalogue: Catalogue;
+  registry: Registry;
+  clock: Clock;
+  protobuf: () => ProtobufCodec;
+  /** Seconds a watch stays open when the client gives no timeoutSeconds (kube-apiserver: 30–60 min). */
+  defaultWatchSeconds?: () => number;
+}
+
+const patchTypes: Record<string, PatchType> = {
+  'application/json-patch+json': 'json',
+  'application/merge-patch+json': 'merge',
+  'application/strategic-merge-patch+json': 'strategic',
+  'application/apply-patch+yaml': 'apply',
+};
+
+export async function handleResourceRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  ri: ResourceRequestInfo,
+  query: Query,
+  deps: ResourceHandlerDeps,
+): Promise<void> {
+  const info = deps.catalogue.lookup(ri.group, ri.version, ri.resource);
+  if (!info) throw resourceNotFound();
+  // A namespaced resource is addressed by name only inside a namespace; a cluster-scoped one never is.
+  if (info.namespaced && ri.namespace === undefined && ri.name !== undefined) throw resourceNotFound();
+  if (!info.namespaced && ri.namespace !== undefined) throw resourceNotFound();
+  if (info.namespaced && ri.namespace === undefined && (ri.verb === 'create' || ri.verb === 'deletecollection')) throw resourceNotFound();
+
+  const pretty = parseBool(query, 'pretty') === true;
+  const formatFor = (transforms: boolean, yaml = true): OutputFormat =>
+    negotiateOutput(req.headers.accept, { transforms, yaml, protobuf: deps.protobuf().canEncode(info.apiVersion, info.kind) });
+  const ctx = (format: OutputFormat, warnings?: string[]): ResponseContext => ({
+    format,
+    includeObject: parseIncludeObject(query.get('includeObject')),
+    now: new Date(deps.clock.now()),
+    protobuf: deps.protobuf,
+    warnings,
+    pretty,
+  });
+
+  if (ri.subresource) {
+    const sub = info.subresources.get(ri.subresource);
+    if (!sub) throw resourceNotFound();
+    return handleSubresource(req, res, ri, info, sub, query, deps, { formatFor, ctx, readWriteBody, writeOptions });
+  }
+
+  const virtual = virtualResources.get(info.qualified);
+  if (virtual) {
+    if (!info.verbs.includes(ri.verb as never)) throw methodNotAllowed();
+    return virtual(req, res, ri, info, query, { formatFor, ctx, readWriteBody, deps });
+  }
+
+  if (ri.verb === 'connect' || !info.verbs.includes(ri.verb)) throw methodNotAllowed();
+  const store = deps.registry.store(info);
+
+  switch (ri.verb) {
+    case 'get': {
+      const format = formatFor(true);
+      const out = await store.get(ri.namespace, ri.name!, query.get('resourceVersion') ?? undefined);
+      return sendObject(res, 200, info, out, ctx(format));
+    }
+    case 'list': {
+      const format = formatFor(true);
+      const opts = parseListOptions(query, deps.registry.selectableFields(info));
+      const list = await store.list(ri.namespace, opts);
+      return sendList(res, info, store, list, ctx(format));
+    }
+    case 'watch':
+      return startWatch(req, res, ri, info, store, query, deps, formatFor(true, false));
+    case 'create': {
+      const format = formatFor(true);
+      const opts = writeOptions(query);
+      const body = await readWriteBody(req, opts, deps);
+      const out = await store.create(ri.namespace, body, opts);
+      return sendObject(res, 201, info, out, ctx(format, opts.warnings));
+    }
+    case 'update': {
+      const format = formatFor(true);
+      const opts = writeOptions(query);
+      const body = await readWriteBody(req, opts, deps);
+      const result = await store.update(ri.namespace, ri.name!, body, opts);
+      return sendObject(res, result.created ? 201 : 200, info, result.object, ctx(format, opts.warnings));
+    }
+    case 'patch': {
+      const format = formatFor(true);
+      const opts = writeOptions(query);
+      const { type, patch } = await readPatch(req, opts);
+      const result = await store.patch(ri.namespace, ri.name!, type, patch, opts);
+      return sendObject(res, result.created ? 201 : 200, info, result.object, ctx(format, opts.warnings));
+    }
+    case 'delete': {
+      const format = formatFor(true);
+      const dryRun = parseDryRun(query);
+      const body = await readOptionalOptionsBody(req);
+      const options = parseDeleteOptions(query, body);
+      const result = await store.delete(ri.namespace, ri.name!, options, dryRun);
+      const status = result.deleted ? 200 : 202;
+      if (result.deleted && !store.returnsDeletedObject()) {
+        const meta = result.object.object.metadata ?? {};
+        const details: Record<string, unknown> = { name: meta.name, kind: info.resource, uid: meta.uid };
+        if (info.group) details.group = info.group;
+        return sendValue(res, 200, successStatus(details), ctx(format));
+      }
+      return sendObject(res, status, info, result.object, ctx(format));
+    }
+    case 'deletecollection': {
+      const format = formatFor(true);
+      const dryRun = parseDryRun(query);
+      const body = await readOptionalOptionsBody(req);
+      const options = parseDeleteOptions(query, body);
+      const listOpts = parseListOptions(query, deps.registry.selectableFields(info));
+      const deleted = await store.deleteCollection(ri.namespace, listOpts, options, dryRun);
+      return sendValue(
+        res,
+        200,
+        { kind: info.listKind, apiVersion: info.apiVersion, metadata: { resourceVersion: String(store.currentRevision()) }, items: deleted.map((d) => d.object) },
+        ctx(format),
+      );
+    }
+  }
+}
+
+function startWatch(
+  req: IncomingMessage,
+  res: ServerResponse,
+  ri: ResourceRequestInfo,
+  info: ResourceInfo,
+  store: ResourceStore,
+  query: Query,
+  deps: ResourceHandlerDeps,
+  format: OutputFormat,
+): void {
+  const listOpts = parseListOptions(query, deps.registry.selectableFields(info));
+  const fieldSelector = listOpts.fieldSelector;
+  // A watch on /…/pods/<name> is a watch of that one object.
+  const byName = ri.name !== undefined ? ri.name : undefined;
+  const timeout = parseInteger(query, 'timeoutSeconds');
+  const sendInitialEvents = parseBool(query, 'sendInitialEvents');
+  const allowBookmarks = parseBool(query, 'allowWatchBookmarks') === true;
+  if (sendInitialEvents !== undefined && listOpts.resourceVersionMatch !== 'NotOlderThan') {
+    throw badRequest('sendInitialEvents is forbidden unless resourceVersionMatch is set to NotOlderThan');
+  }
+  if (sendInitialEvents && !allowBookmarks) {
+    throw badRequest('sendInitialEvents requires setting allowWatchBookmarks to true');
+  }
+  const watchOpts = {
+    labelSelector: listOpts.labelSelector,
+    fieldSelector,
+    resourceVersion: listOpts.resourceVersion,
+    sendInitialEvents: sendInitialEvents === true,
+    name: byName,
+  };
+  startWatchStream(res, (fn) => req.on('close', fn), {
+    store,
+    info,
+    namespace: ri.namespace,
+    watch: watchOpts,
+    format,
+    includeObject: parseIncludeObject(query.get('includeObject')),
+    allowBookmarks,
+    timeoutSeconds: timeout !== undefined && timeout > 0 ? timeout : (deps.defaultWatchSeconds?.() ?? 1800 + Math.floor(Math.random() * 1800)),
+    clock: deps.clock,
+    protobuf: deps.protobuf,
+  });
+}
+
+export function writeOptions(query: Query): WriteOptions {
+  return {
+    dryRun: parseDryRun(query),
+    fieldManager: parseFieldManager(query),
+    fieldValidation: parseFieldValidation(query),
+    warnings: [],
+  };
+}
+
+/** The body of a create or update, decoded; duplicate fields go into the options. */
+export async function readWriteBody(req: IncomingMessage, opts: WriteOptions, deps: Pick<ResourceHandlerDeps, 'protobuf'>): Promise<KubeObject> {
+  const raw = await readBody(req);
+  const decoded = decodeObjectBody(raw, req.headers['content-type'], deps.protobuf);
+  if (!isPlainObject(decoded.value)) throw badRequest('the body of the request must be a JSON or YAML object');
+  opts.duplicateFields = decoded.duplicateFields;
+  return decoded.value as KubeObject;
+}
+
+export async function readPatch(req: IncomingMessage, opts: WriteOptions): Promise<{ type: PatchType; patch: unknown }> {
+  const contentType = req.headers['content-type'];
+  const type = contentType ? patchTypes[parseMediaType(contentType).type] : undefined;
+  if (!type) throw unsupportedMediaType(contentType ?? '', Object.keys(patchTypes));
+  const raw = await readBody(req);
+  if (raw.length === 0) throw badRequest('the body of the request was empty');
+  const text = raw.toString('utf8');
+  const decoded = type === 'apply' ? decodeYaml(text) : decodeJson(text);
+  opts.duplicateFields = [];
+  if (type !== 'json' && !isPlainObject(decoded.value)) throw badRequest('the patch must be a JSON object');
+  return { type, patch: decoded.value };
+}
+
+async function readOptionalOptionsBody(req: IncomingMessage): Promise<Record<string, unknown> | undefined> {
+  const raw = await readBody(req);
+  if (raw.length === 0) return undefined;
+  const text = raw.toString('utf8');
+  const { value } = text.trimStart().startsWith('{') ? decodeJson(text) : decodeYaml(text);
+  if (!isPlainObject(value)) throw badRequest('the body of a DELETE must be a DeleteOptions object');
+  return value;
+}
+
+export { ApiError, setWarnings };

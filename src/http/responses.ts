@@ -1,0 +1,135 @@
+// Writing responses: objects, lists (streamed from cached JSON), Tables, Status errors, in the
+// encoding the client negotiated.
+import type { ServerResponse } from 'node:http';
+import YAML from 'yaml';
+import { toStatus, type Status } from '../apierrors/index.js';
+import type { KubeObject } from '../machinery/object.js';
+import type { ObjectOut } from '../registry/object-out.js';
+import type { ListResult, ResourceStore } from '../registry/store.js';
+import type { ResourceInfo } from '../schema/catalogue.js';
+import type { ProtobufCodec } from '../schema/protobuf/index.js';
+import { jsonType, protobufType, yamlType, type OutputFormat } from './media-types.js';
+import { buildTable, partialObjectMetadata, type IncludeObject } from './table.js';
+
+export interface ResponseContext {
+  format: OutputFormat;
+  includeObject: IncludeObject;
+  now: Date;
+  protobuf: () => ProtobufCodec;
+  warnings?: string[];
+  pretty?: boolean;
+}
+
+export function setWarnings(res: ServerResponse, warnings: string[] | undefined): void {
+  if (!warnings?.length) return;
+  // RFC 7234 warn-code 299 "Miscellaneous persistent warning", agent "-", as kube-apiserver sends.
+  res.setHeader('Warning', [...new Set(warnings)].map((w) => `299 - ${JSON.stringify(w)}`));
+}
+
+function send(res: ServerResponse, status: number, contentType: string, body: string | Uint8Array): void {
+  res.statusCode = status;
+  res.setHeader('Content-Type', contentType);
+  res.setHeader('Content-Length', typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength);
+  res.end(body);
+}
+
+export function sendJsonText(res: ServerResponse, status: number, json: string, contentType = jsonType): void {
+  send(res, status, contentType, json);
+}
+
+export function sendStatus(res: ServerResponse, err: unknown, pretty = false): Status {
+  const status = toStatus(err);
+  if (res.headersSent) {
+    res.destroy();
+    return status;
+  }
+  sendJsonText(res, status.code, pretty ? JSON.stringify(status, null, 2) : JSON.stringify(status));
+  return status;
+}
+
+/** One object (or Table / PartialObjectMetadata of it). */
+export function sendObject(res: ServerResponse, status: number, info: ResourceInfo | undefined, out: ObjectOut, ctx: ResponseContext): void {
+  setWarnings(res, ctx.warnings);
+  const { format } = ctx;
+  if (format.as === 'Table' && info) {
+    return sendValue(res, status, buildTable(info, [out.object], { includeObject: ctx.includeObject, now: ctx.now, withColumns: true, resourceVersion: undefined, asVersion: format.asVersion }), ctx);
+  }
+  if (format.as === 'PartialObjectMetadata') return sendValue(res, status, partialObjectMetadata(out.object, format.asVersion), ctx);
+  if (format.encoding === 'protobuf') return send(res, status, protobufType, ctx.protobuf().encode(out.object as Record<string, unknown>));
+  if (format.encoding === 'yaml') return send(res, status, yamlType, YAML.stringify(out.object));
+  sendJsonText(res, status, ctx.pretty ? JSON.stringify(out.object, null, 2) : out.json);
+}
+
+/** Any JSON value, in the negotiated encoding (JSON or YAML; protobuf for objects with a proto). */
+export function sendValue(res: ServerResponse, status: number, value: unknown, ctx: ResponseContext): void {
+  if (ctx.format.encoding === 'yaml') return send(res, status, yamlType, YAML.stringify(value));
+  if (ctx.format.encoding === 'protobuf' && ctx.protobuf().canEncode(String((value as KubeObject).apiVersion), String((value as KubeObject).kind))) {
+    return send(res, status, protobufType, ctx.protobuf().encode(value as Record<string, unknown>));
+  }
+  sendJsonText(res, status, ctx.pretty ? JSON.stringify(value, null, 2) : JSON.stringify(value));
+}
+
+const listChunkItems = 200;
+
+/** A list: streamed in chunks straight from each object's cached JSON. */
+export function sendList(res: ServerResponse, info: ResourceInfo, store: ResourceStore, list: ListResult, ctx: ResponseContext): void {
+  setWarnings(res, ctx.warnings);
+  const metadata: Record<string, unknown> = { resourceVersion: String(list.revision) };
+  if (list.continueToken) metadata.continue = list.continueToken;
+  if (list.remainingItemCount !== undefined) metadata.remainingItemCount = list.remainingItemCount;
+  const { format } = ctx;
+
+  if (format.as === 'Table') {
+    const table = buildTable(
+      info,
+      list.items.map((i) => store.served(i).object),
+      {
+        includeObject: ctx.includeObject,
+        now: ctx.now,
+        withColumns: true,
+        resourceVersion: String(list.revision),
+        continueToken: list.continueToken,
+        remainingItemCount: list.remainingItemCount,
+        asVersion: format.asVersion,
+      },
+    );
+    return sendValue(res, 200, table, ctx);
+  }
+  if (format.as === 'PartialObjectMetadataList' || format.as === 'PartialObjectMetadata') {
+    const v = format.asVersion ?? 'v1';
+    return sendValue(
+      res,
+      200,
+      {
+        kind: 'PartialObjectMetadataList',
+        apiVersion: `meta.k8s.io/${v}`,
+        metadata,
+        items: list.items.map((i) => partialObjectMetadata(store.served(i).object, v)),
+      },
+      ctx,
+    );
+  }
+  if (format.encoding !== 'json' || ctx.pretty) {
+    return sendValue(
+      res,
+      200,
+      { kind: info.listKind, apiVersion: info.apiVersion, metadata, items: list.items.map((i) => store.served(i).object) },
+      ctx,
+    );
+  }
+  res.statusCode = 200;
+  res.setHeader('Content-Type', jsonType);
+  res.write(`{"kind":"${info.listKind}","apiVersion":"${info.apiVersion}","metadata":${JSON.stringify(metadata)},"items":[`);
+  const items = list.items;
+  for (let i = 0; i < items.length; i += listChunkItems) {
+    const end = Math.min(items.length, i + listChunkItems);
+    let chunk = i === 0 ? '' : ',';
+    for (let j = i; j < end; j++) chunk += (j > i ? ',' : '') + store.served(items[j]).json;
+    res.write(chunk);
+  }
+  res.end(']}');
+}
+
+export function successStatus(details: Record<string, unknown>): Record<string, unknown> {
+  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details };
+}

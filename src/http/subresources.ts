@@ -1,0 +1,129 @@
+// Subresources: status and scale for everything that has them; a few kind-specific ones
+// (namespaces/finalize, pods/binding, pods/eviction). Streaming ones (log, exec, attach,
+// port-forward, proxy) need a kubelet and answer a clear error until the fake kubelets exist.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ApiError, badRequest, conflict, methodNotAllowed } from '../apierrors/index.js';
+import type { Pod } from '../machinery/api-types.js';
+import { isPlainObject, type KubeObject } from '../machinery/object.js';
+import type { WriteOptions } from '../registry/request-options.js';
+import { getScale, updateScale } from '../registry/scale.js';
+import type { ResourceInfo, SubresourceInfo } from '../schema/catalogue.js';
+import type { OutputFormat } from './media-types.js';
+import { parseDeleteOptions, parseDryRun, type Query } from './query.js';
+import type { ResourceRequestInfo } from './request-info.js';
+import type { ResourceHandlerDeps } from './resource-handler.js';
+import { readPatch } from './resource-handler.js';
+import { sendObject, sendValue, successStatus, type ResponseContext } from './responses.js';
+
+export interface SubresourceTools {
+  formatFor(transforms: boolean, yaml?: boolean): OutputFormat;
+  ctx(format: OutputFormat, warnings?: string[]): ResponseContext;
+  readWriteBody(req: IncomingMessage, opts: WriteOptions, deps: Pick<ResourceHandlerDeps, 'protobuf'>): Promise<KubeObject>;
+  writeOptions(query: Query): WriteOptions;
+}
+
+export async function handleSubresource(
+  req: IncomingMessage,
+  res: ServerResponse,
+  ri: ResourceRequestInfo,
+  info: ResourceInfo,
+  sub: SubresourceInfo,
+  query: Query,
+  deps: ResourceHandlerDeps,
+  tools: SubresourceTools,
+): Promise<void> {
+  const verb = ri.verb === 'list' || ri.verb === 'watch' ? 'get' : ri.verb;
+  if (!sub.verbs.includes(verb)) throw methodNotAllowed();
+  const store = deps.registry.store(info);
+  const name = ri.name!;
+  const { formatFor, ctx, writeOptions } = tools;
+
+  if (sub.name === 'status') {
+    const format = formatFor(false);
+    if (verb === 'get') return sendObject(res, 200, info, await store.get(ri.namespace, name), ctx(format));
+    const opts = writeOptions(query);
+    if (verb === 'update') {
+      const body = await tools.readWriteBody(req, opts, deps);
+      const result = await store.update(ri.namespace, name, body, opts, 'status');
+      return sendObject(res, 200, info, result.object, ctx(format, opts.warnings));
+    }
+    if (verb === 'patch') {
+      const { type, patch } = await readPatch(req, opts);
+      const result = await store.patch(ri.namespace, name, type, patch, opts, 'status');
+      return sendObject(res, 200, info, result.object, ctx(format, opts.warnings));
+    }
+  }
+
+  if (sub.name === 'scale') {
+    const format = formatFor(false);
+    if (verb === 'get') return sendObject(res, 200, undefined, await getScale(store, ri.namespace, name), ctx(format));
+    const opts = writeOptions(query);
+    if (verb === 'update') {
+      const body = await tools.readWriteBody(req, opts, deps);
+      const out = await updateScale(store, deps.registry.pipeline, ri.namespace, name, { body }, opts);
+      return sendObject(res, 200, undefined, out, ctx(format, opts.warnings));
+    }
+    if (verb === 'patch') {
+      const { type, patch } = await readPatch(req, opts);
+      if (type === 'apply') throw new ApiError(415, 'UnsupportedMediaType', 'server-side apply of the scale subresource is not supported by kubemu yet');
+      const out = await updateScale(store, deps.registry.pipeline, ri.namespace, name, { patchType: type, patch }, opts);
+      return sendObject(res, 200, undefined, out, ctx(format, opts.warnings));
+    }
+  }
+
+  if (info.qualified === 'namespaces' && sub.name === 'finalize' && verb === 'update') {
+    const format = formatFor(false);
+    const opts = writeOptions(query);
+    const body = await tools.readWriteBody(req, opts, deps);
+    const finalizers = (body.spec as { finalizers?: unknown } | undefined)?.finalizers;
+    const result = await store.guaranteedUpdate(undefined, name, opts, 'finalize', (current) => {
+      if (!current) throw badRequest(`namespace ${name} not found`);
+      const next = structuredClone(current);
+      next.spec = { ...(next.spec as object), finalizers: Array.isArray(finalizers) ? finalizers : [] };
+      return { update: next, expectedRv: (body.metadata as { resourceVersion?: string } | undefined)?.resourceVersion };
+    });
+    return sendObject(res, 200, info, result.object, ctx(format, opts.warnings));
+  }
+
+  if (info.qualified === 'pods' && sub.name === 'binding' && verb === 'create') {
+    const format = formatFor(false);
+    const opts = writeOptions(query);
+    const body = await tools.readWriteBody(req, opts, deps);
+    await bindPod(deps, ri.namespace, name, body, opts);
+    return sendValue(res, 201, successStatus({}), ctx(format));
+  }
+
+  if (info.qualified === 'pods' && sub.name === 'eviction' && verb === 'create') {
+    const format = formatFor(false);
+    const opts = writeOptions(query);
+    const body = await tools.readWriteBody(req, opts, deps);
+    const deleteOptions = parseDeleteOptions(query, isPlainObject(body.deleteOptions) ? body.deleteOptions : undefined);
+    await store.delete(ri.namespace, name, deleteOptions, opts.dryRun || parseDryRun(query));
+    return sendValue(res, 201, successStatus({}), ctx(format));
+  }
+
+  throw new ApiError(
+    501,
+    'InternalError',
+    `${info.resource}/${sub.name} is not implemented by kubemu yet (it needs the fake kubelets, which arrive in a later release)`,
+  );
+}
+
+/** pods/binding (the scheduler's write): sets spec.nodeName once. */
+export async function bindPod(deps: ResourceHandlerDeps, namespace: string | undefined, podName: string, binding: KubeObject, opts: WriteOptions): Promise<void> {
+  const target = (binding.target ?? {}) as { kind?: string; name?: string };
+  if (!target.name) throw badRequest('Binding target name is required');
+  if (target.kind && target.kind !== 'Node') throw badRequest(`Binding target kind must be Node, got ${target.kind}`);
+  const info = deps.catalogue.lookup('', 'v1', 'pods')!;
+  const store = deps.registry.store(info);
+  await store.guaranteedUpdate(namespace, podName, { ...opts, fieldValidation: 'Ignore' }, undefined, (current) => {
+    if (!current) throw badRequest(`pods "${podName}" not found`);
+    const pod = structuredClone(current) as Pod;
+    if (pod.metadata?.deletionTimestamp) throw conflict({ group: '', resource: 'pods' }, podName, 'pod is being deleted, cannot be assigned to a host');
+    if (pod.spec?.nodeName) {
+      throw conflict({ group: '', resource: 'pods' }, podName, `pod ${podName} is already assigned to node "${pod.spec.nodeName}"`);
+    }
+    pod.spec = { ...pod.spec!, nodeName: target.name };
+    return { update: pod as KubeObject };
+  });
+}

@@ -1,0 +1,99 @@
+// Resources that are computed, not stored: access reviews, token reviews, self reviews and
+// component statuses. Until authentication and RBAC arrive, every authenticated caller is the
+// cluster admin, so reviews answer accordingly — and say so in their reason.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { KubeObject } from '../machinery/object.js';
+import type { ResourceInfo } from '../schema/catalogue.js';
+import type { OutputFormat } from './media-types.js';
+import type { Query } from './query.js';
+import type { ResourceRequestInfo } from './request-info.js';
+import type { ResourceHandlerDeps } from './resource-handler.js';
+import { writeOptions } from './resource-handler.js';
+import { sendValue, type ResponseContext } from './responses.js';
+import { formatTime } from '../registry/timestamps.js';
+import { methodNotAllowed, notFound } from '../apierrors/index.js';
+import type { WriteOptions } from '../registry/request-options.js';
+
+export interface VirtualTools {
+  formatFor(transforms: boolean, yaml?: boolean): OutputFormat;
+  ctx(format: OutputFormat, warnings?: string[]): ResponseContext;
+  readWriteBody(req: IncomingMessage, opts: WriteOptions, deps: Pick<ResourceHandlerDeps, 'protobuf'>): Promise<KubeObject>;
+  deps: ResourceHandlerDeps;
+}
+
+type VirtualHandler = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  ri: ResourceRequestInfo,
+  info: ResourceInfo,
+  query: Query,
+  tools: VirtualTools,
+) => Promise<void>;
+
+export const adminUser = { username: 'kubemu-admin', groups: ['system:masters', 'system:authenticated'] };
+const allowReason = 'kubemu: authorization is not enforced yet; every authenticated user is a cluster administrator';
+
+/** A create-only review: echo the spec, compute the status. */
+function review(computeStatus: (obj: KubeObject) => Record<string, unknown>): VirtualHandler {
+  return async (req, res, ri, info, query, tools) => {
+    if (ri.verb !== 'create') throw methodNotAllowed();
+    const format = tools.formatFor(false);
+    const opts = writeOptions(query);
+    const body = await tools.readWriteBody(req, opts, tools.deps);
+    const out: KubeObject = {
+      kind: info.kind,
+      apiVersion: info.apiVersion,
+      metadata: { ...(body.metadata ?? {}), creationTimestamp: null } as never,
+    };
+    if (body.spec !== undefined) out.spec = body.spec;
+    out.status = computeStatus(body);
+    if (ri.namespace) (out.metadata as Record<string, unknown>).namespace = ri.namespace;
+    return sendValue(res, 201, out, tools.ctx(format, opts.warnings));
+  };
+}
+
+const accessReview = review(() => ({ allowed: true, reason: allowReason }));
+
+const componentStatuses: VirtualHandler = async (_req, res, ri, _info, _query, tools) => {
+  const format = tools.formatFor(true);
+  const healthy = (name: string): KubeObject => ({
+    kind: 'ComponentStatus',
+    apiVersion: 'v1',
+    metadata: { name, creationTimestamp: null } as never,
+    conditions: [{ type: 'Healthy', status: 'True', message: 'ok' }],
+  });
+  const names = ['controller-manager', 'scheduler', 'etcd-0'];
+  if (ri.verb === 'get') {
+    if (!names.includes(ri.name!)) throw notFound({ group: '', resource: 'componentstatuses' }, ri.name!);
+    return sendValue(res, 200, healthy(ri.name!), tools.ctx(format));
+  }
+  if (ri.verb !== 'list') throw methodNotAllowed();
+  return sendValue(
+    res,
+    200,
+    { kind: 'ComponentStatusList', apiVersion: 'v1', metadata: {}, items: names.map(healthy) },
+    tools.ctx(format),
+  );
+};
+
+export const virtualResources: ReadonlyMap<string, VirtualHandler> = new Map<string, VirtualHandler>([
+  ['selfsubjectaccessreviews.authorization.k8s.io', accessReview],
+  ['subjectaccessreviews.authorization.k8s.io', accessReview],
+  ['localsubjectaccessreviews.authorization.k8s.io', accessReview],
+  [
+    'selfsubjectrulesreviews.authorization.k8s.io',
+    review(() => ({
+      resourceRules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }],
+      nonResourceRules: [{ verbs: ['*'], nonResourceURLs: ['*'] }],
+      incomplete: false,
+    })),
+  ],
+  ['selfsubjectreviews.authentication.k8s.io', review(() => ({ userInfo: adminUser }))],
+  [
+    'tokenreviews.authentication.k8s.io',
+    review(() => ({ authenticated: false, error: 'kubemu does not issue or verify tokens yet' })),
+  ],
+  ['componentstatuses', componentStatuses],
+]);
+
+export { formatTime };

@@ -1,0 +1,137 @@
+// A watch as a chunked HTTP stream of WatchEvents: newline-delimited JSON (plain objects or
+// one-row Tables for `kubectl get -w`) or length-prefixed protobuf frames. Each event is
+// serialized once per encoding and shared by every watcher that wants that encoding.
+import type { ServerResponse } from 'node:http';
+import { toStatus } from '../apierrors/index.js';
+import type { Clock, TimerHandle } from '../machinery/clock.js';
+import type { KubeObject } from '../machinery/object.js';
+import type { ResourceStore, WatchOptions } from '../registry/store.js';
+import type { ResourceInfo } from '../schema/catalogue.js';
+import type { ProtobufCodec } from '../schema/protobuf/index.js';
+import type { CacheEvent, CacheEventType, CachedObject } from '../storage/watch-cache/types.js';
+import type { OutputFormat } from './media-types.js';
+import { buildTable, partialObjectMetadata, type IncludeObject } from './table.js';
+
+export interface WatchStreamOptions {
+  store: ResourceStore;
+  info: ResourceInfo;
+  namespace: string | undefined;
+  watch: WatchOptions;
+  format: OutputFormat;
+  includeObject: IncludeObject;
+  allowBookmarks: boolean;
+  timeoutSeconds: number;
+  clock: Clock;
+  bookmarkIntervalMs?: number;
+  protobuf?: () => ProtobufCodec;
+  /** A watcher whose unsent output grows beyond this is disconnected (it will re-list). */
+  maxBufferedBytes?: number;
+}
+
+const initialEventsEndAnnotation = 'k8s.io/initial-events-end';
+
+export function startWatchStream(res: ServerResponse, onClientGone: (fn: () => void) => void, opts: WatchStreamOptions): void {
+  const { info, format } = opts;
+  const protobuf = format.encoding === 'protobuf';
+  res.statusCode = 200;
+  res.setHeader('Content-Type', protobuf ? 'application/vnd.kubernetes.protobuf;stream=watch' : 'application/json');
+  res.setHeader('Transfer-Encoding', 'chunked');
+  res.setHeader('Cache-Control', 'no-cache, private');
+  res.flushHeaders();
+
+  let closed = false;
+  let firstTable = true;
+  const timers: TimerHandle[] = [];
+  const maxBuffered = opts.maxBufferedBytes ?? 32 * 1024 * 1024;
+  const cacheKey = `${format.encoding}:${format.as ?? ''}:${opts.includeObject}:${info.apiVersion}`;
+
+  const finish = () => {
+    if (closed) return;
+    closed = true;
+    for (const t of timers) t.cancel();
+    watcher?.stop();
+    res.end();
+  };
+
+  const write = (chunk: string | Uint8Array) => {
+    if (closed) return;
+    res.write(chunk);
+    if (res.writableLength > maxBuffered) finish();
+  };
+
+  const encodeObjectEvent = (type: CacheEventType, object: CachedObject): string | Uint8Array => {
+    if (protobuf) return opts.protobuf!().encodeWatchEvent(type, opts.store.served(object).object as Record<string, unknown>);
+    if (format.as === 'Table') {
+      const table = buildTable(info, [opts.store.served(object).object], {
+        includeObject: opts.includeObject,
+        now: new Date(opts.clock.now()),
+        withColumns: firstTable,
+        asVersion: format.asVersion,
+      });
+      firstTable = false;
+      return `{"type":"${type}","object":${JSON.stringify(table)}}\n`;
+    }
+    if (format.as === 'PartialObjectMetadata') {
+      return `{"type":"${type}","object":${JSON.stringify(partialObjectMetadata(opts.store.served(object).object, format.asVersion))}}\n`;
+    }
+    return `{"type":"${type}","object":${opts.store.served(object).json}}\n`;
+  };
+
+  const sendBookmark = (annotations?: Record<string, string>) => {
+    const revision = String(opts.store.currentRevision());
+    const object: KubeObject = { kind: info.kind, apiVersion: info.apiVersion, metadata: { resourceVersion: revision } };
+    if (annotations) object.metadata!.annotations = annotations;
+    if (protobuf) write(opts.protobuf!().encodeWatchEvent('BOOKMARK', object as Record<string, unknown>));
+    else write(`{"type":"BOOKMARK","object":${JSON.stringify(object)}}\n`);
+  };
+
+  let watcher: { stop(): void } | undefined;
+  try {
+    watcher = opts.store.watch(opts.namespace, opts.watch, {
+      event(type: CacheEventType, object: CachedObject, source: CacheEvent | undefined) {
+        // Table rows carry a per-watcher first-event difference (column definitions) and ages: not shared.
+        if (source && format.as !== 'Table' && object === source.object && type === source.type) {
+          let encoded = source.encodings.get(cacheKey) as string | Uint8Array | undefined;
+          if (encoded === undefined) {
+            encoded = encodeObjectEvent(type, object);
+            source.encodings.set(cacheKey, encoded);
+          }
+          write(encoded);
+        } else {
+          write(encodeObjectEvent(type, object));
+        }
+      },
+      close() {
+        finish();
+      },
+    });
+  } catch (err) {
+    // A watch that cannot start (too old resourceVersion) is reported in-stream, as kube-apiserver does.
+    const status = toStatus(err);
+    if (protobuf) write(opts.protobuf!().encodeWatchEvent('ERROR', status as unknown as Record<string, unknown>));
+    else write(`{"type":"ERROR","object":${JSON.stringify(status)}}\n`);
+    finish();
+    return;
+  }
+  if (closed) {
+    watcher.stop();
+    return;
+  }
+  if (opts.watch.sendInitialEvents && opts.allowBookmarks) sendBookmark({ [initialEventsEndAnnotation]: 'true' });
+
+  onClientGone(finish);
+  timers.push(opts.clock.setTimer(opts.timeoutSeconds * 1000, finish));
+  if (opts.allowBookmarks) {
+    const interval = opts.bookmarkIntervalMs ?? 60_000;
+    const schedule = () => {
+      timers.push(
+        opts.clock.setTimer(interval, () => {
+          if (closed) return;
+          sendBookmark();
+          schedule();
+        }),
+      );
+    };
+    schedule();
+  }
+}

@@ -1,0 +1,104 @@
+#!/usr/bin/env node
+// The kubemu command line: `kubemu serve [flags]` runs a cluster in the foreground until
+// SIGTERM or SIGINT, then flushes storage and exits.
+import { parseArgs } from 'node:util';
+import { pino } from 'pino';
+import { packageVersion, startServer } from './server.js';
+
+const usage = `Usage: kubemu serve [flags]
+
+Runs a Kubernetes API server emulator (Kubernetes v1.36 API) in the foreground.
+
+Flags:
+  --port <n>            port to listen on (default 6443; 0 picks a free one)
+  --host <addr>         address to listen on (default 127.0.0.1)
+  --data-dir <dir>      where storage and the cluster CA live (default .kubemu/data)
+  --kubeconfig <file>   where to write a kubeconfig for this cluster (default .kubemu/kubeconfig)
+  --storage <kind>      level (default: embedded LevelDB in the data dir) or memory
+  --insecure-http       serve plain HTTP instead of HTTPS (kubectl then sends no credentials)
+  --tls-host <name>     extra DNS name or IP for the serving certificate (repeatable)
+  --log-requests        log every request
+  -h, --help            show this help
+  --version             print the version
+`;
+
+async function main(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'data-dir': { type: 'string' },
+      kubeconfig: { type: 'string' },
+      storage: { type: 'string' },
+      'insecure-http': { type: 'boolean' },
+      'tls-host': { type: 'string', multiple: true },
+      'log-requests': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean' },
+    },
+  });
+  if (values.version) {
+    process.stdout.write(`kubemu ${packageVersion()} (Kubernetes v1.36 API)\n`);
+    return;
+  }
+  const command = positionals[0];
+  if (values.help || !command) {
+    process.stdout.write(usage);
+    if (!values.help) process.exitCode = 2;
+    return;
+  }
+  if (command !== 'serve') {
+    process.stderr.write(`kubemu: unknown command "${command}"\n\n${usage}`);
+    process.exitCode = 2;
+    return;
+  }
+  const port = values.port === undefined ? 6443 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, got "${values.port}"`);
+  const storage = values.storage ?? 'level';
+  if (storage !== 'level' && storage !== 'memory' && storage !== 'leveldb') {
+    throw new Error(`--storage must be "level" or "memory", got "${storage}"`);
+  }
+
+  const logger = pino({ base: undefined, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination(2));
+  const started = performance.now();
+  const server = await startServer({
+    port,
+    host: values.host ?? '127.0.0.1',
+    dataDir: values['data-dir'] ?? '.kubemu/data',
+    kubeconfigPath: values.kubeconfig ?? '.kubemu/kubeconfig',
+    storage: storage === 'memory' ? 'memory' : 'level',
+    insecureHttp: values['insecure-http'] ?? false,
+    tlsHosts: values['tls-host'] ?? [],
+    logRequests: values['log-requests'] ?? false,
+    log: (msg, fields) => logger.info(fields ?? {}, msg),
+  });
+  logger.info({ ms: Math.round(performance.now() - started) }, 'ready');
+  process.stdout.write(
+    `\nkubemu is serving the Kubernetes API at ${server.url}\n` +
+      `  export KUBECONFIG=${server.kubeconfigPath}\n` +
+      `  kubectl get namespaces\n\n`,
+  );
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    server.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  process.stderr.write(`kubemu: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

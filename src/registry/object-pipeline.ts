@@ -1,0 +1,183 @@
+// The kind-independent steps every write goes through, in kube-apiserver's order: decode
+// checks against the schema (types, unknown and duplicate fields, normalization), defaulting,
+// conversion to the storage version, then validation (schema-required fields, object metadata,
+// the kind's rules). And the way out: conversion back to the version the client asked for.
+import { badRequest, invalid, type FieldError } from '../apierrors/index.js';
+import { isPlainObject, type KubeObject } from '../machinery/object.js';
+import type { ResourceInfo } from '../schema/catalogue.js';
+import type { SwaggerSchema } from '../schema/openapi-spec.js';
+import { createSchemaChecker } from '../schema/validation/index.js';
+import { createDefaulter } from './defaults/index.js';
+import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch, PatchError } from '../machinery/patch/index.js';
+import { createPatchSchemaResolver } from '../schema/patch-schema.js';
+import { ApiError, conflict as conflictError } from '../apierrors/index.js';
+import type { PatchType } from './request-options.js';
+import { conversionFor } from './conversion/index.js';
+import { ObjectOut } from './object-out.js';
+import type { WriteOptions } from './request-options.js';
+import type { Strategy } from './strategy.js';
+import {
+  kindValidations,
+  nameValidators,
+  validateObjectMeta,
+  validateObjectMetaUpdate,
+  type KindValidation,
+} from './validation/index.js';
+
+export class ObjectPipeline {
+  private readonly checker;
+  private readonly defaulter;
+  private readonly patchSchemas;
+  constructor(readonly definitions: Record<string, SwaggerSchema>) {
+    this.checker = createSchemaChecker(definitions as Record<string, unknown>);
+    this.defaulter = createDefaulter(definitions as Record<string, unknown>);
+    this.patchSchemas = createPatchSchemaResolver(definitions as Record<string, unknown>);
+  }
+
+  /** Applies a JSON, merge or strategic merge patch to the current object (URL version). */
+  applyPatch(info: ResourceInfo, type: Exclude<PatchType, 'apply'>, current: KubeObject, patch: unknown): KubeObject {
+    try {
+      let result: unknown;
+      if (type === 'json') result = applyJsonPatch(current as never, patch);
+      else if (type === 'merge') result = applyMergePatch(current as never, patch as never);
+      else {
+        if (!isPlainObject(patch)) throw new PatchError('the patch must be a JSON object', 'BadRequest');
+        result = applyStrategicMergePatch(current as never, patch as never, info.definitionName ? this.patchSchemas(info.definitionName) : undefined);
+      }
+      if (!isPlainObject(result)) throw new PatchError('the patched object is not a JSON object', 'BadRequest');
+      return result as KubeObject;
+    } catch (err) {
+      if (err instanceof PatchError) {
+        if (err.kind === 'Conflict') throw conflictError(info, current.metadata?.name ?? '', err.message);
+        throw new ApiError(err.code, err.reason, err.message, err.kind === 'Invalid' ? {} : undefined);
+      }
+      throw err;
+    }
+  }
+
+  /**
+   * A request body (in the URL's version) checked against the URL, decoded against the schema and
+   * defaulted. Returns a new object (the body is not kept) and the schema-required fields found
+   * missing, which are reported later with the other validation errors (422).
+   */
+  decodeForWrite(
+    info: ResourceInfo,
+    body: KubeObject,
+    urlNamespace: string | undefined,
+    opts: WriteOptions,
+    urlName?: string,
+  ): { obj: KubeObject; requiredErrors: FieldError[] } {
+    if (!isPlainObject(body)) throw badRequest('the body of the request must be a JSON or YAML object');
+    const obj = structuredClone(body) as KubeObject;
+    if (obj.apiVersion !== undefined && obj.apiVersion !== info.apiVersion) {
+      throw badRequest(`the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${info.apiVersion})`);
+    }
+    if (obj.kind !== undefined && obj.kind !== info.kind) {
+      throw badRequest(`the kind in the data (${String(obj.kind)}) does not match the expected kind (${info.kind}) for ${info.apiVersion}, resource ${info.resource}`);
+    }
+    obj.apiVersion = info.apiVersion;
+    obj.kind = info.kind;
+    if (obj.metadata === undefined || obj.metadata === null) obj.metadata = {};
+    if (!isPlainObject(obj.metadata)) {
+      throw this.decodeError(info, `json: cannot unmarshal ${jsonTypeName(obj.metadata)} into Go struct field ${info.kind}.metadata of type v1.ObjectMeta`);
+    }
+    const meta = obj.metadata;
+    if (info.namespaced) {
+      if (meta.namespace && urlNamespace && meta.namespace !== urlNamespace) {
+        throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+      }
+      if (urlNamespace) meta.namespace = urlNamespace;
+    } else {
+      delete meta.namespace;
+    }
+    if (urlName !== undefined) {
+      if (meta.name && meta.name !== urlName) {
+        throw badRequest(`the name of the object (${meta.name}) does not match the name on the URL (${urlName})`);
+      }
+      meta.name = urlName;
+    }
+
+    let requiredErrors: FieldError[] = [];
+    if (info.definitionName) {
+      const result = this.checker.check(info.definitionName, obj as Record<string, unknown>, {
+        mode: opts.fieldValidation,
+        duplicateFields: opts.duplicateFields,
+      });
+      if (result.decodeErrors.length) throw this.decodeError(info, result.decodeErrors[0]);
+      if (result.strictErrors.length) {
+        if (opts.fieldValidation === 'Strict') throw this.decodeError(info, `strict decoding error: ${result.strictErrors.join(', ')}`);
+        if (opts.fieldValidation === 'Warn') opts.warnings.push(...result.strictErrors);
+      }
+      requiredErrors = result.requiredErrors;
+      this.defaulter(info.definitionName, obj as Record<string, unknown>);
+    }
+    return { obj, requiredErrors };
+  }
+
+  private decodeError(info: ResourceInfo, detail: string) {
+    return badRequest(`${info.kind} in version "${info.version}" cannot be handled as a ${info.kind}: ${detail}`);
+  }
+
+  /** Served version → storage version (same object when they are the same). */
+  toStorage(info: ResourceInfo, obj: KubeObject): KubeObject {
+    const conversion = conversionFor(info);
+    if (!conversion) return obj;
+    return conversion.toStorage(obj);
+  }
+
+  /** Storage version → the version of the request's URL. */
+  toServed(info: ResourceInfo, out: ObjectOut): ObjectOut {
+    const conversion = conversionFor(info);
+    if (!conversion) return out;
+    return ObjectOut.fromObject(conversion.fromStorage(out.copy()));
+  }
+
+  private kindValidation(info: ResourceInfo): KindValidation | undefined {
+    const key = info.storage.group ? `${info.storage.kind}.${info.storage.group}` : info.storage.kind;
+    return kindValidations.get(key);
+  }
+
+  validateCreate(info: ResourceInfo, obj: KubeObject, strategy: Strategy, requiredErrors: FieldError[]): void {
+    const kv = this.kindValidation(info);
+    const errors: FieldError[] = [
+      ...requiredErrors,
+      ...validateObjectMeta(obj.metadata, {
+        namespaced: info.namespaced,
+        validateName: kv?.validateName ?? nameValidators.dnsSubdomain,
+      }),
+    ];
+    if (!errors.some((e) => e.field.startsWith('metadata.name') || e.field === 'metadata.generateName')) {
+      errors.push(...(kv?.validate?.(obj) ?? []));
+    }
+    errors.push(...(strategy.validate?.(obj) ?? []));
+    if (errors.length) throw invalid(this.groupKind(info), obj.metadata?.name ?? '', errors);
+  }
+
+  validateUpdate(
+    info: ResourceInfo,
+    obj: KubeObject,
+    old: KubeObject,
+    strategy: Strategy,
+    requiredErrors: FieldError[],
+    subresource?: 'status',
+  ): void {
+    const kv = this.kindValidation(info);
+    const errors: FieldError[] = [...requiredErrors, ...validateObjectMetaUpdate(obj.metadata, old.metadata)];
+    if (subresource === 'status') errors.push(...(kv?.validateStatusUpdate?.(obj, old) ?? []));
+    else {
+      errors.push(...(kv?.validateUpdate?.(obj, old) ?? kv?.validate?.(obj) ?? []));
+      errors.push(...(strategy.validateUpdate?.(obj, old) ?? []));
+    }
+    if (errors.length) throw invalid(this.groupKind(info), obj.metadata?.name ?? '', errors);
+  }
+
+  private groupKind(info: ResourceInfo) {
+    return { group: info.group, kind: info.kind };
+  }
+}
+
+function jsonTypeName(value: unknown): string {
+  if (Array.isArray(value)) return 'array';
+  if (value === null) return 'null';
+  return typeof value === 'object' ? 'object' : typeof value;
+}

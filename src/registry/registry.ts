@@ -1,0 +1,151 @@
+// The registry: a ResourceStore for every resource in the catalogue, all reading from one
+// watch cache over one storage backend. Built once per server; nothing here is global.
+import { randomUUID } from 'node:crypto';
+import { forbidden, notFound } from '../apierrors/index.js';
+import type { Namespace } from '../machinery/api-types.js';
+import type { Clock } from '../machinery/clock.js';
+import type { KubeObject } from '../machinery/object.js';
+import type { Catalogue, ResourceInfo } from '../schema/catalogue.js';
+import type { SwaggerDocument } from '../schema/openapi-spec.js';
+import { isStorageError, type Backend } from '../storage/types.js';
+import type { AttrsFunc, ObjectAttrs } from '../storage/watch-cache/types.js';
+import { WatchCache } from '../storage/watch-cache/watch-cache.js';
+import { objectKey, registryRoot, resourcePrefix } from './keys.js';
+import { ObjectPipeline } from './object-pipeline.js';
+import { ResourceStore } from './store.js';
+import { strategyFor } from './strategies/index.js';
+import type { FieldExtractors } from './strategy.js';
+import { formatTime } from './timestamps.js';
+
+export interface RegistryDeps {
+  backend: Backend;
+  catalogue: Catalogue;
+  spec: SwaggerDocument;
+  clock: Clock;
+  newUid?: () => string;
+  random?: () => number;
+  historyCapacity?: number;
+}
+
+/** Namespaces every cluster starts with. */
+export const initialNamespaces = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+// Kubernetes' generateName alphabet: no vowels (no accidental words), no look-alike characters.
+const nameAlphabet = 'bcdfghjklmnpqrstvwxz2456789';
+
+export class Registry {
+  readonly watchCache: WatchCache;
+  readonly pipeline: ObjectPipeline;
+  private readonly stores = new Map<string, ResourceStore>();
+  private readonly fieldsByPrefix = new Map<string, Set<string>>();
+
+  private constructor(readonly deps: RegistryDeps) {
+    this.watchCache = new WatchCache(deps.backend, { historyCapacity: deps.historyCapacity, root: registryRoot });
+    this.pipeline = new ObjectPipeline(deps.spec.definitions);
+    const random = deps.random ?? Math.random;
+    const newUid = deps.newUid ?? randomUUID;
+    const randomSuffix = () => {
+      let s = '';
+      for (let i = 0; i < 5; i++) s += nameAlphabet[Math.floor(random() * nameAlphabet.length)];
+      return s;
+    };
+    for (const info of deps.catalogue.all()) {
+      const prefix = resourcePrefix(info.storage);
+      const storageInfo = deps.catalogue.lookup(info.storage.group, info.storage.version, info.storage.resource) ?? info;
+      const strategy = strategyFor(storageInfo.qualified);
+      const cache = this.watchCache.register(prefix, attrsFunc(strategy.fieldSelectors));
+      this.fieldsByPrefix.set(prefix, new Set(['metadata.name', 'metadata.namespace', ...Object.keys(strategy.fieldSelectors ?? {})]));
+      const store = new ResourceStore({
+        info,
+        strategy,
+        cache,
+        watchCache: this.watchCache,
+        pipeline: this.pipeline,
+        now: () => new Date(deps.clock.now()),
+        newUid,
+        randomSuffix,
+        checkNamespace: (ns, target, name) => this.checkNamespace(ns, target, name),
+      });
+      this.stores.set(`${info.group}/${info.version}/${info.resource}`, store);
+    }
+  }
+
+  static async open(deps: RegistryDeps): Promise<Registry> {
+    const registry = new Registry(deps);
+    await registry.watchCache.start();
+    await registry.ensureInitialNamespaces();
+    return registry;
+  }
+
+  store(info: Pick<ResourceInfo, 'group' | 'version' | 'resource'>): ResourceStore {
+    const store = this.stores.get(`${info.group}/${info.version}/${info.resource}`);
+    if (!store) throw new Error(`no store for ${info.group}/${info.version}/${info.resource}`);
+    return store;
+  }
+
+  /** Field names ?fieldSelector= may use for a resource. */
+  selectableFields(info: ResourceInfo): ReadonlySet<string> {
+    return this.fieldsByPrefix.get(resourcePrefix(info.storage)) ?? new Set(['metadata.name', 'metadata.namespace']);
+  }
+
+  private namespaceStore(): ResourceStore {
+    return this.store({ group: '', version: 'v1', resource: 'namespaces' });
+  }
+
+  private checkNamespace(namespace: string, target: ResourceInfo, name: string): void {
+    if (!namespace) return; // the namespace field's own validation reports it
+    const ns = this.namespaceStore().cachedObject(undefined, namespace);
+    if (!ns) throw notFound({ group: '', resource: 'namespaces' }, namespace);
+    const parsed = JSON.parse(ns.json) as Namespace;
+    if (parsed.metadata?.deletionTimestamp || parsed.status?.phase === 'Terminating') {
+      const err = forbidden(
+        { group: target.group, resource: target.resource },
+        name,
+        `unable to create new content in namespace ${namespace} because it is being terminated`,
+      );
+      err.status.details!.causes = [
+        { reason: 'NamespaceTerminating', message: `namespace ${namespace} is being terminated`, field: 'metadata.namespace' },
+      ];
+      throw err;
+    }
+  }
+
+  private async ensureInitialNamespaces(): Promise<void> {
+    const info = this.deps.catalogue.lookup('', 'v1', 'namespaces')!;
+    for (const name of initialNamespaces) {
+      const key = objectKey(info.storage, undefined, name);
+      if (this.namespaceStore().cachedObject(undefined, name)) continue;
+      const ns: KubeObject = {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: {
+          name,
+          uid: (this.deps.newUid ?? randomUUID)(),
+          creationTimestamp: formatTime(this.deps.clock.now()),
+          labels: { 'kubernetes.io/metadata.name': name },
+        },
+        spec: { finalizers: ['kubernetes'] },
+        status: { phase: 'Active' },
+      };
+      try {
+        await this.watchCache.create(key, ns as Record<string, unknown>);
+      } catch (err) {
+        if (!isStorageError(err, 'KeyExists')) throw err;
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    this.watchCache.stop();
+  }
+}
+
+function attrsFunc(extra: FieldExtractors | undefined): AttrsFunc {
+  const extractors = Object.entries(extra ?? {});
+  return (obj): ObjectAttrs => {
+    const meta = (obj.metadata ?? {}) as { name?: string; namespace?: string; labels?: Record<string, string> };
+    const fields: Record<string, string> = { 'metadata.name': meta.name ?? '', 'metadata.namespace': meta.namespace ?? '' };
+    for (const [field, fn] of extractors) fields[field] = fn(obj) ?? '';
+    return { labels: meta.labels, fields };
+  };
+}

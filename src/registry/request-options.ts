@@ -1,0 +1,32 @@
+// Options a request carries into the registry, already parsed and validated by the HTTP layer.
+import type { LabelSelector, FieldSelector } from '../machinery/selectors/index.js';
+
+export type FieldValidationMode = 'Strict' | 'Warn' | 'Ignore';
+
+export interface WriteOptions {
+  dryRun: boolean;
+  fieldManager?: string;
+  fieldValidation: FieldValidationMode;
+  /** Duplicate fields the decoder found in the body (paths). */
+  duplicateFields?: string[];
+  /** Warnings for the response's Warning headers; the store appends to it. */
+  warnings: string[];
+}
+
+export interface ListOptions {
+  labelSelector?: LabelSelector;
+  fieldSelector?: FieldSelector;
+  limit?: number;
+  continueToken?: string;
+  resourceVersion?: string;
+  resourceVersionMatch?: 'NotOlderThan' | 'Exact';
+}
+
+export interface DeleteOptions {
+  gracePeriodSeconds?: number;
+  preconditions?: { uid?: string; resourceVersion?: string };
+  propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
+  orphanDependents?: boolean;
+}
+
+export type PatchType = 'json' | 'merge' | 'strategic' | 'apply';

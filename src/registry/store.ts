@@ -1,0 +1,607 @@
+// The generic resource store: create, get, list, update, patch, delete, deletecollection and
+// watch for any kind, running a fixed pipeline and asking the kind's strategy at each step
+// (kube-apiserver's generic registry Store, in small pieces).
+import {
+  ApiError,
+  alreadyExists,
+  badRequest,
+  conflict,
+  expired,
+  forbidden,
+  invalid,
+  notFound,
+  optimisticLockMessage,
+  timeout,
+  type FieldError,
+} from '../apierrors/index.js';
+import { isPlainObject, type KubeObject } from '../machinery/object.js';
+import { matchesFields, matchesLabels } from '../machinery/selectors/index.js';
+import type { ResourceInfo } from '../schema/catalogue.js';
+import { isStorageError, type StoredObject } from '../storage/types.js';
+import type { ResourceCache } from '../storage/watch-cache/resource-cache.js';
+import type { WatchCache } from '../storage/watch-cache/watch-cache.js';
+import type { CacheEvent, CacheEventType, CachedObject, CacheWatcher } from '../storage/watch-cache/types.js';
+import { decodeContinue, encodeContinue } from './continue-token.js';
+import { namespacePrefix, objectKey, resourcePrefix } from './keys.js';
+import { ObjectOut } from './object-out.js';
+import type { DeleteOptions, ListOptions, PatchType, WriteOptions } from './request-options.js';
+import type { Strategy } from './strategy.js';
+import { formatTime } from './timestamps.js';
+import type { ObjectPipeline } from './object-pipeline.js';
+
+/** Subresources that write part of the object through the main store. */
+export type WriteSubresource = 'status' | 'finalize';
+
+export interface StoreDeps {
+  info: ResourceInfo;
+  strategy: Strategy;
+  cache: ResourceCache;
+  watchCache: WatchCache;
+  pipeline: ObjectPipeline;
+  now: () => Date;
+  newUid: () => string;
+  /** Five characters for generateName, from Kubernetes' alphabet. */
+  randomSuffix: () => string;
+  /** Namespace lifecycle: the namespace must exist and not be terminating. */
+  checkNamespace: (namespace: string, info: ResourceInfo, name: string) => void;
+  /** How long a read asking for a future resourceVersion waits for the cache. */
+  futureRevisionWaitMs?: number;
+}
+
+export interface ListResult {
+  items: CachedObject[];
+  revision: number;
+  continueToken?: string;
+  remainingItemCount?: number;
+}
+
+export interface DeleteResult {
+  /** The object (deleted, or pending deletion with deletionTimestamp set). */
+  object: ObjectOut;
+  /** False when the object still exists (finalizers or graceful deletion). */
+  deleted: boolean;
+}
+
+export interface WatchOptions extends Pick<ListOptions, 'labelSelector' | 'fieldSelector'> {
+  /** "" or undefined: current state as ADDED events, then changes. "0": the same. N: changes after N. */
+  resourceVersion?: string;
+  sendInitialEvents?: boolean;
+  /** Restrict to one object (a watch on …/<name>; fieldSelector metadata.name=x does the same). */
+  name?: string;
+}
+
+export interface WatchSink {
+  event(type: CacheEventType, object: CachedObject, source: CacheEvent | undefined): void;
+  close(reason: string): void;
+}
+
+const generateNameMaxBase = 63 - 5;
+
+export class ResourceStore {
+  readonly info: ResourceInfo;
+  private readonly strategy: Strategy;
+  private readonly cache: ResourceCache;
+
+  constructor(private readonly deps: StoreDeps) {
+    this.info = deps.info;
+    this.strategy = deps.strategy;
+    this.cache = deps.cache;
+  }
+
+  private get gr() {
+    return { group: this.info.group, resource: this.info.resource };
+  }
+
+  private key(namespace: string | undefined, name: string): string {
+    return objectKey(this.info.storage, this.info.namespaced ? namespace : undefined, name);
+  }
+
+  // ---------- reads ----------
+
+  async get(namespace: string | undefined, name: string, resourceVersion?: string): Promise<ObjectOut> {
+    await this.waitForResourceVersion(resourceVersion);
+    const cached = this.cache.get(this.key(namespace, name));
+    if (!cached) throw notFound(this.gr, name);
+    return this.deps.pipeline.toServed(this.info, ObjectOut.fromJson(cached.json));
+  }
+
+  /** The stored (storage-version) form, for read-modify-write. */
+  private current(namespace: string | undefined, name: string): CachedObject | undefined {
+    return this.cache.get(this.key(namespace, name));
+  }
+
+  private async waitForResourceVersion(resourceVersion: string | undefined): Promise<void> {
+    if (!resourceVersion || resourceVersion === '0') return;
+    const rv = parseResourceVersion(resourceVersion);
+    if (rv <= this.deps.watchCache.currentRevision()) return;
+    const ok = await this.deps.watchCache.waitForRevision(rv, this.deps.futureRevisionWaitMs ?? 3_000);
+    if (!ok) throw tooLargeResourceVersion(rv, this.deps.watchCache.currentRevision());
+  }
+
+  async list(namespace: string | undefined, opts: ListOptions): Promise<ListResult> {
+    validateListOptions(opts);
+    const prefix = namespace && this.info.namespaced ? namespacePrefix(this.info.storage, namespace) : resourcePrefix(this.info.storage);
+    const base = resourcePrefix(this.info.storage);
+    let revision: number | undefined;
+    let startAfter: string | undefined;
+    if (opts.continueToken) {
+      const pos = decodeContinue(opts.continueToken);
+      revision = pos.revision;
+      startAfter = base + pos.startAfter;
+    } else if (opts.resourceVersion && opts.resourceVersion !== '0') {
+      const rv = parseResourceVersion(opts.resourceVersion);
+      if (opts.resourceVersionMatch === 'Exact') revision = rv;
+      else await this.waitForResourceVersion(opts.resourceVersion);
+    }
+
+    let snapshot;
+    try {
+      snapshot = this.cache.list(prefix, revision);
+    } catch (err) {
+      if (isStorageError(err, 'Compacted')) {
+        if (opts.continueToken) throw expiredContinue();
+        throw expired(`too old resource version: ${revision} (${err.revision})`);
+      }
+      throw err;
+    }
+
+    const matcher = this.matcher(opts);
+    const limit = opts.limit && opts.limit > 0 ? opts.limit : 0;
+    const items: CachedObject[] = [];
+    let i = 0;
+    const all = snapshot.items;
+    if (startAfter !== undefined) {
+      while (i < all.length && all[i].key <= startAfter) i++;
+    }
+    let lastKey: string | undefined;
+    for (; i < all.length; i++) {
+      const obj = all[i];
+      if (matcher && !matcher(obj)) continue;
+      items.push(obj);
+      lastKey = obj.key;
+      if (limit && items.length === limit) {
+        i++;
+        break;
+      }
+    }
+    const result: ListResult = { items, revision: snapshot.revision };
+    if (limit && items.length === limit && lastKey !== undefined) {
+      // Is anything left that matches?
+      let remaining = 0;
+      let anyLeft = false;
+      for (let j = i; j < all.length; j++) {
+        if (!matcher || matcher(all[j])) {
+          anyLeft = true;
+          remaining++;
+          if (matcher) break;
+        }
+      }
+      if (anyLeft) {
+        result.continueToken = encodeContinue({ revision: snapshot.revision, startAfter: lastKey.slice(base.length) });
+        if (!matcher) result.remainingItemCount = remaining;
+      }
+    }
+    return result;
+  }
+
+  private matcher(opts: Pick<ListOptions, 'labelSelector' | 'fieldSelector'>): ((obj: CachedObject) => boolean) | undefined {
+    const { labelSelector, fieldSelector } = opts;
+    if (!labelSelector && !fieldSelector) return undefined;
+    return (obj) => (!labelSelector || matchesLabels(labelSelector, obj.labels as Record<string, string> | undefined)) &&
+      (!fieldSelector || matchesFields(fieldSelector, obj.fields as Record<string, string>));
+  }
+
+  /** Served form of a cached object (converted if this resource is served in another version). */
+  served(obj: CachedObject): ObjectOut {
+    return this.deps.pipeline.toServed(this.info, ObjectOut.fromJson(obj.json));
+  }
+
+  returnsDeletedObject(): boolean {
+    return this.strategy.returnDeletedObject === true;
+  }
+
+  /** The revision reads are currently served at. */
+  currentRevision(): number {
+    return this.deps.watchCache.currentRevision();
+  }
+
+  // ---------- watch ----------
+
+  watch(namespace: string | undefined, opts: WatchOptions, sink: WatchSink): CacheWatcher {
+    const name = opts.name ?? (opts.fieldSelector ? exactName(opts) : undefined);
+    const keyPrefix = name !== undefined
+      ? this.key(namespace, name)
+      : namespace && this.info.namespaced
+        ? namespacePrefix(this.info.storage, namespace)
+        : resourcePrefix(this.info.storage);
+    const matcher = this.matcher(opts);
+    const exactKey = name !== undefined ? keyPrefix : undefined;
+    const matches = exactKey
+      ? (obj: CachedObject) => obj.key === exactKey && (!matcher || matcher(obj))
+      : matcher;
+
+    const rv = opts.resourceVersion ?? '';
+    let from: number;
+    if (rv === '' || rv === '0' || opts.sendInitialEvents) {
+      // Start with the current state as ADDED events, as kube-apiserver does for these resourceVersions.
+      const snapshot = this.cache.list(exactKey ? keyPrefix : keyPrefix);
+      from = snapshot.revision;
+      for (const obj of snapshot.items) {
+        if (exactKey && obj.key !== exactKey) continue;
+        if (!matches || matches(obj)) sink.event('ADDED', obj, undefined);
+      }
+    } else {
+      from = parseResourceVersion(rv);
+      if (from > this.deps.watchCache.currentRevision()) {
+        throw tooLargeResourceVersion(from, this.deps.watchCache.currentRevision());
+      }
+    }
+    try {
+      return this.cache.watch({
+        fromRevision: from,
+        keyPrefix: exactKey ? undefined : keyPrefix,
+        matches,
+        onEvent: (event, type, object) => sink.event(type, object, event),
+        onClose: (reason) => sink.close(reason),
+      });
+    } catch (err) {
+      if (isStorageError(err, 'Compacted')) throw expired(`too old resource version: ${from} (${err.revision})`);
+      throw err;
+    }
+  }
+
+  // ---------- writes ----------
+
+  async create(namespace: string | undefined, body: KubeObject, opts: WriteOptions): Promise<ObjectOut> {
+    const decoded = this.deps.pipeline.decodeForWrite(this.info, body, namespace, opts);
+    const obj = this.deps.pipeline.toStorage(this.info, decoded.obj);
+    const meta = obj.metadata!;
+    if (!meta.name && meta.generateName) {
+      meta.name = meta.generateName.slice(0, generateNameMaxBase) + this.deps.randomSuffix();
+    }
+    const name = meta.name ?? '';
+    if (this.info.namespaced) this.deps.checkNamespace(meta.namespace ?? '', this.info, name);
+    this.prepareForCreate(obj);
+    this.deps.pipeline.validateCreate(this.info, obj, this.strategy, decoded.requiredErrors);
+    if (opts.dryRun) {
+      if (this.current(meta.namespace, name)) throw alreadyExists(this.gr, name);
+      return this.deps.pipeline.toServed(this.info, ObjectOut.fromObject(obj));
+    }
+    try {
+      const stored = await this.deps.watchCache.create(this.key(meta.namespace, name), obj as Record<string, unknown>);
+      return this.deps.pipeline.toServed(this.info, ObjectOut.fromJson(stored.value));
+    } catch (err) {
+      if (isStorageError(err, 'KeyExists')) throw alreadyExists(this.gr, name);
+      throw err;
+    }
+  }
+
+  private prepareForCreate(obj: KubeObject): void {
+    const meta = obj.metadata!;
+    const now = this.deps.now();
+    meta.uid = this.deps.newUid();
+    meta.creationTimestamp = formatTime(now);
+    delete meta.resourceVersion;
+    delete meta.deletionTimestamp;
+    delete meta.deletionGracePeriodSeconds;
+    delete meta.selfLink;
+    if (this.strategy.tracksGeneration) meta.generation = 1;
+    else delete meta.generation;
+    if (this.hasStatus() && !this.strategy.keepStatusOnCreate) delete obj.status;
+    this.strategy.prepareForCreate?.(obj, { now });
+  }
+
+  private hasStatus(): boolean {
+    return this.info.subresources.has('status');
+  }
+
+  /**
+   * PUT. `subresource` is "status" for the status endpoint. The body's resourceVersion, when set,
+   * must match the stored one.
+   */
+  async update(
+    namespace: string | undefined,
+    name: string,
+    body: KubeObject,
+    opts: WriteOptions,
+    subresource?: 'status',
+  ): Promise<{ object: ObjectOut; created: boolean }> {
+    return this.guaranteedUpdate(namespace, name, opts, subresource, (current) => {
+      if (!current) return { create: body };
+      const requested = (body.metadata as { resourceVersion?: string } | undefined)?.resourceVersion;
+      if (!requested && this.strategy.allowUnconditionalUpdate === false) {
+        throw invalid(this.info, name, [{ type: 'FieldValueRequired', field: 'metadata.resourceVersion', detail: 'must be specified for an update' }]);
+      }
+      return { update: body, expectedRv: requested };
+    });
+  }
+
+  /**
+   * Read-modify-write with retries on storage conflicts (only while the caller did not pin a
+   * resourceVersion): the one place optimistic concurrency lives.
+   */
+  async guaranteedUpdate(
+    namespace: string | undefined,
+    name: string,
+    opts: WriteOptions,
+    subresource: WriteSubresource | undefined,
+    /** Given the current object (served version), the new body (served version, undecoded) or a create. */
+    tryUpdate: (current: KubeObject | undefined) => { create?: KubeObject; update?: KubeObject; expectedRv?: string },
+  ): Promise<{ object: ObjectOut; created: boolean }> {
+    const key = this.key(namespace, name);
+    for (let attempt = 0; ; attempt++) {
+      const cached = this.current(namespace, name);
+      const current = cached ? (JSON.parse(cached.json) as KubeObject) : undefined;
+      const servedCurrent = current ? this.deps.pipeline.toServed(this.info, ObjectOut.fromObject(current)).copy() : undefined;
+      const plan = tryUpdate(servedCurrent);
+      if (plan.create) {
+        if (!this.strategy.allowCreateOnUpdate || subresource) throw notFound(this.gr, name);
+        const created = await this.create(namespace, plan.create, opts);
+        return { object: created, created: true };
+      }
+      const decoded = this.deps.pipeline.decodeForWrite(this.info, plan.update!, namespace, attempt === 0 ? opts : { ...opts, warnings: [] }, name);
+      const next = this.deps.pipeline.toStorage(this.info, decoded.obj);
+      const old = current!;
+      if (plan.expectedRv && plan.expectedRv !== old.metadata?.resourceVersion) {
+        throw conflict(this.gr, name, optimisticLockMessage);
+      }
+      this.checkUid(next, old, name);
+      if (subresource) this.prepareSubresourceUpdate(subresource, next, old);
+      else this.prepareForUpdate(next, old);
+      this.deps.pipeline.validateUpdate(this.info, next, old, this.strategy, decoded.requiredErrors, subresource === 'status' ? 'status' : undefined);
+      // A write that changes nothing is not a write: no new resourceVersion, no event.
+      if (sameContent(next, old)) return { object: this.deps.pipeline.toServed(this.info, ObjectOut.fromJson(cached!.json)), created: false };
+      const finalizing = old.metadata?.deletionTimestamp && !this.hasPendingFinalizers(next);
+      if (opts.dryRun) {
+        next.metadata!.resourceVersion = old.metadata!.resourceVersion;
+        return { object: this.deps.pipeline.toServed(this.info, ObjectOut.fromObject(next)), created: false };
+      }
+      try {
+        const stored = await this.deps.watchCache.update(key, next as Record<string, unknown>, cached!.modRevision);
+        if (finalizing && !(old.metadata?.deletionGracePeriodSeconds)) {
+          // The last finalizer is gone from an object being deleted: now it really goes.
+          await this.removeNow(key, stored);
+        }
+        return { object: this.deps.pipeline.toServed(this.info, ObjectOut.fromJson(stored.value)), created: false };
+      } catch (err) {
+        if (isStorageError(err, 'Conflict') && !plan.expectedRv && attempt < 10) continue;
+        if (isStorageError(err, 'Conflict')) throw conflict(this.gr, name, optimisticLockMessage);
+        if (isStorageError(err, 'KeyNotFound')) throw notFound(this.gr, name);
+        throw err;
+      }
+    }
+  }
+
+  /** PATCH of the object or its status: the patch applies to the current object in the URL's version. */
+  async patch(
+    namespace: string | undefined,
+    name: string,
+    type: PatchType,
+    patch: unknown,
+    opts: WriteOptions,
+    subresource?: 'status',
+  ): Promise<{ object: ObjectOut; created: boolean }> {
+    if (type === 'apply') {
+      throw new ApiError(415, 'UnsupportedMediaType', 'server-side apply (application/apply-patch+yaml) is not supported by kubemu yet; use client-side kubectl apply');
+    }
+    return this.guaranteedUpdate(namespace, name, opts, subresource, (current) => {
+      if (!current) throw notFound(this.gr, name);
+      const patched = this.deps.pipeline.applyPatch(this.info, type, current, patch);
+      const currentRv = current.metadata?.resourceVersion;
+      const patchedRv = (patched.metadata as { resourceVersion?: string } | undefined)?.resourceVersion;
+      // A patch that names a resourceVersion is conditional on it; otherwise it retries on conflicts.
+      return { update: patched, expectedRv: patchedRv && patchedRv !== currentRv ? patchedRv : undefined };
+    });
+  }
+
+  private async removeNow(key: string, stored: StoredObject): Promise<void> {
+    try {
+      await this.deps.watchCache.delete(key, stored.modRevision);
+    } catch (err) {
+      if (!isStorageError(err, 'KeyNotFound') && !isStorageError(err, 'Conflict')) throw err;
+    }
+  }
+
+  private checkUid(next: KubeObject, old: KubeObject, name: string): void {
+    const uid = next.metadata?.uid;
+    if (uid && uid !== old.metadata?.uid) {
+      throw conflict(this.gr, name, `Precondition failed: UID in precondition: ${uid}, UID in object meta: ${old.metadata?.uid ?? ''}`);
+    }
+  }
+
+  private prepareForUpdate(next: KubeObject, old: KubeObject): void {
+    const meta = next.metadata!;
+    const oldMeta = old.metadata!;
+    // System-owned metadata always comes from the stored object.
+    meta.uid = oldMeta.uid;
+    meta.creationTimestamp = oldMeta.creationTimestamp;
+    meta.resourceVersion = oldMeta.resourceVersion;
+    if (oldMeta.deletionTimestamp) meta.deletionTimestamp = oldMeta.deletionTimestamp;
+    else delete meta.deletionTimestamp;
+    if (oldMeta.deletionGracePeriodSeconds !== undefined) meta.deletionGracePeriodSeconds = oldMeta.deletionGracePeriodSeconds;
+    else delete meta.deletionGracePeriodSeconds;
+    delete meta.selfLink;
+    if (this.hasStatus()) {
+      if (old.status === undefined) delete next.status;
+      else next.status = old.status;
+    }
+    this.strategy.prepareForUpdate?.(next, old, { now: this.deps.now() });
+    if (this.strategy.tracksGeneration) {
+      const oldGen = oldMeta.generation ?? 1;
+      const changed = !sameSpec(next, old) ||
+        (this.strategy.generationCountsAnnotations && JSON.stringify(meta.annotations ?? {}) !== JSON.stringify(oldMeta.annotations ?? {}));
+      meta.generation = changed ? oldGen + 1 : oldGen;
+    } else if (oldMeta.generation !== undefined) meta.generation = oldMeta.generation;
+    else delete meta.generation;
+  }
+
+  // The status endpoint changes status only, the finalize endpoint spec.finalizers only:
+  // everything else is the stored object's.
+  private prepareSubresourceUpdate(subresource: WriteSubresource, next: KubeObject, old: KubeObject): void {
+    const status = next.status;
+    const finalizers = (next.spec as { finalizers?: unknown } | undefined)?.finalizers;
+    for (const k of Object.keys(next)) delete next[k];
+    Object.assign(next, structuredClone(old));
+    if (subresource === 'status') {
+      if (status === undefined) delete next.status;
+      else next.status = status;
+    } else {
+      next.spec = { ...(next.spec as object), finalizers };
+    }
+  }
+
+  private hasPendingFinalizers(obj: KubeObject): boolean {
+    return this.strategy.hasPendingFinalizers ? this.strategy.hasPendingFinalizers(obj) : (obj.metadata?.finalizers?.length ?? 0) > 0;
+  }
+
+  /** Validation errors as a 422 for this resource's kind. */
+  invalid(name: string, errors: FieldError[]): ApiError {
+    return invalid(this.info, name, errors);
+  }
+
+  async delete(namespace: string | undefined, name: string, options: DeleteOptions, dryRun: boolean): Promise<DeleteResult> {
+    const key = this.key(namespace, name);
+    for (let attempt = 0; ; attempt++) {
+      const cached = this.current(namespace, name);
+      if (!cached) throw notFound(this.gr, name);
+      const obj = JSON.parse(cached.json) as KubeObject;
+      const meta = obj.metadata!;
+      const pre = options.preconditions;
+      if (pre?.uid && pre.uid !== meta.uid) {
+        throw conflict(this.gr, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${meta.uid}`);
+      }
+      if (pre?.resourceVersion && pre.resourceVersion !== meta.resourceVersion) {
+        throw conflict(
+          this.gr,
+          name,
+          `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${meta.resourceVersion}`,
+        );
+      }
+      const grace = this.strategy.gracePeriodSeconds?.(obj, options.gracePeriodSeconds) ?? 0;
+      const hasFinalizers = this.hasPendingFinalizers(obj);
+      if (!hasFinalizers && grace === 0) {
+        if (dryRun) return { object: this.deps.pipeline.toServed(this.info, ObjectOut.fromObject(obj)), deleted: true };
+        try {
+          await this.deps.watchCache.delete(key, cached.modRevision);
+          return { object: this.deps.pipeline.toServed(this.info, ObjectOut.fromJson(cached.json)), deleted: true };
+        } catch (err) {
+          if (isStorageError(err, 'Conflict') && attempt < 10) continue;
+          if (isStorageError(err, 'KeyNotFound')) throw notFound(this.gr, name);
+          throw err;
+        }
+      }
+      // Graceful or finalized deletion: mark the object and keep it.
+      const now = this.deps.now();
+      if (meta.deletionTimestamp) {
+        // Already terminating: a shorter grace period may bring the deadline forward; nothing else changes.
+        const current = meta.deletionGracePeriodSeconds ?? 0;
+        if (grace >= current || hasFinalizers && grace === current) {
+          return { object: this.deps.pipeline.toServed(this.info, ObjectOut.fromJson(cached.json)), deleted: false };
+        }
+      }
+      meta.deletionTimestamp = formatTime(new Date(now.getTime() + grace * 1000));
+      meta.deletionGracePeriodSeconds = grace;
+      this.strategy.prepareForDeletion?.(obj);
+      if (this.strategy.tracksGeneration && grace > 0) meta.generation = (meta.generation ?? 1) + 1;
+      if (dryRun) return { object: this.deps.pipeline.toServed(this.info, ObjectOut.fromObject(obj)), deleted: false };
+      try {
+        const stored = await this.deps.watchCache.update(key, obj as Record<string, unknown>, cached.modRevision);
+        return { object: this.deps.pipeline.toServed(this.info, ObjectOut.fromJson(stored.value)), deleted: false };
+      } catch (err) {
+        if (isStorageError(err, 'Conflict') && attempt < 10) continue;
+        if (isStorageError(err, 'KeyNotFound')) throw notFound(this.gr, name);
+        throw err;
+      }
+    }
+  }
+
+  async deleteCollection(namespace: string | undefined, listOpts: ListOptions, options: DeleteOptions, dryRun: boolean): Promise<ObjectOut[]> {
+    const { items } = await this.list(namespace, { ...listOpts, limit: undefined, continueToken: undefined });
+    const deleted: ObjectOut[] = [];
+    for (const item of items) {
+      const parsed = JSON.parse(item.json) as KubeObject;
+      try {
+        const res = await this.delete(parsed.metadata?.namespace, parsed.metadata!.name!, options, dryRun);
+        deleted.push(res.object);
+      } catch (err) {
+        if (err instanceof ApiError && err.code === 404) continue;
+        throw err;
+      }
+    }
+    return deleted;
+  }
+
+  /** For the namespace lifecycle check of other stores. */
+  cachedObject(namespace: string | undefined, name: string): CachedObject | undefined {
+    return this.current(namespace, name);
+  }
+}
+
+function sameSpec(a: KubeObject, b: KubeObject): boolean {
+  const strip = (o: KubeObject) => {
+    const { metadata: _m, status: _s, ...rest } = o;
+    return JSON.stringify(rest);
+  };
+  return strip(a) === strip(b);
+}
+
+function sameContent(a: KubeObject, b: KubeObject): boolean {
+  return canonicalJson(a) === canonicalJson(b);
+}
+
+// Key order can differ between a stored object and a re-encoded one: compare with sorted keys.
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) => {
+    if (isPlainObject(v)) {
+      const sorted: Record<string, unknown> = {};
+      for (const k of Object.keys(v).sort()) sorted[k] = v[k];
+      return sorted;
+    }
+    return v;
+  });
+}
+
+export function parseResourceVersion(rv: string): number {
+  if (!/^\d+$/.test(rv)) throw badRequest(`invalid resource version: ${rv}`, undefined);
+  return Number(rv);
+}
+
+function validateListOptions(opts: ListOptions): void {
+  if (opts.resourceVersionMatch && !opts.resourceVersion) {
+    throw invalidListOptions('resourceVersionMatch', opts.resourceVersionMatch, 'resourceVersionMatch is forbidden unless resourceVersion is provided');
+  }
+  if (opts.continueToken && opts.resourceVersion && opts.resourceVersion !== '0') {
+    throw invalidListOptions('resourceVersion', opts.resourceVersion, 'specifying resource version is not allowed when using continue');
+  }
+  if (opts.resourceVersionMatch === 'Exact' && opts.resourceVersion === '0') {
+    throw invalidListOptions('resourceVersionMatch', 'Exact', 'resourceVersionMatch "exact" is forbidden for resourceVersion "0"');
+  }
+  if (opts.resourceVersion && opts.resourceVersion !== '0') parseResourceVersion(opts.resourceVersion);
+}
+
+function invalidListOptions(field: string, value: string, detail: string): ApiError {
+  return invalid({ group: 'meta.k8s.io', kind: 'ListOptions' }, '', [{ type: 'FieldValueForbidden', field, badValue: value, detail }]);
+}
+
+function tooLargeResourceVersion(requested: number, current: number): ApiError {
+  const err = timeout(`Too large resource version: ${requested}, current: ${current}`);
+  err.status.details = { causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }], retryAfterSeconds: 1 };
+  return err;
+}
+
+function expiredContinue(): ApiError {
+  return expired(
+    'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.',
+  );
+}
+
+function exactName(opts: WatchOptions): string | undefined {
+  return opts.fieldSelector ? exactFieldValueOf(opts.fieldSelector) : undefined;
+}
+
+import { exactFieldValue } from '../machinery/selectors/index.js';
+function exactFieldValueOf(sel: NonNullable<WatchOptions['fieldSelector']>): string | undefined {
+  return exactFieldValue(sel, 'metadata.name');
+}
+
+export { forbidden };

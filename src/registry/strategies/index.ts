@@ -1,0 +1,107 @@
+// Every kind's strategy, by qualified resource ("pods", "deployments.apps"). Kinds not listed
+// use the default strategy: no generation, create-only-by-POST, Success Status on delete.
+import type { Event, Namespace, Node, Secret } from '../../machinery/api-types.js';
+import type { KubeObject } from '../../machinery/object.js';
+import type { Strategy } from '../strategy.js';
+import { podStrategy } from './pods.js';
+
+export const defaultStrategy: Strategy = {};
+
+const withGeneration: Strategy = { tracksGeneration: true };
+const createOnUpdate: Strategy = { allowCreateOnUpdate: true };
+
+const replicaCountSelector = {
+  'status.replicas': (o: { status?: { replicas?: number } }) => String(o.status?.replicas ?? 0),
+};
+
+const namespaceStrategy: Strategy = {
+  returnDeletedObject: true,
+  fieldSelectors: { 'status.phase': (n: Namespace) => n.status?.phase ?? '' },
+  prepareForCreate(obj: KubeObject) {
+    const ns = obj as Namespace;
+    ns.status = { phase: 'Active' };
+    labelWithOwnName(ns);
+    // The namespace controller removes this finalizer once the namespace's content is gone.
+    const finalizers = new Set(ns.spec?.finalizers ?? []);
+    finalizers.add('kubernetes');
+    ns.spec = { ...ns.spec, finalizers: [...finalizers] };
+  },
+  hasPendingFinalizers(obj: KubeObject) {
+    const ns = obj as Namespace;
+    return (ns.metadata?.finalizers?.length ?? 0) > 0 || (ns.spec?.finalizers?.length ?? 0) > 0;
+  },
+  prepareForDeletion(obj: KubeObject) {
+    (obj as Namespace).status = { ...(obj as Namespace).status, phase: 'Terminating' };
+  },
+  prepareForUpdate(obj: KubeObject, old: KubeObject) {
+    // spec.finalizers changes only through the finalize subresource.
+    (obj as Namespace).spec = (old as Namespace).spec;
+    labelWithOwnName(obj as Namespace);
+  },
+};
+
+// Every namespace carries its name as a label, so namespace selectors can pick namespaces by name.
+function labelWithOwnName(ns: Namespace): void {
+  const meta = (ns.metadata ??= {});
+  meta.labels = { ...meta.labels, 'kubernetes.io/metadata.name': meta.name ?? '' };
+}
+
+const eventStrategy: Strategy = {
+  allowCreateOnUpdate: true,
+  fieldSelectors: {
+    'involvedObject.kind': (e: Event) => e.involvedObject?.kind ?? '',
+    'involvedObject.namespace': (e: Event) => e.involvedObject?.namespace ?? '',
+    'involvedObject.name': (e: Event) => e.involvedObject?.name ?? '',
+    'involvedObject.uid': (e: Event) => e.involvedObject?.uid ?? '',
+    'involvedObject.apiVersion': (e: Event) => e.involvedObject?.apiVersion ?? '',
+    'involvedObject.resourceVersion': (e: Event) => e.involvedObject?.resourceVersion ?? '',
+    'involvedObject.fieldPath': (e: Event) => e.involvedObject?.fieldPath ?? '',
+    reason: (e: Event) => e.reason ?? '',
+    reportingComponent: (e: Event) => e.reportingComponent ?? '',
+    source: (e: Event) => e.source?.component ?? '',
+    type: (e: Event) => e.type ?? '',
+  },
+};
+
+export const strategies: ReadonlyMap<string, Strategy> = new Map<string, Strategy>([
+  ['pods', podStrategy],
+  ['namespaces', namespaceStrategy],
+  ['events', eventStrategy],
+  ['nodes', { keepStatusOnCreate: true, fieldSelectors: { 'spec.unschedulable': (n: Node) => String(n.spec?.unschedulable ?? false) } }],
+  ['secrets', { fieldSelectors: { type: (s: Secret) => s.type ?? '' } }],
+  ['services', { returnDeletedObject: true }],
+  ['endpoints', createOnUpdate],
+  ['limitranges', createOnUpdate],
+  ['replicationcontrollers', { tracksGeneration: true, fieldSelectors: replicaCountSelector }],
+  ['deployments.apps', { tracksGeneration: true, generationCountsAnnotations: true }],
+  ['replicasets.apps', { tracksGeneration: true, fieldSelectors: replicaCountSelector }],
+  ['statefulsets.apps', withGeneration],
+  ['daemonsets.apps', withGeneration],
+  ['jobs.batch', { tracksGeneration: true, fieldSelectors: { 'status.successful': (j: { status?: { succeeded?: number } }) => String(j.status?.succeeded ?? 0) } }],
+  ['cronjobs.batch', withGeneration],
+  ['poddisruptionbudgets.policy', withGeneration],
+  ['ingresses.networking.k8s.io', withGeneration],
+  ['networkpolicies.networking.k8s.io', withGeneration],
+  ['endpointslices.discovery.k8s.io', withGeneration],
+  ['leases.coordination.k8s.io', createOnUpdate],
+  ['roles.rbac.authorization.k8s.io', createOnUpdate],
+  ['rolebindings.rbac.authorization.k8s.io', createOnUpdate],
+  ['clusterroles.rbac.authorization.k8s.io', createOnUpdate],
+  ['clusterrolebindings.rbac.authorization.k8s.io', createOnUpdate],
+  ['flowschemas.flowcontrol.apiserver.k8s.io', withGeneration],
+  ['prioritylevelconfigurations.flowcontrol.apiserver.k8s.io', withGeneration],
+  ['mutatingwebhookconfigurations.admissionregistration.k8s.io', withGeneration],
+  ['validatingwebhookconfigurations.admissionregistration.k8s.io', withGeneration],
+  ['validatingadmissionpolicies.admissionregistration.k8s.io', withGeneration],
+  ['validatingadmissionpolicybindings.admissionregistration.k8s.io', withGeneration],
+  ['customresourcedefinitions.apiextensions.k8s.io', withGeneration],
+  ['deviceclasses.resource.k8s.io', withGeneration],
+  [
+    'certificatesigningrequests.certificates.k8s.io',
+    { fieldSelectors: { 'spec.signerName': (c: { spec?: { signerName?: string } }) => c.spec?.signerName ?? '' } },
+  ],
+]);
+
+export function strategyFor(qualifiedResource: string): Strategy {
+  return strategies.get(qualifiedResource) ?? defaultStrategy;
+}

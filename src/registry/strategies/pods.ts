@@ -1,0 +1,53 @@
+// Pods: created Pending with a QoS class, deleted gracefully once bound to a node.
+import type { Container, Pod } from '../../machinery/api-types.js';
+import type { KubeObject } from '../../machinery/object.js';
+import type { Strategy } from '../strategy.js';
+
+type Resources = Container['resources'];
+
+// The QoS class is decided by which resources the containers name, not by their amounts,
+// except that Guaranteed needs requests equal to limits (compared textually after canonicalization).
+export function podQosClass(pod: Pod): 'Guaranteed' | 'Burstable' | 'BestEffort' {
+  const containers = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])];
+  let any = false;
+  let guaranteed = true;
+  for (const c of containers) {
+    const res: Resources = c.resources ?? {};
+    const requests = res.requests ?? {};
+    const limits = res.limits ?? {};
+    for (const name of ['cpu', 'memory']) {
+      const req = requests[name] ?? limits[name];
+      const lim = limits[name];
+      if (req !== undefined || lim !== undefined) any = true;
+      if (lim === undefined || String(req) !== String(lim)) guaranteed = false;
+    }
+  }
+  if (!any) return 'BestEffort';
+  return guaranteed && containers.length > 0 ? 'Guaranteed' : 'Burstable';
+}
+
+export const podStrategy: Strategy = {
+  tracksGeneration: true,
+  returnDeletedObject: true,
+  fieldSelectors: {
+    'spec.nodeName': (p: Pod) => p.spec?.nodeName ?? '',
+    'spec.restartPolicy': (p: Pod) => p.spec?.restartPolicy ?? '',
+    'spec.schedulerName': (p: Pod) => p.spec?.schedulerName ?? '',
+    'spec.serviceAccountName': (p: Pod) => p.spec?.serviceAccountName ?? '',
+    'spec.hostNetwork': (p: Pod) => String(p.spec?.hostNetwork ?? false),
+    'status.phase': (p: Pod) => p.status?.phase ?? '',
+    'status.podIP': (p: Pod) => p.status?.podIP ?? '',
+    'status.nominatedNodeName': (p: Pod) => p.status?.nominatedNodeName ?? '',
+  },
+  prepareForCreate(obj: KubeObject) {
+    const pod = obj as Pod;
+    pod.status = { phase: 'Pending', qosClass: podQosClass(pod) };
+  },
+  gracePeriodSeconds(obj: KubeObject, requested: number | undefined) {
+    const pod = obj as Pod;
+    // A pod no kubelet runs, or one that has finished, has nothing to wait for.
+    if (!pod.spec?.nodeName) return 0;
+    if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') return 0;
+    return requested ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
+  },
+};

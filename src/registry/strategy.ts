@@ -1,0 +1,45 @@
+// Per-kind behaviour as data plus a few small hooks, in one place per kind (registry/strategies/).
+// The generic store runs the fixed pipeline and consults the strategy at each step.
+import type { FieldError } from '../apierrors/index.js';
+import type { KubeObject } from '../machinery/object.js';
+
+export interface StrategyContext {
+  /** Request time. */
+  now: Date;
+}
+
+/** Extra ?fieldSelector= fields a kind supports beyond metadata.name and metadata.namespace. */
+export type FieldExtractors = Readonly<Record<string, (obj: any) => string | undefined>>;
+
+export interface Strategy {
+  /** metadata.generation is 1 on create and bumped when the spec (everything but metadata and status) changes. */
+  tracksGeneration?: boolean;
+  /** Also bump generation when annotations change (Deployments, for legacy rollback). */
+  generationCountsAnnotations?: boolean;
+  /** PUT of an absent object creates it. */
+  allowCreateOnUpdate?: boolean;
+  /** PUT without metadata.resourceVersion is accepted (last write wins). Default true. */
+  allowUnconditionalUpdate?: boolean;
+  /** DELETE answers with the object (pods, services…) rather than a Success Status. */
+  returnDeletedObject?: boolean;
+  /** Keep the status a client sends on create (most kinds clear it). */
+  keepStatusOnCreate?: boolean;
+  fieldSelectors?: FieldExtractors;
+
+  /** Kind-specific initialization on create, after system fields are set. */
+  prepareForCreate?(obj: KubeObject, ctx: StrategyContext): void;
+  /** Kind-specific carry-over on update of the main resource (status already copied from the old object). */
+  prepareForUpdate?(obj: KubeObject, old: KubeObject, ctx: StrategyContext): void;
+  /** Extra validation beyond the shared rules. */
+  validate?(obj: KubeObject): FieldError[];
+  validateUpdate?(obj: KubeObject, old: KubeObject): FieldError[];
+  /** Finalizers still to run before the object may go (default: metadata.finalizers). */
+  hasPendingFinalizers?(obj: KubeObject): boolean;
+  /** Changes made when deletion starts but the object must stay (namespaces turn Terminating). */
+  prepareForDeletion?(obj: KubeObject): void;
+  /**
+   * Graceful deletion: seconds to wait before the object is really removed (0 or undefined: remove now).
+   * The object meanwhile carries deletionTimestamp and deletionGracePeriodSeconds.
+   */
+  gracePeriodSeconds?(obj: KubeObject, requested: number | undefined): number | undefined;
+}

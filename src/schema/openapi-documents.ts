@@ -1,0 +1,199 @@
+// The OpenAPI documents the server publishes, derived from the v2 spec: /openapi/v2 limited to the
+// served group-versions, and one OpenAPI 3.0 document per group-version for /openapi/v3
+// (#/definitions/ refs rewritten to #/components/schemas/, bodies as requestBody, parameter types
+// wrapped in schemas). Each is built on first request and kept.
+import { createHash } from 'node:crypto';
+import type { Catalogue } from './catalogue.js';
+import type { LoadedSpec, SwaggerDocument, SwaggerOperation, SwaggerSchema } from './openapi-spec.js';
+
+export interface PublishedDocument {
+  json: string;
+  etag: string;
+}
+
+const httpMethods = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const;
+
+/** "api/v1" or "apis/apps/v1" for a path, when it belongs to a group-version. */
+export function groupVersionOfPath(path: string): string | undefined {
+  const parts = path.split('/').filter(Boolean);
+  if (parts[0] === 'api' && parts[1]) return `api/${parts[1]}`;
+  if (parts[0] === 'apis' && parts[1] && parts[2]) return `apis/${parts[1]}/${parts[2]}`;
+  return undefined;
+}
+
+function gvServed(catalogue: Catalogue, gvPath: string): boolean {
+  const parts = gvPath.split('/');
+  return parts[0] === 'api' ? catalogue.servesGroupVersion('', parts[1]) : catalogue.servesGroupVersion(parts[1], parts[2]);
+}
+
+export class OpenApiDocuments {
+  private v2: PublishedDocument | undefined;
+  private readonly v3 = new Map<string, PublishedDocument>();
+  private readonly specHash: string;
+  private readonly pathsByGv = new Map<string, string[]>();
+
+  constructor(
+    private readonly spec: LoadedSpec,
+    private readonly catalogue: Catalogue,
+    private readonly serverVersion: string,
+  ) {
+    this.specHash = createHash('sha256').update(spec.text).update(serverVersion).digest('hex');
+    for (const path of Object.keys(spec.document.paths)) {
+      const gv = groupVersionOfPath(path);
+      if (!gv || !gvServed(catalogue, gv)) continue;
+      const list = this.pathsByGv.get(gv) ?? [];
+      list.push(path);
+      this.pathsByGv.set(gv, list);
+    }
+  }
+
+  /** The served group-versions as /openapi/v3 names them ("api/v1", "apis/apps/v1"). */
+  groupVersions(): string[] {
+    return [...this.pathsByGv.keys()];
+  }
+
+  /** A stable hash per group-version document: changes only when the spec or kubemu's version does. */
+  v3Hash(gv: string): string {
+    return createHash('sha512').update(this.specHash).update(gv).digest('hex').toUpperCase();
+  }
+
+  v3Root(): string {
+    const paths: Record<string, { serverRelativeURL: string }> = {};
+    for (const gv of this.groupVersions()) paths[gv] = { serverRelativeURL: `/openapi/v3/${gv}?hash=${this.v3Hash(gv)}` };
+    return JSON.stringify({ paths });
+  }
+
+  v2Document(): SwaggerDocument {
+    const doc = this.spec.document;
+    const paths: SwaggerDocument['paths'] = {};
+    for (const [path, item] of Object.entries(doc.paths)) {
+      const gv = groupVersionOfPath(path);
+      if (gv && !gvServed(this.catalogue, gv)) continue;
+      paths[path] = item;
+    }
+    return { ...doc, paths };
+  }
+
+  v2Json(): PublishedDocument {
+    if (!this.v2) {
+      const json = JSON.stringify(this.v2Document());
+      this.v2 = { json, etag: `"${createHash('sha512').update(json).digest('hex').toUpperCase()}"` };
+    }
+    return this.v2;
+  }
+
+  v3Document(gv: string): PublishedDocument | undefined {
+    const paths = this.pathsByGv.get(gv);
+    if (!paths) return undefined;
+    let doc = this.v3.get(gv);
+    if (!doc) {
+      const json = JSON.stringify(this.buildV3(paths));
+      doc = { json, etag: `"${this.v3Hash(gv)}"` };
+      this.v3.set(gv, doc);
+    }
+    return doc;
+  }
+
+  private buildV3(pathNames: string[]): Record<string, unknown> {
+    const v2 = this.spec.document;
+    const refs = new Set<string>();
+    const paths: Record<string, unknown> = {};
+    for (const path of pathNames) {
+      const item = v2.paths[path];
+      const out: Record<string, unknown> = {};
+      if (item.parameters) out.parameters = item.parameters.map((p) => this.convertParameter(p, refs)).filter(Boolean);
+      for (const method of httpMethods) {
+        const op = item[method];
+        if (op) out[method] = this.convertOperation(op, refs);
+      }
+      paths[path] = out;
+    }
+    // Every definition reachable from the operations.
+    const schemas: Record<string, unknown> = {};
+    const queue = [...refs];
+    while (queue.length) {
+      const name = queue.pop()!;
+      if (schemas[name]) continue;
+      const def = v2.definitions[name];
+      if (!def) continue;
+      const found = new Set<string>();
+      schemas[name] = rewriteRefs(def, found);
+      for (const r of found) if (!schemas[r]) queue.push(r);
+    }
+    return {
+      openapi: '3.0.0',
+      info: { title: 'Kubernetes', version: this.serverVersion },
+      paths,
+      components: {
+        schemas,
+        securitySchemes: { BearerToken: { type: 'apiKey', description: 'Bearer Token authentication', name: 'authorization', in: 'header' } },
+      },
+    };
+  }
+
+  private resolveParameter(p: unknown): Record<string, unknown> | undefined {
+    const param = p as { $ref?: string };
+    if (param.$ref) {
+      const name = param.$ref.replace('#/parameters/', '');
+      return this.spec.document.parameters?.[name] as Record<string, unknown> | undefined;
+    }
+    return p as Record<string, unknown>;
+  }
+
+  private convertParameter(p: unknown, refs: Set<string>): Record<string, unknown> | undefined {
+    const param = this.resolveParameter(p);
+    if (!param || param.in === 'body') return undefined;
+    const { type, uniqueItems, format, items, ...rest } = param as Record<string, unknown>;
+    const schema: Record<string, unknown> = { type };
+    if (uniqueItems !== undefined) schema.uniqueItems = uniqueItems;
+    if (format !== undefined) schema.format = format;
+    if (items !== undefined) schema.items = rewriteRefs(items as SwaggerSchema, refs);
+    return { ...rest, schema };
+  }
+
+  private convertOperation(op: SwaggerOperation, refs: Set<string>): Record<string, unknown> {
+    const { parameters, consumes, produces, responses, schemes: _schemes, ...rest } = op;
+    const out: Record<string, unknown> = { ...rest };
+    const params: Record<string, unknown>[] = [];
+    for (const p of parameters ?? []) {
+      const param = this.resolveParameter(p);
+      if (!param) continue;
+      if (param.in === 'body') {
+        const schema = rewriteRefs(param.schema as SwaggerSchema, refs);
+        const content: Record<string, unknown> = {};
+        for (const type of consumes ?? ['*/*']) content[type] = { schema };
+        out.requestBody = { content, required: param.required ?? false };
+      } else {
+        const converted = this.convertParameter(param, refs);
+        if (converted) params.push(converted);
+      }
+    }
+    if (params.length) out.parameters = params;
+    const outResponses: Record<string, unknown> = {};
+    for (const [code, response] of Object.entries((responses ?? {}) as Record<string, { description?: string; schema?: SwaggerSchema }>)) {
+      const r: Record<string, unknown> = { description: response.description ?? '' };
+      if (response.schema) {
+        const schema = rewriteRefs(response.schema, refs);
+        const content: Record<string, unknown> = {};
+        for (const type of produces ?? ['application/json']) content[type] = { schema };
+        r.content = content;
+      }
+      outResponses[code] = r;
+    }
+    out.responses = outResponses;
+    return out;
+  }
+}
+
+/** A deep copy with #/definitions/ refs pointed at #/components/schemas/, recording each name. */
+function rewriteRefs(schema: SwaggerSchema, found: Set<string>): SwaggerSchema {
+  const text = JSON.stringify(schema, (key, value: unknown) => {
+    if (key === '$ref' && typeof value === 'string' && value.startsWith('#/definitions/')) {
+      const name = value.slice('#/definitions/'.length);
+      found.add(name);
+      return `#/components/schemas/${name}`;
+    }
+    return value;
+  });
+  return JSON.parse(text) as SwaggerSchema;
+}

@@ -1,0 +1,60 @@
+// The Kubernetes OpenAPI v2 document, read once per server from where locateSpec() finds it.
+import { readFileSync } from 'node:fs';
+import { locateSpec } from './spec-files.js';
+
+export interface SwaggerOperation {
+  operationId?: string;
+  description?: string;
+  parameters?: unknown[];
+  consumes?: string[];
+  produces?: string[];
+  responses?: Record<string, unknown>;
+  'x-kubernetes-action'?: string;
+  'x-kubernetes-group-version-kind'?: { group: string; version: string; kind: string };
+  [extra: string]: unknown;
+}
+
+export type SwaggerPathItem = { parameters?: unknown[] } & Partial<
+  Record<'get' | 'put' | 'post' | 'delete' | 'patch' | 'head' | 'options', SwaggerOperation>
+>;
+
+export interface SwaggerSchema {
+  type?: string;
+  format?: string;
+  description?: string;
+  properties?: Record<string, SwaggerSchema>;
+  additionalProperties?: SwaggerSchema | boolean;
+  items?: SwaggerSchema;
+  required?: string[];
+  $ref?: string;
+  [extension: string]: unknown;
+}
+
+export interface SwaggerDocument {
+  swagger: string;
+  info: Record<string, unknown>;
+  paths: Record<string, SwaggerPathItem>;
+  definitions: Record<string, SwaggerSchema>;
+  parameters?: Record<string, unknown>;
+  security?: unknown[];
+  securityDefinitions?: Record<string, unknown>;
+}
+
+export interface LoadedSpec {
+  path: string;
+  /** The raw file text: served as-is where possible, and hashed for cache validation. */
+  text: string;
+  document: SwaggerDocument;
+}
+
+export function loadSpec(path = locateSpec()): LoadedSpec {
+  const text = readFileSync(path, 'utf8');
+  const document = JSON.parse(text) as SwaggerDocument;
+  if (!document.paths || !document.definitions) throw new Error(`${path} is not an OpenAPI v2 document`);
+  return { path, text, document };
+}
+
+/** "#/definitions/io.k8s.api.core.v1.Pod" → "io.k8s.api.core.v1.Pod". */
+export function refName(ref: string): string {
+  return ref.startsWith('#/definitions/') ? ref.slice('#/definitions/'.length) : ref;
+}

@@ -1,0 +1,181 @@
+// Starts a kubemu API server in this process and returns how to reach it and how to stop it.
+// The CLI (main.ts) and the tests both use this; nothing here is global, so several servers
+// can run in one process.
+import { readFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { createApp } from './http/app.js';
+import { versionInfo } from './http/version.js';
+import { realClock, type Clock } from './machinery/clock.js';
+import { loadOrCreatePki, renderKubeconfig, writeKubeconfig } from './pki/index.js';
+import { Registry } from './registry/registry.js';
+import { Catalogue } from './schema/catalogue.js';
+import { OpenApiDocuments } from './schema/openapi-documents.js';
+import { loadSpec, type LoadedSpec } from './schema/openapi-spec.js';
+import { createProtobufCodec, type ProtobufCodec } from './schema/protobuf/index.js';
+import { checkoutRoot, locateProtoDir } from './schema/spec-files.js';
+import { openBackend } from './storage/backends/index.js';
+import { startCompactor } from './storage/compactor.js';
+import type { Backend } from './storage/types.js';
+
+export interface ServerOptions {
+  port?: number;
+  host?: string;
+  /** "memory" or "level" (default). */
+  storage?: 'memory' | 'level';
+  dataDir?: string;
+  /** Where to write a kubeconfig for this server (none when undefined). */
+  kubeconfigPath?: string;
+  insecureHttp?: boolean;
+  clock?: Clock;
+  /** Extra host names / IPs for the serving certificate. */
+  tlsHosts?: string[];
+  /** Called with one line per start-up step and per notable event. */
+  log?: (message: string, fields?: Record<string, unknown>) => void;
+  /** Log every request (at debug level). */
+  logRequests?: boolean;
+  /** Seconds of watch/event history to keep in storage before compaction (default 5 minutes). */
+  compactionRetainSeconds?: number;
+  spec?: LoadedSpec;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  kubeconfigPath?: string;
+  /** The kubeconfig text (also when none was written to disk). */
+  kubeconfig: string;
+  caCertPem?: string;
+  registry: Registry;
+  stop(): Promise<void>;
+}
+
+export function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(join(checkoutRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
+}
+
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  const log = options.log ?? (() => {});
+  const clock = options.clock ?? realClock;
+  const host = options.host ?? '127.0.0.1';
+  const storage = options.storage ?? 'level';
+  const dataDir = resolve(options.dataDir ?? '.kubemu/data');
+
+  const spec = options.spec ?? loadSpec();
+  const catalogue = new Catalogue(spec.document);
+  log('loaded the Kubernetes API schema', { spec: spec.path, resources: catalogue.all().length, groups: catalogue.groups().length });
+
+  let backend: Backend;
+  if (storage === 'memory') backend = await openBackend('memory:');
+  else {
+    await mkdir(dataDir, { recursive: true });
+    backend = await openBackend(`leveldb:${join(dataDir, 'db')}`);
+  }
+  log('opened storage', { backend: storage, dataDir: storage === 'memory' ? undefined : dataDir, revision: backend.currentRevision() });
+
+  const registry = await Registry.open({ backend, catalogue, spec: spec.document, clock });
+  log('filled the watch cache', { revision: registry.watchCache.currentRevision() });
+  const compactor = startCompactor({
+    backend,
+    clock,
+    intervalMs: 60_000,
+    retainMs: (options.compactionRetainSeconds ?? 300) * 1000,
+  });
+
+  let protobufCodec: ProtobufCodec | undefined;
+  const protobuf = () => (protobufCodec ??= createProtobufCodec(locateProtoDir()));
+  const version = versionInfo(packageVersion(), new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'));
+  const openapi = new OpenApiDocuments(spec, catalogue, version.gitVersion);
+
+  let address = `${host}:${options.port ?? 6443}`;
+  const app = createApp({
+    catalogue,
+    registry,
+    openapi,
+    clock,
+    protobuf,
+    version,
+    serverAddress: () => address,
+    onRequest: options.logRequests
+      ? (req, res, started) =>
+          log('request', { verb: req.method, uri: req.url, status: res.statusCode, ms: Math.round((performance.now() - started) * 10) / 10 })
+      : undefined,
+  });
+
+  let server: Server;
+  let caCertPem: string | undefined;
+  let pki: Awaited<ReturnType<typeof loadOrCreatePki>> | undefined;
+  if (options.insecureHttp) {
+    server = createHttpServer(app);
+  } else {
+    const pkiDir = join(dataDir, 'pki');
+    pki = await loadOrCreatePki(pkiDir, { hosts: [host, ...(options.tlsHosts ?? [])] });
+    caCertPem = pki.caCertPem;
+    log('loaded the cluster CA and serving certificate', { dir: pkiDir });
+    server = createHttpsServer(
+      {
+        cert: pki.serverCertPem,
+        key: pki.serverKeyPem,
+        ca: pki.caCertPem,
+        // Client certificates identify users; requests without one are still served (tokens come later).
+        requestCert: true,
+        rejectUnauthorized: false,
+      },
+      app,
+    );
+  }
+  // kube-apiserver keeps idle connections for long; Node's 5 s default drops slow clients mid-conversation.
+  server.keepAliveTimeout = 120_000;
+  server.headersTimeout = 130_000;
+  server.requestTimeout = 0;
+
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 6443, host, () => resolveListen());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '[::1]' : host;
+  address = `${urlHost}:${port}`;
+  const url = `${options.insecureHttp ? 'http' : 'https'}://${urlHost}:${port}`;
+  const kubeconfig = renderKubeconfig({
+    server: url,
+    caCertPem: pki?.caCertPem,
+    clientCertPem: pki?.adminCertPem,
+    clientKeyPem: pki?.adminKeyPem,
+  });
+  if (options.kubeconfigPath) {
+    await writeKubeconfig(resolve(options.kubeconfigPath), kubeconfig);
+    log('wrote kubeconfig', { path: resolve(options.kubeconfigPath) });
+  }
+  log('serving', { url });
+
+  const sockets = new Set<import('node:net').Socket>();
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+
+  let stopped: Promise<void> | undefined;
+  const stop = () =>
+    (stopped ??= (async () => {
+      compactor.stop();
+      registry.watchCache.stop();
+      await new Promise<void>((r) => {
+        server.close(() => r());
+        // Watches and keep-alive connections would hold close() open.
+        for (const s of sockets) s.destroy();
+      });
+      await registry.close();
+      await backend.close();
+      log('stopped');
+    })());
+
+  return { url, port, kubeconfigPath: options.kubeconfigPath ? resolve(options.kubeconfigPath) : undefined, kubeconfig, caCertPem, registry, stop };
+}

@@ -1,0 +1,194 @@
+// The cached state and recent history of one resource (all keys under one prefix), kept
+// current by the events of the storage backend. Serves get, list (now or at a retained
+// revision, for consistent pagination) and watch (from any retained revision).
+import { StorageError } from '../types.js';
+import type { AttrsFunc, CacheEvent, CacheEventType, CacheWatcher, CachedObject, WatchRequest } from './types.js';
+
+export interface ListSnapshot {
+  /** Objects in key order. */
+  items: CachedObject[];
+  revision: number;
+}
+
+interface ActiveWatcher {
+  req: WatchRequest;
+  stopped: boolean;
+}
+
+export class ResourceCache {
+  private readonly objects = new Map<string, CachedObject>();
+  private sortedKeys: string[] | null = [];
+  /** Events in revision order; history[0] is the oldest retained. */
+  private history: CacheEvent[] = [];
+  /** Events with revision > oldestRevision are all in history. */
+  private oldestRevision: number;
+  private readonly watchers = new Set<ActiveWatcher>();
+
+  constructor(
+    readonly prefix: string,
+    private readonly attrs: AttrsFunc,
+    private readonly historyCapacity: number,
+    startRevision: number,
+    private readonly currentRevision: () => number,
+  ) {
+    this.oldestRevision = startRevision;
+  }
+
+  /** Builds the cached form of a stored object; the JSON text is parsed once here and dropped. */
+  toCached(key: string, json: string, modRevision: number, createRevision: number): CachedObject {
+    const { labels, fields } = this.attrs(JSON.parse(json) as Record<string, unknown>);
+    return { key, json, modRevision, createRevision, labels, fields };
+  }
+
+  /** Initial state, at the cache's start revision. */
+  load(obj: CachedObject): void {
+    this.objects.set(obj.key, obj);
+    this.sortedKeys = null;
+  }
+
+  /** An event older than the start revision: history only (it lets watches resume across restarts). */
+  addHistory(event: CacheEvent): void {
+    this.history.push(event);
+    if (this.oldestRevision >= event.revision) this.oldestRevision = event.revision - 1;
+    this.trimHistory();
+  }
+
+  /** Before replayed history is added: the oldest revision a watch may resume from. */
+  setOldestRevision(revision: number): void {
+    this.oldestRevision = revision;
+  }
+
+  apply(type: CacheEventType, key: string, object: CachedObject, revision: number): CacheEvent {
+    const prev = this.objects.get(key);
+    if (type === 'DELETED') {
+      if (this.objects.delete(key)) this.sortedKeys = null;
+    } else {
+      if (!prev) this.sortedKeys = null;
+      this.objects.set(key, object);
+    }
+    const event: CacheEvent = { type, revision, object, prev, encodings: new Map() };
+    this.history.push(event);
+    this.trimHistory();
+    for (const w of this.watchers) this.deliver(w, event);
+    return event;
+  }
+
+  private trimHistory(): void {
+    if (this.history.length <= this.historyCapacity * 1.25) return;
+    const drop = this.history.length - this.historyCapacity;
+    this.oldestRevision = this.history[drop - 1].revision;
+    this.history = this.history.slice(drop);
+  }
+
+  get(key: string): CachedObject | undefined {
+    return this.objects.get(key);
+  }
+
+  size(): number {
+    return this.objects.size;
+  }
+
+  private keysInOrder(): string[] {
+    if (!this.sortedKeys) this.sortedKeys = [...this.objects.keys()].sort();
+    return this.sortedKeys;
+  }
+
+  /**
+   * Objects under `keyPrefix` as of `revision` (default: now). A past revision is rebuilt by
+   * undoing the retained events after it; older than the history → Compacted.
+   */
+  list(keyPrefix: string, revision?: number): ListSnapshot {
+    const now = this.currentRevision();
+    const at = revision === undefined || revision >= now ? now : revision;
+    const keys = this.keysInOrder();
+    let start = lowerBound(keys, keyPrefix);
+    const items: CachedObject[] = [];
+    for (; start < keys.length && keys[start].startsWith(keyPrefix); start++) items.push(this.objects.get(keys[start])!);
+    if (at === now) return { items, revision: now };
+    return { items: this.rollBack(items, keyPrefix, at), revision: at };
+  }
+
+  private rollBack(current: CachedObject[], keyPrefix: string, revision: number): CachedObject[] {
+    if (revision < this.oldestRevision) throw new StorageError('Compacted', this.prefix, this.oldestRevision);
+    const state = new Map<string, CachedObject>();
+    for (const obj of current) state.set(obj.key, obj);
+    for (let i = this.history.length - 1; i >= 0 && this.history[i].revision > revision; i--) {
+      const ev = this.history[i];
+      if (!ev.object.key.startsWith(keyPrefix)) continue;
+      if (ev.type === 'ADDED') state.delete(ev.object.key);
+      else if (ev.prev) state.set(ev.object.key, ev.prev);
+      else state.delete(ev.object.key);
+    }
+    return [...state.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  /** The oldest revision a watch or a past list may start from. */
+  oldestServableRevision(): number {
+    return this.oldestRevision;
+  }
+
+  watch(req: WatchRequest): CacheWatcher {
+    if (req.fromRevision < this.oldestRevision) throw new StorageError('Compacted', this.prefix, this.oldestRevision);
+    const watcher: ActiveWatcher = { req, stopped: false };
+    // Replay retained history after fromRevision, then receive live events (delivery is synchronous, so
+    // nothing can slip in between).
+    let i = this.history.length;
+    while (i > 0 && this.history[i - 1].revision > req.fromRevision) i--;
+    for (; i < this.history.length && !watcher.stopped; i++) this.deliver(watcher, this.history[i]);
+    if (!watcher.stopped) this.watchers.add(watcher);
+    return {
+      stop: () => {
+        watcher.stopped = true;
+        this.watchers.delete(watcher);
+      },
+    };
+  }
+
+  watcherCount(): number {
+    return this.watchers.size;
+  }
+
+  /** Ends every watch (shutdown). */
+  closeWatchers(reason: string): void {
+    for (const w of [...this.watchers]) {
+      w.stopped = true;
+      this.watchers.delete(w);
+      w.req.onClose?.(reason);
+    }
+  }
+
+  private deliver(w: ActiveWatcher, event: CacheEvent): void {
+    const { req } = w;
+    const obj = event.object;
+    if (req.keyPrefix && !obj.key.startsWith(req.keyPrefix)) return;
+    if (!req.matches) {
+      req.onEvent(event, event.type, obj);
+      return;
+    }
+    const now = event.type !== 'DELETED' && req.matches(obj);
+    const before = event.type === 'DELETED' ? req.matches(obj) : event.prev !== undefined && event.type === 'MODIFIED' && req.matches(event.prev);
+    if (event.type === 'DELETED') {
+      if (before) req.onEvent(event, 'DELETED', obj);
+    } else if (now && before) req.onEvent(event, 'MODIFIED', obj);
+    else if (now) req.onEvent(event, 'ADDED', obj);
+    else if (before) req.onEvent(event, 'DELETED', withRevision(event.prev!, event.revision));
+  }
+}
+
+/** The previous state of an object, stamped with a later revision (an object leaving a selector's view). */
+function withRevision(obj: CachedObject, revision: number): CachedObject {
+  const parsed = JSON.parse(obj.json) as { metadata?: Record<string, unknown> };
+  (parsed.metadata ??= {}).resourceVersion = String(revision);
+  return { ...obj, json: JSON.stringify(parsed), modRevision: revision };
+}
+
+function lowerBound(keys: string[], target: string): number {
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (keys[mid] < target) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

@@ -1,0 +1,159 @@
+// The watch cache: one ResourceCache per resource prefix, all fed by a single watch on the
+// backend, so get/list/watch never touch disk (kube-apiserver's cacher, in one process).
+// Writes pass straight through to the backend.
+import type { Backend, StorageEvent, StoredObject } from '../types.js';
+import { ResourceCache } from './resource-cache.js';
+import type { AttrsFunc } from './types.js';
+
+export interface WatchCacheOptions {
+  /** Events retained per resource for watch resumption and paginated lists. */
+  historyCapacity?: number;
+  /** Root of every key the cache serves. */
+  root?: string;
+}
+
+interface RevisionWaiter {
+  revision: number;
+  resolve: () => void;
+}
+
+export class WatchCache {
+  private readonly resources = new Map<string, ResourceCache>();
+  private readonly historyCapacity: number;
+  private readonly root: string;
+  private revision = 0;
+  private started = false;
+  private stopWatch: (() => void) | undefined;
+  private waiters: RevisionWaiter[] = [];
+
+  constructor(readonly backend: Backend, options: WatchCacheOptions = {}) {
+    this.historyCapacity = options.historyCapacity ?? 10_000;
+    this.root = options.root ?? '/registry/';
+  }
+
+  /** Declares a resource: every key under `prefix` (which must end in '/'). Call before start(). */
+  register(prefix: string, attrs: AttrsFunc): ResourceCache {
+    if (this.started) throw new Error('WatchCache.register after start');
+    if (!prefix.endsWith('/')) throw new Error(`resource prefix must end with '/': ${prefix}`);
+    const existing = this.resources.get(prefix);
+    if (existing) return existing;
+    const cache = new ResourceCache(prefix, attrs, this.historyCapacity, 0, () => this.revision);
+    this.resources.set(prefix, cache);
+    return cache;
+  }
+
+  /** Loads the current state and the retained history, then follows the backend. */
+  async start(): Promise<void> {
+    this.started = true;
+    const startRevision = this.backend.currentRevision();
+    const listed = await this.backend.list(this.root, { revision: startRevision || undefined });
+    this.revision = listed.revision;
+    for (const cache of this.resources.values()) cache.setOldestRevision(this.revision);
+    for (const item of listed.items) {
+      const cache = this.cacheFor(item.key);
+      if (cache) cache.load(cache.toCached(item.key, item.value, item.modRevision, item.createRevision));
+    }
+    // Replaying from the compacted revision gives watch clients history from before a restart:
+    // events up to the listed revision are history only, later ones change the state.
+    const from = Math.max(this.backend.compactedRevision(), 0);
+    for (const cache of this.resources.values()) cache.setOldestRevision(Math.min(this.revision, from));
+    const listedRevision = listed.revision;
+    // Every revision is one event, so the replay is complete when the listed revision arrives.
+    let replayed: () => void = () => {};
+    const replayDone = from >= listedRevision ? Promise.resolve() : new Promise<void>((r) => (replayed = r));
+    const handle = await this.backend.watch(this.root, from, (event) => {
+      if (event.revision <= listedRevision) {
+        this.addHistory(event);
+        if (event.revision === listedRevision) replayed();
+      } else this.applyEvent(event);
+    });
+    await replayDone;
+    this.stopWatch = () => handle.stop();
+  }
+
+  private cacheFor(key: string): ResourceCache | undefined {
+    // Keys are <root><group>/<resource>/…: the resource prefix is the first two segments after the root.
+    const a = key.indexOf('/', this.root.length);
+    if (a < 0) return undefined;
+    const b = key.indexOf('/', a + 1);
+    if (b < 0) return undefined;
+    return this.resources.get(key.slice(0, b + 1));
+  }
+
+  private addHistory(event: StorageEvent): void {
+    const cache = this.cacheFor(event.key);
+    if (!cache) return;
+    const object = cache.toCached(event.key, event.value, event.revision, event.createRevision);
+    const prev = event.prevValue === undefined ? undefined : cache.toCached(event.key, event.prevValue, prevRevision(event.prevValue), event.createRevision);
+    cache.addHistory({ type: event.type, revision: event.revision, object, prev, encodings: new Map() });
+  }
+
+  private applyEvent(event: StorageEvent): void {
+    if (event.revision <= this.revision) return;
+    const cache = this.cacheFor(event.key);
+    this.revision = event.revision;
+    if (cache) {
+      const modRevision = event.type === 'DELETED' ? event.revision : event.revision;
+      cache.apply(event.type, event.key, cache.toCached(event.key, event.value, modRevision, event.createRevision), event.revision);
+    }
+    if (this.waiters.length) {
+      const ready = this.waiters.filter((w) => w.revision <= this.revision);
+      this.waiters = this.waiters.filter((w) => w.revision > this.revision);
+      for (const w of ready) w.resolve();
+    }
+  }
+
+  /** The revision of the latest event the cache has applied. */
+  currentRevision(): number {
+    return this.revision;
+  }
+
+  /** Resolves once the cache has caught up with `revision` (true), or after `timeoutMs` (false). */
+  waitForRevision(revision: number, timeoutMs: number): Promise<boolean> {
+    if (revision <= this.revision) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        resolve(false);
+      }, timeoutMs);
+      const waiter: RevisionWaiter = {
+        revision,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve(true);
+        },
+      };
+      this.waiters.push(waiter);
+    });
+  }
+
+  async create(key: string, obj: Record<string, unknown>): Promise<StoredObject> {
+    return this.settled(await this.backend.create(key, obj));
+  }
+
+  async update(key: string, obj: Record<string, unknown>, expectedModRevision: number): Promise<StoredObject> {
+    return this.settled(await this.backend.update(key, obj, expectedModRevision));
+  }
+
+  async delete(key: string, expectedModRevision?: number): Promise<StoredObject> {
+    const deleted = await this.backend.delete(key, expectedModRevision);
+    await this.waitForRevision(this.backend.currentRevision(), 5_000);
+    return deleted;
+  }
+
+  // A write is visible to reads from the cache before the writer hears back (read-your-writes).
+  private async settled(stored: StoredObject): Promise<StoredObject> {
+    await this.waitForRevision(stored.modRevision, 5_000);
+    return stored;
+  }
+
+  stop(reason = 'server shutting down'): void {
+    this.stopWatch?.();
+    for (const cache of this.resources.values()) cache.closeWatchers(reason);
+  }
+}
+
+function prevRevision(json: string): number {
+  const m = /"resourceVersion":"(\d+)"/.exec(json);
+  return m ? Number(m[1]) : 0;
+}

@@ -1,0 +1,66 @@
+// An in-process kubemu for tests: the real app, registry and watch cache on the memory backend,
+// with a fake clock. No socket unless a test listens itself.
+import type { Express } from 'express';
+import { createApp } from '../http/app.js';
+import { versionInfo } from '../http/version.js';
+import { FakeClock } from '../machinery/clock.js';
+import { Registry } from '../registry/registry.js';
+import { Catalogue } from '../schema/catalogue.js';
+import { OpenApiDocuments } from '../schema/openapi-documents.js';
+import { loadSpec, type LoadedSpec } from '../schema/openapi-spec.js';
+import { createProtobufCodec, type ProtobufCodec } from '../schema/protobuf/index.js';
+import { locateProtoDir } from '../schema/spec-files.js';
+import { openBackend } from '../storage/backends/index.js';
+import type { Backend } from '../storage/types.js';
+
+let sharedSpec: LoadedSpec | undefined;
+/** The spec is read-only data: tests in one process share one parsed copy. */
+export function testSpec(): LoadedSpec {
+  return (sharedSpec ??= loadSpec());
+}
+
+export interface TestApp {
+  app: Express;
+  registry: Registry;
+  catalogue: Catalogue;
+  clock: FakeClock;
+  backend: Backend;
+  stop(): Promise<void>;
+}
+
+export async function createTestApp(opts: { backend?: Backend; clock?: FakeClock } = {}): Promise<TestApp> {
+  const spec = testSpec();
+  const catalogue = new Catalogue(spec.document);
+  const backend = opts.backend ?? (await openBackend('memory:'));
+  const clock = opts.clock ?? new FakeClock();
+  let uid = 0;
+  const registry = await Registry.open({
+    backend,
+    catalogue,
+    spec: spec.document,
+    clock,
+    newUid: () => `00000000-0000-4000-8000-${String(++uid).padStart(12, '0')}`,
+  });
+  let codec: ProtobufCodec | undefined;
+  const version = versionInfo('0.0.0-test', '2026-01-01T00:00:00Z');
+  const app = createApp({
+    catalogue,
+    registry,
+    openapi: new OpenApiDocuments(spec, catalogue, version.gitVersion),
+    clock,
+    protobuf: () => (codec ??= createProtobufCodec(locateProtoDir())),
+    version,
+    serverAddress: () => '127.0.0.1:6443',
+  });
+  return {
+    app,
+    registry,
+    catalogue,
+    clock,
+    backend,
+    async stop() {
+      await registry.close();
+      await backend.close();
+    },
+  };
+}
