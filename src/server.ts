@@ -10,12 +10,13 @@ import { join, resolve } from 'node:path';
 import { createApp } from './http/app.js';
 import { versionInfo } from './http/version.js';
 import { realClock, type Clock } from './machinery/clock.js';
-import { loadOrCreatePki, renderKubeconfig, writeKubeconfig } from './pki/index.js';
+import { loadOrCreatePki } from './pki/cluster-pki.js';
 import { Registry } from './registry/registry.js';
 import { Catalogue } from './schema/catalogue.js';
 import { OpenApiDocuments } from './schema/openapi-documents.js';
 import { loadSpec, type LoadedSpec } from './schema/openapi-spec.js';
-import { createProtobufCodec, type ProtobufCodec } from './schema/protobuf/index.js';
+import type { ProtobufCodec } from './schema/protobuf/index.js';
+import { lazyModule } from './machinery/lazy-module.js';
 import { checkoutRoot, locateProtoDir } from './schema/spec-files.js';
 import { openBackend } from './storage/backends/index.js';
 import { startCompactor } from './storage/compactor.js';
@@ -62,7 +63,9 @@ export function packageVersion(): string {
 }
 
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
-  const log = options.log ?? (() => {});
+  const baseLog = options.log ?? (() => {});
+  // Every start-up line carries the time since the process started, so slow steps show.
+  const log: typeof baseLog = (message, fields) => baseLog(message, { ...fields, sinceStartMs: Math.round(performance.now()) });
   const clock = options.clock ?? realClock;
   const host = options.host ?? '127.0.0.1';
   const storage = options.storage ?? 'level';
@@ -89,8 +92,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     retainMs: (options.compactionRetainSeconds ?? 300) * 1000,
   });
 
+  // Only protobuf clients (kubectl 1.32+ typed requests) need the codec: it loads on their first request.
+  const protobufModule = lazyModule(() => import('./schema/protobuf/index.js'));
   let protobufCodec: ProtobufCodec | undefined;
-  const protobuf = () => (protobufCodec ??= createProtobufCodec(locateProtoDir()));
+  const protobuf = () => (protobufCodec ??= protobufModule.get().createProtobufCodec(locateProtoDir()));
   const version = versionInfo(packageVersion(), new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'));
   const openapi = new OpenApiDocuments(spec, catalogue, version.gitVersion);
 
@@ -101,6 +106,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     openapi,
     clock,
     protobuf,
+    loadProtobuf: () => protobufModule.load(),
     version,
     serverAddress: () => address,
     onRequest: options.logRequests
@@ -113,7 +119,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   let caCertPem: string | undefined;
   let pki: Awaited<ReturnType<typeof loadOrCreatePki>> | undefined;
   if (options.insecureHttp) {
-    server = createHttpServer(app);
+    server = createHttpServer(app.handle);
   } else {
     const pkiDir = join(dataDir, 'pki');
     pki = await loadOrCreatePki(pkiDir, { hosts: [host, ...(options.tlsHosts ?? [])] });
@@ -128,7 +134,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         requestCert: true,
         rejectUnauthorized: false,
       },
-      app,
+      app.handle,
     );
   }
   // kube-apiserver keeps idle connections for long; Node's 5 s default drops slow clients mid-conversation.
@@ -144,6 +150,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '[::1]' : host;
   address = `${urlHost}:${port}`;
   const url = `${options.insecureHttp ? 'http' : 'https'}://${urlHost}:${port}`;
+  // Serving first; then the work no request depends on: the kubeconfig (and its YAML library) and
+  // the write pipeline's code, which would otherwise delay start-up.
+  log('listening', { url });
+  void registry.pipeline.ready().catch((err: unknown) => log('loading the write pipeline failed', { err: String(err) }));
+  void app.express().catch((err: unknown) => log('loading the HTTP documents app failed', { err: String(err) }));
+  const { renderKubeconfig, writeKubeconfig } = await import('./pki/kubeconfig.js');
   const kubeconfig = renderKubeconfig({
     server: url,
     caCertPem: pki?.caCertPem,

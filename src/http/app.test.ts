@@ -307,7 +307,7 @@ describe('bad input gets a Status, never a crash or a partial write', () => {
 
 describe('tolerance where the real server is tolerant', () => {
   test('boolean query parameters in any spelling Go accepts', async () => {
-    const server = t.app.listen(0);
+    const server = http.createServer(t.app).listen(0);
     try {
       const port = (server.address() as import('node:net').AddressInfo).port;
       for (const v of ['1', 'True', 'TRUE', 't']) {

@@ -2,7 +2,8 @@
 // duplicate fields (for fieldValidation); protobuf bodies go through the Kubernetes codec.
 import type { IncomingMessage } from 'node:http';
 import { badRequest, requestEntityTooLarge, unsupportedMediaType, ApiError } from '../apierrors/index.js';
-import { findDuplicateJsonFields, parseYamlStrict } from '../schema/validation/index.js';
+import { lazyModule } from '../machinery/lazy-module.js';
+import { findDuplicateJsonFields } from '../schema/validation/duplicate-fields.js';
 import type { ProtobufCodec } from '../schema/protobuf/index.js';
 import { bodyEncodingOf, jsonType, protobufType, yamlType } from './media-types.js';
 
@@ -41,12 +42,17 @@ export function readBody(req: IncomingMessage, limit = maxBodyBytes): Promise<Bu
 export interface DecodedBody {
   value: unknown;
   duplicateFields: string[];
+  /** YAML bodies: go-yaml's own duplicate-key lines, which the real server reports instead of field paths. */
+  yamlDuplicateKeyErrors?: string[];
 }
 
 export const objectBodyTypes = [jsonType, yamlType, protobufType];
 
+// The YAML parser is only needed for YAML bodies (kubectl sends JSON): loaded on first use.
+const yamlParser = lazyModule(() => import('../schema/validation/yaml-strict.js'));
+
 /** Decodes a create/update body. */
-export function decodeObjectBody(raw: Buffer, contentType: string | undefined, protobuf: () => ProtobufCodec): DecodedBody {
+export async function decodeObjectBody(raw: Buffer, contentType: string | undefined, protobuf: () => ProtobufCodec): Promise<DecodedBody> {
   const encoding = bodyEncodingOf(contentType);
   if (!encoding) throw unsupportedMediaType(contentType ?? '', objectBodyTypes);
   if (raw.length === 0) throw badRequest('the body of the request was empty');
@@ -82,10 +88,11 @@ export function decodeJson(text: string): DecodedBody {
   return { value, duplicateFields: findDuplicateJsonFields(text) };
 }
 
-export function decodeYaml(text: string): DecodedBody {
+export async function decodeYaml(text: string): Promise<DecodedBody> {
+  const { parseYamlStrict } = await yamlParser.load();
   try {
-    const { value, duplicateFields } = parseYamlStrict(text);
-    return { value, duplicateFields };
+    const { value, duplicateFields, duplicateKeyErrors } = parseYamlStrict(text);
+    return { value, duplicateFields, yamlDuplicateKeyErrors: duplicateKeyErrors };
   } catch (err) {
     throw badRequest(`error converting YAML to JSON: ${(err as Error).message}`);
   }

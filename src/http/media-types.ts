@@ -51,8 +51,8 @@ const encodingOf = (type: string): OutputFormat['encoding'] | undefined =>
 export interface NegotiateOptions {
   /** Transforms this endpoint can serve (object and list endpoints: Table and metadata). */
   transforms: boolean;
-  /** The resource's kinds can be encoded as protobuf. */
-  protobuf: boolean;
+  /** The resource's kinds can be encoded as protobuf (asked only when it matters). */
+  protobuf: boolean | (() => boolean);
   /** YAML is offered (not for watch). */
   yaml: boolean;
 }
@@ -77,7 +77,7 @@ export function negotiateOutput(accept: string | undefined, opts: NegotiateOptio
     }
     if (m.type === '*/*' || m.type === 'application/*' || m.type === jsonType) return { encoding: 'json' };
     if (m.type === yamlType && opts.yaml) return { encoding: 'yaml' };
-    if (m.type === protobufType && opts.protobuf) protobufOnly = true;
+    if (m.type === protobufType && (typeof opts.protobuf === 'function' ? opts.protobuf() : opts.protobuf)) protobufOnly = true;
   }
   if (protobufOnly) return { encoding: 'protobuf' };
   throw notAcceptable([jsonType, yamlType, protobufType]);

@@ -4,7 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { resourceNotFound } from '../apierrors/index.js';
 import type { OpenApiDocuments } from '../schema/openapi-documents.js';
-import { encodeOpenApiV2Document, type ProtobufCodec } from '../schema/protobuf/index.js';
+
 import { parseAccept } from './media-types.js';
 import { sendJsonText } from './responses.js';
 
@@ -31,19 +31,20 @@ function notModified(req: IncomingMessage, res: ServerResponse, etag: string): b
   return false;
 }
 
-export function serveOpenApi(
+export async function serveOpenApi(
   req: IncomingMessage,
   res: ServerResponse,
   path: string,
   query: URLSearchParams,
   docs: OpenApiDocuments,
-  _protobuf: () => ProtobufCodec,
-): void {
+): Promise<void> {
   if (path === '/openapi/v2' || path === '/swagger-2.0.0.pb-v1') {
     const json = docs.v2Json();
     if (path === '/swagger-2.0.0.pb-v1' || wantsV2Protobuf(req.headers.accept)) {
       let proto = protobufDocs.get(docs);
       if (!proto) {
+        // Only kubectl 1.27/1.28 ask for this: the encoder (and protobufjs) load on first use.
+        const { encodeOpenApiV2Document } = await import('../schema/protobuf/openapi-v2-document.js');
         proto = { body: encodeOpenApiV2Document(docs.v2Document() as unknown as Record<string, unknown>), etag: json.etag };
         protobufDocs.set(docs, proto);
       }

@@ -90,6 +90,7 @@ export function parseRequestInfo(method: string, pathname: string, isWatchQuery:
 }
 
 function safeDecode(segment: string): string {
+  if (!segment.includes('%')) return segment;
   try {
     return decodeURIComponent(segment);
   } catch {

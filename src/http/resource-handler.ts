@@ -24,7 +24,8 @@ import {
 } from './query.js';
 import type { ResourceRequestInfo } from './request-info.js';
 import { sendList, sendObject, sendValue, setWarnings, successStatus, type ResponseContext } from './responses.js';
-import { parseIncludeObject } from './table.js';
+import { loadPrinters, parseIncludeObject } from './table.js';
+import { loadYamlOutput } from './responses.js';
 import { startWatchStream } from './watch-stream.js';
 import { handleSubresource } from './subresources.js';
 import { virtualResources } from './virtual-resources.js';
@@ -34,6 +35,8 @@ export interface ResourceHandlerDeps {
   registry: Registry;
   clock: Clock;
   protobuf: () => ProtobufCodec;
+  /** Loads the protobuf codec's code; awaited before a request that sends or accepts protobuf. */
+  loadProtobuf?: () => Promise<unknown>;
   /** Seconds a watch stays open when the client gives no timeoutSeconds (kube-apiserver: 30–60 min). */
   defaultWatchSeconds?: () => number;
 }
@@ -59,9 +62,14 @@ export async function handleResourceRequest(
   if (!info.namespaced && ri.namespace !== undefined) throw resourceNotFound();
   if (info.namespaced && ri.namespace === undefined && (ri.verb === 'create' || ri.verb === 'deletecollection')) throw resourceNotFound();
 
+  // Code that only some requests need is loaded on their first use.
+  if (mentionsProtobuf(req)) await deps.loadProtobuf?.();
+  if (req.headers.accept?.includes('as=Table')) await loadPrinters();
+  if (req.headers.accept?.includes('yaml')) await loadYamlOutput();
+
   const pretty = parseBool(query, 'pretty') === true;
   const formatFor = (transforms: boolean, yaml = true): OutputFormat =>
-    negotiateOutput(req.headers.accept, { transforms, yaml, protobuf: deps.protobuf().canEncode(info.apiVersion, info.kind) });
+    negotiateOutput(req.headers.accept, { transforms, yaml, protobuf: protobufCapable(info, deps) });
   const ctx = (format: OutputFormat, warnings?: string[]): ResponseContext => ({
     format,
     includeObject: parseIncludeObject(query.get('includeObject')),
@@ -197,6 +205,24 @@ function startWatch(
   });
 }
 
+function mentionsProtobuf(req: IncomingMessage): boolean {
+  return (req.headers['content-type']?.includes('protobuf') ?? false) || (req.headers.accept?.includes('protobuf') ?? false);
+}
+
+const protobufCapability = new WeakMap<ResourceInfo, boolean>();
+
+// Whether a kind has a protobuf form only matters when a client asks for protobuf alone: ask the codec lazily.
+function protobufCapable(info: ResourceInfo, deps: Pick<ResourceHandlerDeps, 'protobuf'>): () => boolean {
+  return () => {
+    let capable = protobufCapability.get(info);
+    if (capable === undefined) {
+      capable = deps.protobuf().canEncode(info.apiVersion, info.kind);
+      protobufCapability.set(info, capable);
+    }
+    return capable;
+  };
+}
+
 export function writeOptions(query: Query): WriteOptions {
   return {
     dryRun: parseDryRun(query),
@@ -209,9 +235,10 @@ export function writeOptions(query: Query): WriteOptions {
 /** The body of a create or update, decoded; duplicate fields go into the options. */
 export async function readWriteBody(req: IncomingMessage, opts: WriteOptions, deps: Pick<ResourceHandlerDeps, 'protobuf'>): Promise<KubeObject> {
   const raw = await readBody(req);
-  const decoded = decodeObjectBody(raw, req.headers['content-type'], deps.protobuf);
+  const decoded = await decodeObjectBody(raw, req.headers['content-type'], deps.protobuf);
   if (!isPlainObject(decoded.value)) throw badRequest('the body of the request must be a JSON or YAML object');
   opts.duplicateFields = decoded.duplicateFields;
+  opts.yamlDuplicateKeyErrors = decoded.yamlDuplicateKeyErrors;
   return decoded.value as KubeObject;
 }
 
@@ -222,7 +249,7 @@ export async function readPatch(req: IncomingMessage, opts: WriteOptions): Promi
   const raw = await readBody(req);
   if (raw.length === 0) throw badRequest('the body of the request was empty');
   const text = raw.toString('utf8');
-  const decoded = type === 'apply' ? decodeYaml(text) : decodeJson(text);
+  const decoded = type === 'apply' ? await decodeYaml(text) : decodeJson(text);
   opts.duplicateFields = [];
   if (type !== 'json' && !isPlainObject(decoded.value)) throw badRequest('the patch must be a JSON object');
   return { type, patch: decoded.value };
@@ -232,7 +259,7 @@ async function readOptionalOptionsBody(req: IncomingMessage): Promise<Record<str
   const raw = await readBody(req);
   if (raw.length === 0) return undefined;
   const text = raw.toString('utf8');
-  const { value } = text.trimStart().startsWith('{') ? decodeJson(text) : decodeYaml(text);
+  const { value } = text.trimStart().startsWith('{') ? decodeJson(text) : await decodeYaml(text);
   if (!isPlainObject(value)) throw badRequest('the body of a DELETE must be a DeleteOptions object');
   return value;
 }

@@ -1,7 +1,7 @@
 // Writing responses: objects, lists (streamed from cached JSON), Tables, Status errors, in the
 // encoding the client negotiated.
 import type { ServerResponse } from 'node:http';
-import YAML from 'yaml';
+import { lazyModule } from '../machinery/lazy-module.js';
 import { toStatus, type Status } from '../apierrors/index.js';
 import type { KubeObject } from '../machinery/object.js';
 import type { ObjectOut } from '../registry/object-out.js';
@@ -10,6 +10,14 @@ import type { ResourceInfo } from '../schema/catalogue.js';
 import type { ProtobufCodec } from '../schema/protobuf/index.js';
 import { jsonType, protobufType, yamlType, type OutputFormat } from './media-types.js';
 import { buildTable, partialObjectMetadata, type IncludeObject } from './table.js';
+
+// YAML output is for the few clients that ask for it: the library loads on their first request.
+const yaml = lazyModule(() => import('yaml'));
+
+/** Call (and await) before answering a request that may be answered in YAML. */
+export function loadYamlOutput(): Promise<unknown> {
+  return yaml.load();
+}
 
 export interface ResponseContext {
   format: OutputFormat;
@@ -56,20 +64,21 @@ export function sendObject(res: ServerResponse, status: number, info: ResourceIn
   }
   if (format.as === 'PartialObjectMetadata') return sendValue(res, status, partialObjectMetadata(out.object, format.asVersion), ctx);
   if (format.encoding === 'protobuf') return send(res, status, protobufType, ctx.protobuf().encode(out.object as Record<string, unknown>));
-  if (format.encoding === 'yaml') return send(res, status, yamlType, YAML.stringify(out.object));
-  sendJsonText(res, status, ctx.pretty ? JSON.stringify(out.object, null, 2) : out.json);
+  if (format.encoding === 'yaml') return send(res, status, yamlType, yaml.get().stringify(out.object));
+  if (ctx.pretty) return sendJsonText(res, status, JSON.stringify(out.object, null, 2));
+  send(res, status, jsonType, out.raw);
 }
 
 /** Any JSON value, in the negotiated encoding (JSON or YAML; protobuf for objects with a proto). */
 export function sendValue(res: ServerResponse, status: number, value: unknown, ctx: ResponseContext): void {
-  if (ctx.format.encoding === 'yaml') return send(res, status, yamlType, YAML.stringify(value));
+  if (ctx.format.encoding === 'yaml') return send(res, status, yamlType, yaml.get().stringify(value));
   if (ctx.format.encoding === 'protobuf' && ctx.protobuf().canEncode(String((value as KubeObject).apiVersion), String((value as KubeObject).kind))) {
     return send(res, status, protobufType, ctx.protobuf().encode(value as Record<string, unknown>));
   }
   sendJsonText(res, status, ctx.pretty ? JSON.stringify(value, null, 2) : JSON.stringify(value));
 }
 
-const listChunkItems = 200;
+const listChunkItems = 2000;
 
 /** A list: streamed in chunks straight from each object's cached JSON. */
 export function sendList(res: ServerResponse, info: ResourceInfo, store: ResourceStore, list: ListResult, ctx: ResponseContext): void {
@@ -121,11 +130,18 @@ export function sendList(res: ServerResponse, info: ResourceInfo, store: Resourc
   res.setHeader('Content-Type', jsonType);
   res.write(`{"kind":"${info.listKind}","apiVersion":"${info.apiVersion}","metadata":${JSON.stringify(metadata)},"items":[`);
   const items = list.items;
+  // Cached JSON bytes go out as they are, a few hundred objects per write: no per-item objects, no
+  // giant string, no text encoding.
+  const converts = store.convertsOnRead();
+  const comma = Buffer.from(',');
   for (let i = 0; i < items.length; i += listChunkItems) {
     const end = Math.min(items.length, i + listChunkItems);
-    let chunk = i === 0 ? '' : ',';
-    for (let j = i; j < end; j++) chunk += (j > i ? ',' : '') + store.served(items[j]).json;
-    res.write(chunk);
+    const parts: Buffer[] = [];
+    for (let j = i; j < end; j++) {
+      if (j > 0) parts.push(comma);
+      parts.push(converts ? store.served(items[j]).raw : items[j].raw);
+    }
+    res.write(Buffer.concat(parts));
   }
   res.end(']}');
 }

@@ -2,8 +2,16 @@
 // and the PartialObjectMetadata forms metadata-only clients ask for.
 import { badRequest } from '../apierrors/index.js';
 import type { KubeObject } from '../machinery/object.js';
-import { defaultTablePrinter, tablePrinters } from '../registry/printers/index.js';
+import { lazyModule } from '../machinery/lazy-module.js';
 import type { TablePrinter } from '../registry/printers/types.js';
+
+// Printers for every kind are a lot of code that only `kubectl get` needs: loaded on first use.
+const printers = lazyModule(() => import('../registry/printers/index.js'));
+
+/** Call (and await) before building any Table. */
+export function loadPrinters(): Promise<unknown> {
+  return printers.load();
+}
 import type { ResourceInfo } from '../schema/catalogue.js';
 
 export type IncludeObject = 'None' | 'Metadata' | 'Object';
@@ -15,6 +23,7 @@ export function parseIncludeObject(value: string | null): IncludeObject {
 }
 
 export function printerFor(info: ResourceInfo): TablePrinter {
+  const { tablePrinters, defaultTablePrinter } = printers.get();
   return tablePrinters.get(info.qualified) ?? defaultTablePrinter;
 }
 

@@ -29,6 +29,7 @@ export interface WatchStreamOptions {
 }
 
 const initialEventsEndAnnotation = 'k8s.io/initial-events-end';
+const eventEnd = Buffer.from('}\n');
 
 export function startWatchStream(res: ServerResponse, onClientGone: (fn: () => void) => void, opts: WatchStreamOptions): void {
   const { info, format } = opts;
@@ -74,7 +75,7 @@ export function startWatchStream(res: ServerResponse, onClientGone: (fn: () => v
     if (format.as === 'PartialObjectMetadata') {
       return `{"type":"${type}","object":${JSON.stringify(partialObjectMetadata(opts.store.served(object).object, format.asVersion))}}\n`;
     }
-    return `{"type":"${type}","object":${opts.store.served(object).json}}\n`;
+    return Buffer.concat([Buffer.from(`{"type":"${type}","object":`), opts.store.served(object).raw, eventEnd]);
   };
 
   const sendBookmark = (annotations?: Record<string, string>) => {
@@ -91,10 +92,11 @@ export function startWatchStream(res: ServerResponse, onClientGone: (fn: () => v
       event(type: CacheEventType, object: CachedObject, source: CacheEvent | undefined) {
         // Table rows carry a per-watcher first-event difference (column definitions) and ages: not shared.
         if (source && format.as !== 'Table' && object === source.object && type === source.type) {
-          let encoded = source.encodings.get(cacheKey) as string | Uint8Array | undefined;
+          const encodings = (source.encodings ??= new Map());
+          let encoded = encodings.get(cacheKey) as string | Uint8Array | undefined;
           if (encoded === undefined) {
             encoded = encodeObjectEvent(type, object);
-            source.encodings.set(cacheKey, encoded);
+            encodings.set(cacheKey, encoded);
           }
           write(encoded);
         } else {

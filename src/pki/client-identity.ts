@@ -1,7 +1,6 @@
 // Who a client certificate says its holder is, read the way kube-apiserver's x509 authenticator
 // reads it: the user is the subject's common name, the groups are its organizations.
-import 'reflect-metadata';
-import * as x509 from '@peculiar/x509';
+import { X509Certificate } from 'node:crypto';
 
 export interface ClientIdentity {
   user: string;
@@ -10,8 +9,16 @@ export interface ClientIdentity {
 
 /** CN and O of a DER certificate (as from TLSSocket.getPeerCertificate().raw). Throws if it does not parse. */
 export function clientCertificateIdentity(certDer: Uint8Array): ClientIdentity {
-  const subject = new x509.X509Certificate(certDer).subjectName;
-  const commonNames = subject.getField('CN');
+  // Node renders the subject one attribute per line, in certificate order, escaping special characters.
+  const attributes = new X509Certificate(certDer).subject.split('\n').map((line) => {
+    const eq = line.indexOf('=');
+    return { key: line.slice(0, eq), value: unescapeDn(line.slice(eq + 1)) };
+  });
+  const commonNames = attributes.filter((a) => a.key === 'CN').map((a) => a.value);
   // Go keeps the last CN of the sequence and every O in order.
-  return { user: commonNames[commonNames.length - 1] ?? '', groups: subject.getField('O') };
+  return { user: commonNames[commonNames.length - 1] ?? '', groups: attributes.filter((a) => a.key === 'O').map((a) => a.value) };
+}
+
+function unescapeDn(value: string): string {
+  return value.replace(/\\(.)/g, '$1');
 }

@@ -4,7 +4,7 @@ import { X509Certificate, createPrivateKey, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
-import { createCertificateAuthority, issueLeafCertificate, type CertificateAndKey, type Validity } from './certificates.js';
+import type { CertificateAndKey, Validity } from './certificates.js';
 import { clientCertificateIdentity } from './client-identity.js';
 
 export interface ClusterPki {
@@ -37,6 +37,10 @@ export const DEFAULT_SERVER_HOSTS: readonly string[] = [
 export const ADMIN_USER = 'kubemu-admin';
 export const ADMIN_GROUP = 'system:masters';
 const CA_COMMON_NAME = 'kubemu-ca';
+
+// Certificate issuing needs @peculiar/x509, which costs ~200 ms to load: only load it when a
+// certificate must actually be made (first start, expiry, new hosts), not on every start.
+const issuer = () => import('./certificates.js');
 const SERVER_COMMON_NAME = 'kube-apiserver';
 
 const HOUR = 3_600_000;
@@ -172,7 +176,7 @@ export async function loadOrCreatePki(dir: string, opts: PkiOptions): Promise<Cl
     storedCa,
     now,
     () => true,
-    () => createCertificateAuthority(CA_COMMON_NAME, { notBefore: new Date(now - BACKDATE), notAfter: new Date(now + CA_LIFETIME) }),
+    async () => (await issuer()).createCertificateAuthority(CA_COMMON_NAME, { notBefore: new Date(now - BACKDATE), notAfter: new Date(now + CA_LIFETIME) }),
   );
   const caCert = new X509Certificate(ca.certPem);
 
@@ -183,7 +187,7 @@ export async function loadOrCreatePki(dir: string, opts: PkiOptions): Promise<Cl
     storedServer,
     now,
     (cert) => issuedBy(cert, caCert) && hosts.every((host) => covers(cert, host)),
-    () => issueLeafCertificate(ca, { commonName: SERVER_COMMON_NAME, usage: 'server', hosts, ...leafValidity }),
+    async () => (await issuer()).issueLeafCertificate(ca, { commonName: SERVER_COMMON_NAME, usage: 'server', hosts, ...leafValidity }),
   );
   const admin = await keepOrIssue(
     dir,
@@ -191,7 +195,7 @@ export async function loadOrCreatePki(dir: string, opts: PkiOptions): Promise<Cl
     storedAdmin,
     now,
     (cert) => issuedBy(cert, caCert) && isAdminCertificate(cert),
-    () => issueLeafCertificate(ca, { commonName: ADMIN_USER, organizations: [ADMIN_GROUP], usage: 'client', ...leafValidity }),
+    async () => (await issuer()).issueLeafCertificate(ca, { commonName: ADMIN_USER, organizations: [ADMIN_GROUP], usage: 'client', ...leafValidity }),
   );
 
   return {

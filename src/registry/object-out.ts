@@ -1,31 +1,42 @@
-// An object on its way out: its JSON text or its parsed form, whichever it was born as, with
-// the other computed only if someone asks (most GETs and LISTs never parse).
+// An object on its way out: its JSON bytes, its JSON text or its parsed form, whichever it was
+// born as, with the others computed only if someone asks (most GETs and LISTs never parse).
 import type { KubeObject } from '../machinery/object.js';
 
 export class ObjectOut {
+  private bytes: Buffer | undefined;
   private text: string | undefined;
   private parsed: KubeObject | undefined;
 
-  private constructor(text: string | undefined, parsed: KubeObject | undefined) {
+  private constructor(bytes: Buffer | undefined, text: string | undefined, parsed: KubeObject | undefined) {
+    this.bytes = bytes;
     this.text = text;
     this.parsed = parsed;
   }
 
+  static fromRaw(bytes: Buffer): ObjectOut {
+    return new ObjectOut(bytes, undefined, undefined);
+  }
+
   static fromJson(text: string): ObjectOut {
-    return new ObjectOut(text, undefined);
+    return new ObjectOut(undefined, text, undefined);
   }
 
   static fromObject(obj: KubeObject): ObjectOut {
-    return new ObjectOut(undefined, obj);
+    return new ObjectOut(undefined, undefined, obj);
+  }
+
+  /** UTF-8 JSON bytes, ready to send. */
+  get raw(): Buffer {
+    return (this.bytes ??= Buffer.from(this.json, 'utf8'));
   }
 
   get json(): string {
-    return (this.text ??= JSON.stringify(this.parsed));
+    return (this.text ??= this.bytes ? this.bytes.toString('utf8') : JSON.stringify(this.parsed));
   }
 
   /** The parsed object. Callers must not mutate it; use copy() for that. */
   get object(): KubeObject {
-    return (this.parsed ??= JSON.parse(this.text!) as KubeObject);
+    return (this.parsed ??= JSON.parse(this.json) as KubeObject);
   }
 
   copy(): KubeObject {

@@ -2,47 +2,62 @@
 // checks against the schema (types, unknown and duplicate fields, normalization), defaulting,
 // conversion to the storage version, then validation (schema-required fields, object metadata,
 // the kind's rules). And the way out: conversion back to the version the client asked for.
-import { badRequest, invalid, type FieldError } from '../apierrors/index.js';
+import { ApiError, badRequest, conflict as conflictError, invalid, type FieldError } from '../apierrors/index.js';
+import { lazyModule } from '../machinery/lazy-module.js';
 import { isPlainObject, type KubeObject } from '../machinery/object.js';
 import type { ResourceInfo } from '../schema/catalogue.js';
 import type { SwaggerSchema } from '../schema/openapi-spec.js';
-import { createSchemaChecker } from '../schema/validation/index.js';
-import { createDefaulter } from './defaults/index.js';
-import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch, PatchError } from '../machinery/patch/index.js';
-import { createPatchSchemaResolver } from '../schema/patch-schema.js';
-import { ApiError, conflict as conflictError } from '../apierrors/index.js';
-import type { PatchType } from './request-options.js';
 import { conversionFor } from './conversion/index.js';
 import { ObjectOut } from './object-out.js';
-import type { WriteOptions } from './request-options.js';
+import type { PatchType, WriteOptions } from './request-options.js';
 import type { Strategy } from './strategy.js';
-import {
-  kindValidations,
-  nameValidators,
-  validateObjectMeta,
-  validateObjectMetaUpdate,
-  type KindValidation,
-} from './validation/index.js';
+import type { KindValidation } from './validation/index.js';
+
+type Parts = typeof import('./pipeline-parts.js');
+
+interface Prepared {
+  parts: Parts;
+  checker: ReturnType<Parts['createSchemaChecker']>;
+  defaulter: ReturnType<Parts['createDefaulter']>;
+  patchSchemas: ReturnType<Parts['createPatchSchemaResolver']>;
+}
 
 export class ObjectPipeline {
-  private readonly checker;
-  private readonly defaulter;
-  private readonly patchSchemas;
-  constructor(readonly definitions: Record<string, SwaggerSchema>) {
-    this.checker = createSchemaChecker(definitions as Record<string, unknown>);
-    this.defaulter = createDefaulter(definitions as Record<string, unknown>);
-    this.patchSchemas = createPatchSchemaResolver(definitions as Record<string, unknown>);
+  // The pipeline's code is loaded after the server starts listening; writes await ready().
+  private readonly module = lazyModule(() => import('./pipeline-parts.js'));
+  private prepared: Prepared | undefined;
+
+  constructor(readonly definitions: Record<string, SwaggerSchema>) {}
+
+  /** Resolves once the pipeline's code is loaded and its checkers built (cheap after the first time). */
+  async ready(): Promise<void> {
+    if (this.prepared) return;
+    const parts = await this.module.load();
+    const defs = this.definitions as Record<string, unknown>;
+    this.prepared ??= {
+      parts,
+      checker: parts.createSchemaChecker(defs),
+      defaulter: parts.createDefaulter(defs),
+      patchSchemas: parts.createPatchSchemaResolver(defs),
+    };
+  }
+
+  private get p(): Prepared {
+    if (!this.prepared) throw new Error('ObjectPipeline used before ready()');
+    return this.prepared;
   }
 
   /** Applies a JSON, merge or strategic merge patch to the current object (URL version). */
   applyPatch(info: ResourceInfo, type: Exclude<PatchType, 'apply'>, current: KubeObject, patch: unknown): KubeObject {
+    const { parts, patchSchemas } = this.p;
+    const { applyJsonPatch, applyMergePatch, applyStrategicMergePatch, PatchError } = parts;
     try {
       let result: unknown;
       if (type === 'json') result = applyJsonPatch(current as never, patch);
       else if (type === 'merge') result = applyMergePatch(current as never, patch as never);
       else {
         if (!isPlainObject(patch)) throw new PatchError('the patch must be a JSON object', 'BadRequest');
-        result = applyStrategicMergePatch(current as never, patch as never, info.definitionName ? this.patchSchemas(info.definitionName) : undefined);
+        result = applyStrategicMergePatch(current as never, patch as never, info.definitionName ? patchSchemas(info.definitionName) : undefined);
       }
       if (!isPlainObject(result)) throw new PatchError('the patched object is not a JSON object', 'BadRequest');
       return result as KubeObject;
@@ -57,8 +72,9 @@ export class ObjectPipeline {
 
   /**
    * A request body (in the URL's version) checked against the URL, decoded against the schema and
-   * defaulted. Returns a new object (the body is not kept) and the schema-required fields found
-   * missing, which are reported later with the other validation errors (422).
+   * defaulted, in place: the body is the caller's to give away (a freshly decoded request body).
+   * Returns it and the schema-required fields found missing, which are reported later with the
+   * other validation errors (422).
    */
   decodeForWrite(
     info: ResourceInfo,
@@ -68,7 +84,7 @@ export class ObjectPipeline {
     urlName?: string,
   ): { obj: KubeObject; requiredErrors: FieldError[] } {
     if (!isPlainObject(body)) throw badRequest('the body of the request must be a JSON or YAML object');
-    const obj = structuredClone(body) as KubeObject;
+    const obj = body;
     if (obj.apiVersion !== undefined && obj.apiVersion !== info.apiVersion) {
       throw badRequest(`the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${info.apiVersion})`);
     }
@@ -99,17 +115,19 @@ export class ObjectPipeline {
 
     let requiredErrors: FieldError[] = [];
     if (info.definitionName) {
-      const result = this.checker.check(info.definitionName, obj as Record<string, unknown>, {
+      const result = this.p.checker.check(info.definitionName, obj as Record<string, unknown>, {
         mode: opts.fieldValidation,
-        duplicateFields: opts.duplicateFields,
+        ...(opts.yamlDuplicateKeyErrors ? { yamlDuplicateKeyErrors: opts.yamlDuplicateKeyErrors } : { duplicateFields: opts.duplicateFields }),
       });
       if (result.decodeErrors.length) throw this.decodeError(info, result.decodeErrors[0]);
       if (result.strictErrors.length) {
         if (opts.fieldValidation === 'Strict') throw this.decodeError(info, `strict decoding error: ${result.strictErrors.join(', ')}`);
         if (opts.fieldValidation === 'Warn') opts.warnings.push(...result.strictErrors);
       }
-      requiredErrors = result.requiredErrors;
-      this.defaulter(info.definitionName, obj as Record<string, unknown>);
+      // Status is written by controllers and kubelets, whose partial status objects a real cluster
+      // accepts even where the schema marks a field required.
+      requiredErrors = result.requiredErrors.filter((e) => !e.field.startsWith('status'));
+      this.p.defaulter(info.definitionName, obj as Record<string, unknown>);
     }
     return { obj, requiredErrors };
   }
@@ -125,6 +143,10 @@ export class ObjectPipeline {
     return conversion.toStorage(obj);
   }
 
+  converts(info: ResourceInfo): boolean {
+    return conversionFor(info) !== undefined;
+  }
+
   /** Storage version → the version of the request's URL. */
   toServed(info: ResourceInfo, out: ObjectOut): ObjectOut {
     const conversion = conversionFor(info);
@@ -134,16 +156,16 @@ export class ObjectPipeline {
 
   private kindValidation(info: ResourceInfo): KindValidation | undefined {
     const key = info.storage.group ? `${info.storage.kind}.${info.storage.group}` : info.storage.kind;
-    return kindValidations.get(key);
+    return this.p.parts.kindValidations.get(key);
   }
 
   validateCreate(info: ResourceInfo, obj: KubeObject, strategy: Strategy, requiredErrors: FieldError[]): void {
     const kv = this.kindValidation(info);
     const errors: FieldError[] = [
       ...requiredErrors,
-      ...validateObjectMeta(obj.metadata, {
+      ...this.p.parts.validateObjectMeta(obj.metadata, {
         namespaced: info.namespaced,
-        validateName: kv?.validateName ?? nameValidators.dnsSubdomain,
+        validateName: kv?.validateName ?? this.p.parts.nameValidators.dnsSubdomain,
       }),
     ];
     if (!errors.some((e) => e.field.startsWith('metadata.name') || e.field === 'metadata.generateName')) {
@@ -162,7 +184,7 @@ export class ObjectPipeline {
     subresource?: 'status',
   ): void {
     const kv = this.kindValidation(info);
-    const errors: FieldError[] = [...requiredErrors, ...validateObjectMetaUpdate(obj.metadata, old.metadata)];
+    const errors: FieldError[] = [...requiredErrors, ...this.p.parts.validateObjectMetaUpdate(obj.metadata, old.metadata)];
     if (subresource === 'status') errors.push(...(kv?.validateStatusUpdate?.(obj, old) ?? []));
     else {
       errors.push(...(kv?.validateUpdate?.(obj, old) ?? kv?.validate?.(obj) ?? []));

@@ -2,7 +2,6 @@
 // watch cache over one storage backend. Built once per server; nothing here is global.
 import { randomUUID } from 'node:crypto';
 import { forbidden, notFound } from '../apierrors/index.js';
-import type { Namespace } from '../machinery/api-types.js';
 import type { Clock } from '../machinery/clock.js';
 import type { KubeObject } from '../machinery/object.js';
 import type { Catalogue, ResourceInfo } from '../schema/catalogue.js';
@@ -37,6 +36,7 @@ export class Registry {
   readonly watchCache: WatchCache;
   readonly pipeline: ObjectPipeline;
   private readonly stores = new Map<string, ResourceStore>();
+  private readonly storesByInfo = new WeakMap<object, ResourceStore>();
   private readonly fieldsByPrefix = new Map<string, Set<string>>();
 
   private constructor(readonly deps: RegistryDeps) {
@@ -78,8 +78,11 @@ export class Registry {
   }
 
   store(info: Pick<ResourceInfo, 'group' | 'version' | 'resource'>): ResourceStore {
+    const known = this.storesByInfo.get(info);
+    if (known) return known;
     const store = this.stores.get(`${info.group}/${info.version}/${info.resource}`);
     if (!store) throw new Error(`no store for ${info.group}/${info.version}/${info.resource}`);
+    this.storesByInfo.set(info, store);
     return store;
   }
 
@@ -96,8 +99,8 @@ export class Registry {
     if (!namespace) return; // the namespace field's own validation reports it
     const ns = this.namespaceStore().cachedObject(undefined, namespace);
     if (!ns) throw notFound({ group: '', resource: 'namespaces' }, namespace);
-    const parsed = JSON.parse(ns.json) as Namespace;
-    if (parsed.metadata?.deletionTimestamp || parsed.status?.phase === 'Terminating') {
+    // The namespace strategy turns a namespace Terminating when its deletion starts.
+    if (ns.fields['status.phase'] === 'Terminating') {
       const err = forbidden(
         { group: target.group, resource: target.resource },
         name,
@@ -144,8 +147,13 @@ function attrsFunc(extra: FieldExtractors | undefined): AttrsFunc {
   const extractors = Object.entries(extra ?? {});
   return (obj): ObjectAttrs => {
     const meta = (obj.metadata ?? {}) as { name?: string; namespace?: string; labels?: Record<string, string> };
-    const fields: Record<string, string> = { 'metadata.name': meta.name ?? '', 'metadata.namespace': meta.namespace ?? '' };
-    for (const [field, fn] of extractors) fields[field] = fn(obj) ?? '';
+    // An absent field reads as "" when matching, so empty values are not kept (memory per object).
+    const fields: Record<string, string> = { 'metadata.name': meta.name ?? '' };
+    if (meta.namespace) fields['metadata.namespace'] = meta.namespace;
+    for (const [field, fn] of extractors) {
+      const value = fn(obj);
+      if (value) fields[field] = value;
+    }
     return { labels: meta.labels, fields };
   };
 }

@@ -9,6 +9,8 @@ export interface WriteOptions {
   fieldValidation: FieldValidationMode;
   /** Duplicate fields the decoder found in the body (paths). */
   duplicateFields?: string[];
+  /** For YAML bodies, the duplicate keys as go-yaml words them (reported instead of duplicateFields). */
+  yamlDuplicateKeyErrors?: string[];
   /** Warnings for the response's Warning headers; the store appends to it. */
   warnings: string[];
 }

@@ -20,7 +20,7 @@ import type { ResourceInfo } from '../schema/catalogue.js';
 import { isStorageError, type StoredObject } from '../storage/types.js';
 import type { ResourceCache } from '../storage/watch-cache/resource-cache.js';
 import type { WatchCache } from '../storage/watch-cache/watch-cache.js';
-import type { CacheEvent, CacheEventType, CachedObject, CacheWatcher } from '../storage/watch-cache/types.js';
+import { parseCached, type CacheEvent, type CacheEventType, type CachedObject, type CacheWatcher } from '../storage/watch-cache/types.js';
 import { decodeContinue, encodeContinue } from './continue-token.js';
 import { namespacePrefix, objectKey, resourcePrefix } from './keys.js';
 import { ObjectOut } from './object-out.js';
@@ -102,7 +102,7 @@ export class ResourceStore {
     await this.waitForResourceVersion(resourceVersion);
     const cached = this.cache.get(this.key(namespace, name));
     if (!cached) throw notFound(this.gr, name);
-    return this.deps.pipeline.toServed(this.info, ObjectOut.fromJson(cached.json));
+    return this.deps.pipeline.toServed(this.info, ObjectOut.fromRaw(cached.raw));
   }
 
   /** The stored (storage-version) form, for read-modify-write. */
@@ -191,9 +191,14 @@ export class ResourceStore {
       (!fieldSelector || matchesFields(fieldSelector, obj.fields as Record<string, string>));
   }
 
+  /** True when objects are stored in another version than this resource serves (read paths must convert). */
+  convertsOnRead(): boolean {
+    return this.deps.pipeline.converts(this.info);
+  }
+
   /** Served form of a cached object (converted if this resource is served in another version). */
   served(obj: CachedObject): ObjectOut {
-    return this.deps.pipeline.toServed(this.info, ObjectOut.fromJson(obj.json));
+    return this.deps.pipeline.toServed(this.info, ObjectOut.fromRaw(obj.raw));
   }
 
   returnsDeletedObject(): boolean {
@@ -253,6 +258,7 @@ export class ResourceStore {
   // ---------- writes ----------
 
   async create(namespace: string | undefined, body: KubeObject, opts: WriteOptions): Promise<ObjectOut> {
+    await this.deps.pipeline.ready();
     const decoded = this.deps.pipeline.decodeForWrite(this.info, body, namespace, opts);
     const obj = this.deps.pipeline.toStorage(this.info, decoded.obj);
     const meta = obj.metadata!;
@@ -312,7 +318,8 @@ export class ResourceStore {
       if (!requested && this.strategy.allowUnconditionalUpdate === false) {
         throw invalid(this.info, name, [{ type: 'FieldValueRequired', field: 'metadata.resourceVersion', detail: 'must be specified for an update' }]);
       }
-      return { update: body, expectedRv: requested };
+      // The body may be decoded again on a retry, and decoding works in place.
+      return { update: structuredClone(body), expectedRv: requested };
     });
   }
 
@@ -328,10 +335,11 @@ export class ResourceStore {
     /** Given the current object (served version), the new body (served version, undecoded) or a create. */
     tryUpdate: (current: KubeObject | undefined) => { create?: KubeObject; update?: KubeObject; expectedRv?: string },
   ): Promise<{ object: ObjectOut; created: boolean }> {
+    await this.deps.pipeline.ready();
     const key = this.key(namespace, name);
     for (let attempt = 0; ; attempt++) {
       const cached = this.current(namespace, name);
-      const current = cached ? (JSON.parse(cached.json) as KubeObject) : undefined;
+      const current = cached ? (parseCached<KubeObject>(cached)) : undefined;
       const servedCurrent = current ? this.deps.pipeline.toServed(this.info, ObjectOut.fromObject(current)).copy() : undefined;
       const plan = tryUpdate(servedCurrent);
       if (plan.create) {
@@ -350,7 +358,7 @@ export class ResourceStore {
       else this.prepareForUpdate(next, old);
       this.deps.pipeline.validateUpdate(this.info, next, old, this.strategy, decoded.requiredErrors, subresource === 'status' ? 'status' : undefined);
       // A write that changes nothing is not a write: no new resourceVersion, no event.
-      if (sameContent(next, old)) return { object: this.deps.pipeline.toServed(this.info, ObjectOut.fromJson(cached!.json)), created: false };
+      if (sameContent(next, old)) return { object: this.deps.pipeline.toServed(this.info, ObjectOut.fromRaw(cached!.raw)), created: false };
       const finalizing = old.metadata?.deletionTimestamp && !this.hasPendingFinalizers(next);
       if (opts.dryRun) {
         next.metadata!.resourceVersion = old.metadata!.resourceVersion;
@@ -464,7 +472,7 @@ export class ResourceStore {
     for (let attempt = 0; ; attempt++) {
       const cached = this.current(namespace, name);
       if (!cached) throw notFound(this.gr, name);
-      const obj = JSON.parse(cached.json) as KubeObject;
+      const obj = parseCached<KubeObject>(cached);
       const meta = obj.metadata!;
       const pre = options.preconditions;
       if (pre?.uid && pre.uid !== meta.uid) {
@@ -483,7 +491,7 @@ export class ResourceStore {
         if (dryRun) return { object: this.deps.pipeline.toServed(this.info, ObjectOut.fromObject(obj)), deleted: true };
         try {
           await this.deps.watchCache.delete(key, cached.modRevision);
-          return { object: this.deps.pipeline.toServed(this.info, ObjectOut.fromJson(cached.json)), deleted: true };
+          return { object: this.deps.pipeline.toServed(this.info, ObjectOut.fromRaw(cached.raw)), deleted: true };
         } catch (err) {
           if (isStorageError(err, 'Conflict') && attempt < 10) continue;
           if (isStorageError(err, 'KeyNotFound')) throw notFound(this.gr, name);
@@ -496,7 +504,7 @@ export class ResourceStore {
         // Already terminating: a shorter grace period may bring the deadline forward; nothing else changes.
         const current = meta.deletionGracePeriodSeconds ?? 0;
         if (grace >= current || hasFinalizers && grace === current) {
-          return { object: this.deps.pipeline.toServed(this.info, ObjectOut.fromJson(cached.json)), deleted: false };
+          return { object: this.deps.pipeline.toServed(this.info, ObjectOut.fromRaw(cached.raw)), deleted: false };
         }
       }
       meta.deletionTimestamp = formatTime(new Date(now.getTime() + grace * 1000));
@@ -519,7 +527,7 @@ export class ResourceStore {
     const { items } = await this.list(namespace, { ...listOpts, limit: undefined, continueToken: undefined });
     const deleted: ObjectOut[] = [];
     for (const item of items) {
-      const parsed = JSON.parse(item.json) as KubeObject;
+      const parsed = parseCached<KubeObject>(item);
       try {
         const res = await this.delete(parsed.metadata?.namespace, parsed.metadata!.name!, options, dryRun);
         deleted.push(res.object);

@@ -1,6 +1,6 @@
 // An in-process kubemu for tests: the real app, registry and watch cache on the memory backend,
 // with a fake clock. No socket unless a test listens itself.
-import type { Express } from 'express';
+import type { RequestListener } from 'node:http';
 import { createApp } from '../http/app.js';
 import { versionInfo } from '../http/version.js';
 import { FakeClock } from '../machinery/clock.js';
@@ -8,7 +8,8 @@ import { Registry } from '../registry/registry.js';
 import { Catalogue } from '../schema/catalogue.js';
 import { OpenApiDocuments } from '../schema/openapi-documents.js';
 import { loadSpec, type LoadedSpec } from '../schema/openapi-spec.js';
-import { createProtobufCodec, type ProtobufCodec } from '../schema/protobuf/index.js';
+import type { ProtobufCodec } from '../schema/protobuf/index.js';
+import { lazyModule } from '../machinery/lazy-module.js';
 import { locateProtoDir } from '../schema/spec-files.js';
 import { openBackend } from '../storage/backends/index.js';
 import type { Backend } from '../storage/types.js';
@@ -20,7 +21,8 @@ export function testSpec(): LoadedSpec {
 }
 
 export interface TestApp {
-  app: Express;
+  /** The server's request listener (supertest takes it as an app). */
+  app: RequestListener;
   registry: Registry;
   catalogue: Catalogue;
   clock: FakeClock;
@@ -41,14 +43,16 @@ export async function createTestApp(opts: { backend?: Backend; clock?: FakeClock
     clock,
     newUid: () => `00000000-0000-4000-8000-${String(++uid).padStart(12, '0')}`,
   });
+  const protobufModule = lazyModule(() => import('../schema/protobuf/index.js'));
   let codec: ProtobufCodec | undefined;
   const version = versionInfo('0.0.0-test', '2026-01-01T00:00:00Z');
-  const app = createApp({
+  const { handle: app } = createApp({
     catalogue,
     registry,
     openapi: new OpenApiDocuments(spec, catalogue, version.gitVersion),
     clock,
-    protobuf: () => (codec ??= createProtobufCodec(locateProtoDir())),
+    protobuf: () => (codec ??= protobufModule.get().createProtobufCodec(locateProtoDir())),
+    loadProtobuf: () => protobufModule.load(),
     version,
     serverAddress: () => '127.0.0.1:6443',
   });

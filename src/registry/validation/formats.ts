@@ -6,11 +6,7 @@ import { field } from '../../apierrors/field-errors.js';
 
 /** Go's len(): strings are measured in UTF-8 bytes, not UTF-16 code units. */
 export function byteLength(value: string): number {
-  // Every code unit is at most 3 bytes, so short strings need no encoding pass.
-  for (let i = 0; i < value.length; i++) {
-    if (value.charCodeAt(i) > 0x7f) return Buffer.byteLength(value, 'utf8');
-  }
-  return value.length;
+  return Buffer.byteLength(value, 'utf8');
 }
 
 export function maxLenError(length: number): string {

@@ -2,7 +2,7 @@
 // current by the events of the storage backend. Serves get, list (now or at a retained
 // revision, for consistent pagination) and watch (from any retained revision).
 import { StorageError } from '../types.js';
-import type { AttrsFunc, CacheEvent, CacheEventType, CacheWatcher, CachedObject, WatchRequest } from './types.js';
+import { jsonBytes, parseCached, type AttrsFunc, type CacheEvent, type CacheEventType, type CacheWatcher, type CachedObject, type WatchRequest } from './types.js';
 
 export interface ListSnapshot {
   /** Objects in key order. */
@@ -34,10 +34,13 @@ export class ResourceCache {
     this.oldestRevision = startRevision;
   }
 
-  /** Builds the cached form of a stored object; the JSON text is parsed once here and dropped. */
-  toCached(key: string, json: string, modRevision: number, createRevision: number): CachedObject {
-    const { labels, fields } = this.attrs(JSON.parse(json) as Record<string, unknown>);
-    return { key, json, modRevision, createRevision, labels, fields };
+  /**
+   * Builds the cached form of a stored object. Selector attributes come from `parsed` when the
+   * writer still has the object, else from parsing the JSON once (which is then dropped).
+   */
+  toCached(key: string, json: string, modRevision: number, createRevision: number, parsed?: Record<string, unknown>): CachedObject {
+    const { labels, fields } = this.attrs(parsed ?? (JSON.parse(json) as Record<string, unknown>));
+    return { key, raw: jsonBytes(json), modRevision, createRevision, labels, fields };
   }
 
   /** Initial state, at the cache's start revision. */
@@ -66,7 +69,7 @@ export class ResourceCache {
       if (!prev) this.sortedKeys = null;
       this.objects.set(key, object);
     }
-    const event: CacheEvent = { type, revision, object, prev, encodings: new Map() };
+    const event: CacheEvent = { type, revision, object, prev };
     this.history.push(event);
     this.trimHistory();
     for (const w of this.watchers) this.deliver(w, event);
@@ -177,9 +180,9 @@ export class ResourceCache {
 
 /** The previous state of an object, stamped with a later revision (an object leaving a selector's view). */
 function withRevision(obj: CachedObject, revision: number): CachedObject {
-  const parsed = JSON.parse(obj.json) as { metadata?: Record<string, unknown> };
+  const parsed = parseCached<{ metadata?: Record<string, unknown> }>(obj);
   (parsed.metadata ??= {}).resourceVersion = String(revision);
-  return { ...obj, json: JSON.stringify(parsed), modRevision: revision };
+  return { ...obj, raw: jsonBytes(JSON.stringify(parsed)), modRevision: revision };
 }
 
 function lowerBound(keys: string[], target: string): number {

@@ -1,6 +1,7 @@
-// What the watch cache holds per object and per event. Objects are kept as their JSON text
+// What the watch cache holds per object and per event. Objects are kept as their JSON bytes
 // (the canonical cached form: served as-is, parsed only on demand) plus the few attributes
-// selectors need, extracted once per write.
+// selectors need, extracted once per write. The bytes live outside the JavaScript heap, where
+// they cost exactly their size (no garbage-collector headroom) and need no encoding to be sent.
 
 export interface ObjectAttrs {
   labels: Readonly<Record<string, string>> | undefined;
@@ -13,7 +14,8 @@ export type AttrsFunc = (obj: Record<string, unknown>) => ObjectAttrs;
 
 export interface CachedObject extends ObjectAttrs {
   readonly key: string;
-  readonly json: string;
+  /** UTF-8 JSON of the object, metadata.resourceVersion included. */
+  readonly raw: Buffer;
   readonly modRevision: number;
   readonly createRevision: number;
 }
@@ -26,8 +28,11 @@ export interface CacheEvent {
   /** For DELETED: the object as last stored, with resourceVersion = the deletion revision. */
   readonly object: CachedObject;
   readonly prev?: CachedObject;
-  /** Serialized forms of this event, filled by whoever serializes it first (once per encoding, not per watcher). */
-  readonly encodings: Map<string, unknown>;
+  /**
+   * Serialized forms of this event, filled by whoever serializes it first (once per encoding, not
+   * per watcher). Created on first use: most events in history are never sent to anyone.
+   */
+  encodings?: Map<string, unknown>;
 }
 
 export interface WatchRequest {
@@ -44,4 +49,16 @@ export interface WatchRequest {
 
 export interface CacheWatcher {
   stop(): void;
+}
+
+/** A long-lived copy of JSON text as bytes: its own allocation, so it never pins a shared pool slab. */
+export function jsonBytes(json: string): Buffer {
+  const length = Buffer.byteLength(json);
+  const buf = Buffer.allocUnsafeSlow(length);
+  buf.write(json, 0, length, 'utf8');
+  return buf;
+}
+
+export function parseCached<T = Record<string, unknown>>(obj: Pick<CachedObject, 'raw'>): T {
+  return JSON.parse(obj.raw.toString('utf8')) as T;
 }

@@ -25,6 +25,8 @@ export class WatchCache {
   private started = false;
   private stopWatch: (() => void) | undefined;
   private waiters: RevisionWaiter[] = [];
+  /** Objects being written, by key: their event can take selector attributes from them instead of re-parsing. */
+  private readonly inFlight = new Map<string, Record<string, unknown>>();
 
   constructor(readonly backend: Backend, options: WatchCacheOptions = {}) {
     this.historyCapacity = options.historyCapacity ?? 10_000;
@@ -85,7 +87,7 @@ export class WatchCache {
     if (!cache) return;
     const object = cache.toCached(event.key, event.value, event.revision, event.createRevision);
     const prev = event.prevValue === undefined ? undefined : cache.toCached(event.key, event.prevValue, prevRevision(event.prevValue), event.createRevision);
-    cache.addHistory({ type: event.type, revision: event.revision, object, prev, encodings: new Map() });
+    cache.addHistory({ type: event.type, revision: event.revision, object, prev });
   }
 
   private applyEvent(event: StorageEvent): void {
@@ -93,8 +95,13 @@ export class WatchCache {
     const cache = this.cacheFor(event.key);
     this.revision = event.revision;
     if (cache) {
-      const modRevision = event.type === 'DELETED' ? event.revision : event.revision;
-      cache.apply(event.type, event.key, cache.toCached(event.key, event.value, modRevision, event.createRevision), event.revision);
+      const written = this.inFlight.get(event.key);
+      // The backend stamps the revision into the object it stored: that identifies this write's event.
+      const parsed =
+        event.type !== 'DELETED' && written && (written.metadata as { resourceVersion?: string } | undefined)?.resourceVersion === String(event.revision)
+          ? written
+          : undefined;
+      cache.apply(event.type, event.key, cache.toCached(event.key, event.value, event.revision, event.createRevision, parsed), event.revision);
     }
     if (this.waiters.length) {
       const ready = this.waiters.filter((w) => w.revision <= this.revision);
@@ -128,11 +135,21 @@ export class WatchCache {
   }
 
   async create(key: string, obj: Record<string, unknown>): Promise<StoredObject> {
-    return this.settled(await this.backend.create(key, obj));
+    this.inFlight.set(key, obj);
+    try {
+      return await this.settled(await this.backend.create(key, obj));
+    } finally {
+      if (this.inFlight.get(key) === obj) this.inFlight.delete(key);
+    }
   }
 
   async update(key: string, obj: Record<string, unknown>, expectedModRevision: number): Promise<StoredObject> {
-    return this.settled(await this.backend.update(key, obj, expectedModRevision));
+    this.inFlight.set(key, obj);
+    try {
+      return await this.settled(await this.backend.update(key, obj, expectedModRevision));
+    } finally {
+      if (this.inFlight.get(key) === obj) this.inFlight.delete(key);
+    }
   }
 
   async delete(key: string, expectedModRevision?: number): Promise<StoredObject> {
