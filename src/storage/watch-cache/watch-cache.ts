@@ -48,13 +48,22 @@ export class WatchCache {
   async start(): Promise<void> {
     this.started = true;
     const startRevision = this.backend.currentRevision();
-    const listed = await this.backend.list(this.root, { revision: startRevision || undefined });
-    this.revision = listed.revision;
-    for (const cache of this.resources.values()) cache.setOldestRevision(this.revision);
-    for (const item of listed.items) {
-      const cache = this.cacheFor(item.key);
-      if (cache) cache.load(cache.toCached(item.key, item.value, item.modRevision, item.createRevision));
+    // Read the store in pages: with everything in memory at once, the transient copies (tens of MB
+    // for ten thousand pods) would stay in the process as fragmented native memory.
+    let startAfter: string | undefined;
+    let revision = startRevision;
+    for (;;) {
+      const page = await this.backend.list(this.root, { revision: startRevision || undefined, startAfter, limit: 500 });
+      revision = page.revision;
+      for (const item of page.items) {
+        const cache = this.cacheFor(item.key);
+        if (cache) cache.load(cache.toCached(item.key, item.value, item.modRevision, item.createRevision));
+      }
+      if (!page.more || page.items.length === 0) break;
+      startAfter = page.items[page.items.length - 1].key;
     }
+    this.revision = revision;
+    const listed = { revision };
     // Replaying from the compacted revision gives watch clients history from before a restart:
     // events up to the listed revision are history only, later ones change the state.
     const from = Math.max(this.backend.compactedRevision(), 0);
@@ -85,7 +94,12 @@ export class WatchCache {
   private addHistory(event: StorageEvent): void {
     const cache = this.cacheFor(event.key);
     if (!cache) return;
-    const object = cache.toCached(event.key, event.value, event.revision, event.createRevision);
+    // The latest event of a key describes the object as it is now: share the cached object.
+    const current = cache.get(event.key);
+    const object =
+      current && current.modRevision === event.revision && event.type !== 'DELETED'
+        ? current
+        : cache.toCached(event.key, event.value, event.revision, event.createRevision);
     const prev = event.prevValue === undefined ? undefined : cache.toCached(event.key, event.prevValue, prevRevision(event.prevValue), event.createRevision);
     cache.addHistory({ type: event.type, revision: event.revision, object, prev });
   }

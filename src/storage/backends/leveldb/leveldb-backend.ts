@@ -62,7 +62,7 @@ export interface LevelDbBackendOptions extends BackendOptions {
   commitBatch?: (db: LevelDb, ops: BatchOp[]) => Promise<void>;
 }
 
-const DEFAULT_WRITE_BUFFER = 32 * 1024 * 1024;
+const DEFAULT_WRITE_BUFFER = 8 * 1024 * 1024;
 const READ_CHUNK = 256;
 /** A queue longer than this, found with the disk idle, is written as two batches (see drainQueue). */
 const MIN_SPLIT = 16;
