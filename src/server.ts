@@ -20,6 +20,8 @@ import { lazyModule } from './machinery/lazy-module.js';
 import { checkoutRoot, locateProtoDir } from './schema/spec-files.js';
 import { openBackend } from './storage/backends/index.js';
 import { startCompactor } from './storage/compactor.js';
+import { LocalClient } from './client/local-client.js';
+import { startNamespaceController } from './controllers/namespace/namespace-controller.js';
 import type { Backend } from './storage/types.js';
 
 export interface ServerOptions {
@@ -85,6 +87,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
   const registry = await Registry.open({ backend, catalogue, spec: spec.document, clock });
   log('filled the watch cache', { revision: registry.watchCache.currentRevision() });
+  const namespaceController = startNamespaceController({ client: new LocalClient(registry, catalogue), clock, log });
   const compactor = startCompactor({
     backend,
     clock,
@@ -178,6 +181,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const stop = () =>
     (stopped ??= (async () => {
       compactor.stop();
+      namespaceController.stop();
       registry.watchCache.stop();
       await new Promise<void>((r) => {
         server.close(() => r());

@@ -134,15 +134,16 @@ export async function handleResourceRequest(
       const dryRun = parseDryRun(query);
       const body = await readOptionalOptionsBody(req);
       const options = parseDeleteOptions(query, body);
+      const warnings = propagationWarnings(options);
       const result = await store.delete(ri.namespace, ri.name!, options, dryRun);
       const status = result.deleted ? 200 : 202;
       if (result.deleted && !store.returnsDeletedObject()) {
         const meta = result.object.object.metadata ?? {};
         const details: Record<string, unknown> = { name: meta.name, kind: info.resource, uid: meta.uid };
         if (info.group) details.group = info.group;
-        return sendValue(res, 200, successStatus(details), ctx(format));
+        return sendValue(res, 200, successStatus(details), ctx(format, warnings));
       }
-      return sendObject(res, status, info, result.object, ctx(format));
+      return sendObject(res, status, info, result.object, ctx(format, warnings));
     }
     case 'deletecollection': {
       const format = formatFor(true);
@@ -151,6 +152,7 @@ export async function handleResourceRequest(
       const options = parseDeleteOptions(query, body);
       const listOpts = parseListOptions(query, deps.registry.selectableFields(info));
       const deleted = await store.deleteCollection(ri.namespace, listOpts, options, dryRun);
+      setWarnings(res, propagationWarnings(options));
       return sendValue(
         res,
         200,
@@ -203,6 +205,16 @@ function startWatch(
     clock: deps.clock,
     protobuf: deps.protobuf,
   });
+}
+
+/**
+ * kubemu has no garbage collector yet: the owner goes at once whatever the policy, and dependents
+ * are neither deleted first (Foreground) nor orphaned (Orphan). Say so rather than pretend.
+ */
+function propagationWarnings(options: { propagationPolicy?: string; orphanDependents?: boolean }): string[] {
+  const policy = options.propagationPolicy ?? (options.orphanDependents ? 'Orphan' : undefined);
+  if (policy !== 'Foreground' && policy !== 'Orphan') return [];
+  return [`kubemu has no garbage collector yet: propagationPolicy=${policy} is accepted, but dependents are not ${policy === 'Orphan' ? 'orphaned' : 'deleted first'}`];
 }
 
 function mentionsProtobuf(req: IncomingMessage): boolean {

@@ -71,6 +71,7 @@ export function sendObject(res: ServerResponse, status: number, info: ResourceIn
 
 /** Any JSON value, in the negotiated encoding (JSON or YAML; protobuf for objects with a proto). */
 export function sendValue(res: ServerResponse, status: number, value: unknown, ctx: ResponseContext): void {
+  setWarnings(res, ctx.warnings);
   if (ctx.format.encoding === 'yaml') return send(res, status, yamlType, yaml.get().stringify(value));
   if (ctx.format.encoding === 'protobuf' && ctx.protobuf().canEncode(String((value as KubeObject).apiVersion), String((value as KubeObject).kind))) {
     return send(res, status, protobufType, ctx.protobuf().encode(value as Record<string, unknown>));

@@ -30,7 +30,7 @@ export interface TestApp {
   stop(): Promise<void>;
 }
 
-export async function createTestApp(opts: { backend?: Backend; clock?: FakeClock } = {}): Promise<TestApp> {
+export async function createTestApp(opts: { backend?: Backend; clock?: FakeClock; historyCapacity?: number } = {}): Promise<TestApp> {
   const spec = testSpec();
   const catalogue = new Catalogue(spec.document);
   const backend = opts.backend ?? (await openBackend('memory:'));
@@ -41,6 +41,7 @@ export async function createTestApp(opts: { backend?: Backend; clock?: FakeClock
     catalogue,
     spec: spec.document,
     clock,
+    historyCapacity: opts.historyCapacity,
     newUid: () => `00000000-0000-4000-8000-${String(++uid).padStart(12, '0')}`,
   });
   const protobufModule = lazyModule(() => import('../schema/protobuf/index.js'));

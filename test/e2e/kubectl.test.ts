@@ -158,6 +158,24 @@ for (const binary of kubectlVersionsUnderTest()) {
       assert.match(deployTable, /^web\s+0\/3\s+0\s+0\s+\S+\s+app\s+nginx:1\.26\s+app=web$/m);
     });
 
+    test('generators (protobuf bodies on 1.32+), get all and describe', async () => {
+      assert.match(await k.ok(['-n', ns, 'create', 'deployment', 'gen', '--image=nginx', '--replicas=2']), /deployment.apps\/gen created/);
+      assert.match(await k.ok(['-n', ns, 'create', 'secret', 'generic', 'creds', '--from-literal=password=s3cret']), /secret\/creds created/);
+      assert.match(await k.ok(['-n', ns, 'create', 'serviceaccount', 'robot']), /serviceaccount\/robot created/);
+      const secret = JSON.parse(await k.ok(['-n', ns, 'get', 'secret', 'creds', '-o', 'json'])) as { type: string; data: Record<string, string> };
+      assert.equal(secret.type, 'Opaque');
+      assert.equal(Buffer.from(secret.data.password, 'base64').toString(), 's3cret');
+      const all = await k.ok(['-n', ns, 'get', 'all']);
+      assert.match(all, /^deployment\.apps\/gen\s+0\/2\s+0\s+0\s+/m);
+      assert.match(all, /^service\/web\s+ClusterIP\s+/m);
+      assert.match(all, /^cronjob\.batch\/nightly\s+0 3 \* \* \*\s+/m);
+      const described = await k.ok(['-n', ns, 'describe', 'deployment', 'gen']);
+      assert.match(described, /^Name:\s+gen$/m);
+      assert.match(described, /^Replicas:\s+2 desired \| 0 updated \| 0 total \| 0 available \| 0 unavailable$/m);
+      assert.match(described, /^StrategyType:\s+RollingUpdate$/m);
+      await k.ok(['-n', ns, 'delete', 'deployment', 'gen']);
+    });
+
     test('edit through KUBE_EDITOR', async () => {
       const editor = join(dir(), 'editor.sh');
       writeFileSync(editor, `#!/bin/sh\nsed -i 's/mode: fast/mode: slow/' "$1"\n`);
@@ -226,12 +244,17 @@ for (const binary of kubectlVersionsUnderTest()) {
       assert.match(unknownType.stderr, /the server doesn't have a resource type "widgets"/);
     });
 
-    test('delete removes what apply created', async () => {
+    test('delete removes what apply created; deleting the namespace empties it first', async () => {
       const out = await k.ok(['delete', '-f', join(dir(), 'manifests')]);
       assert.match(out, /deployment.apps "web" deleted/);
       assert.match(out, /configmap "settings" deleted/);
       const left = await k.run(['-n', ns, 'get', 'deploy', 'web']);
       assert.match(left.stderr, /deployments.apps "web" not found/);
+      assert.match(await k.ok(['delete', 'namespace', ns, '--timeout=30s']), new RegExp(`namespace "${ns}" deleted`));
+      const gone = await k.run(['get', 'namespace', ns]);
+      assert.match(gone.stderr, new RegExp(`namespaces "${ns}" not found`));
+      const cms = await k.run(['-n', ns, 'get', 'configmaps', '-o', 'name']);
+      assert.equal(cms.stdout.trim(), '');
     });
   });
 }

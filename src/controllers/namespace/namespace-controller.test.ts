@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { LocalClient } from '../../client/local-client.js';
+import { createTestApp, type TestApp } from '../../testing/test-app.js';
+import { startNamespaceController } from './namespace-controller.js';
+
+let t: TestApp;
+let controller: { stop(): void };
+let client: LocalClient;
+
+before(async () => {
+  t = await createTestApp();
+  client = new LocalClient(t.registry, t.catalogue);
+  controller = startNamespaceController({ client, clock: t.clock, retryMs: 1000 });
+});
+after(async () => {
+  controller.stop();
+  await t.stop();
+});
+
+const settle = async () => {
+  for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+};
+
+test('deleting a namespace deletes its content, then the namespace', async () => {
+  const namespaces = client.resource('', 'v1', 'namespaces');
+  const configmaps = client.resource('', 'v1', 'configmaps');
+  const deployments = client.resource('apps', 'v1', 'deployments');
+  await namespaces.create(undefined, { metadata: { name: 'doomed' } });
+  await configmaps.create('doomed', { metadata: { name: 'a' }, data: {} });
+  await configmaps.create('doomed', { metadata: { name: 'keep', finalizers: ['example.com/hold'] }, data: {} });
+  await deployments.create('doomed', {
+    metadata: { name: 'd' },
+    spec: { selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'c', image: 'x' }] } } },
+  });
+  await configmaps.create('default', { metadata: { name: 'elsewhere' }, data: {} });
+
+  await namespaces.delete(undefined, 'doomed');
+  const terminating = await namespaces.get(undefined, 'doomed');
+  assert.equal((terminating.status as { phase: string }).phase, 'Terminating');
+  t.clock.advance(0);
+  await settle();
+
+  // Everything without a finalizer of its own is gone; the held object keeps the namespace.
+  assert.deepEqual((await configmaps.list('doomed')).map((c) => c.metadata!.name), ['keep']);
+  assert.equal(await deployments.count('doomed'), 0);
+  assert.ok(await namespaces.get(undefined, 'doomed'));
+
+  await configmaps.update('doomed', 'keep', (c) => ({ ...c, metadata: { ...c.metadata, finalizers: [] } }));
+  t.clock.advance(1000);
+  await settle();
+  await assert.rejects(namespaces.get(undefined, 'doomed'), /namespaces "doomed" not found/);
+  assert.equal((await configmaps.list('default')).filter((c) => c.metadata!.name === 'elsewhere').length, 1);
+});

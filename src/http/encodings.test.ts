@@ -1,0 +1,139 @@
+// Request and response encodings (YAML, protobuf, Table, PartialObjectMetadata) and the kinds served
+// in more than one version (autoscaling/v1 and v2 HPAs, core and events.k8s.io Events).
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import protobuf from 'protobufjs';
+import request from 'supertest';
+import { locateProtoDir } from '../schema/spec-files.js';
+import { createTestApp, type TestApp } from '../testing/test-app.js';
+
+let t: TestApp;
+before(async () => {
+  t = await createTestApp();
+});
+after(async () => {
+  await t.stop();
+});
+
+const binary = (res: request.Response, cb: (err: Error | null, body: Buffer) => void) => {
+  const stream = res as unknown as NodeJS.ReadableStream;
+  const chunks: Buffer[] = [];
+  stream.on('data', (c: Buffer) => chunks.push(c));
+  stream.on('end', () => cb(null, Buffer.concat(chunks)));
+};
+
+test('YAML in and out', async () => {
+  const created = await request(t.app)
+    .post('/api/v1/namespaces/default/configmaps')
+    .set('Content-Type', 'application/yaml')
+    .set('Accept', 'application/yaml')
+    .send('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-yaml\ndata:\n  key: value\n')
+    .expect(201);
+  assert.equal(created.headers['content-type'], 'application/yaml');
+  assert.match(created.text, /^ {2}key: value$/m);
+  assert.match(created.text, /^ {2}name: from-yaml$/m);
+});
+
+test('a protobuf body, as kubectl 1.32+ sends for `create configmap`', async () => {
+  const root = new protobuf.Root();
+  root.resolvePath = (_origin, target) => `${locateProtoDir()}/${target}`;
+  await root.load(['k8s.io/api/core/v1/generated.proto', 'k8s.io/apimachinery/pkg/runtime/generated.proto'], { keepCase: true });
+  const ConfigMap = root.lookupType('k8s.io.api.core.v1.ConfigMap');
+  const Unknown = root.lookupType('k8s.io.apimachinery.pkg.runtime.Unknown');
+  const raw = ConfigMap.encode(ConfigMap.fromObject({ metadata: { name: 'from-proto', namespace: 'default' }, data: { a: '1' } })).finish();
+  const envelope = Unknown.encode(Unknown.fromObject({ typeMeta: { apiVersion: 'v1', kind: 'ConfigMap' }, raw })).finish();
+  const body = Buffer.concat([Buffer.from('k8s\0', 'binary'), Buffer.from(envelope)]);
+  const created = await request(t.app)
+    .post('/api/v1/namespaces/default/configmaps?fieldManager=kubectl-create&fieldValidation=Strict')
+    .set('Content-Type', 'application/vnd.kubernetes.protobuf')
+    .set('Accept', 'application/vnd.kubernetes.protobuf,application/json')
+    .send(body)
+    .expect(201);
+  assert.equal(created.headers['content-type'], 'application/json');
+  assert.deepEqual(created.body.data, { a: '1' });
+  // A client that accepts only protobuf gets protobuf.
+  const got = await request(t.app)
+    .get('/api/v1/namespaces/default/configmaps/from-proto')
+    .set('Accept', 'application/vnd.kubernetes.protobuf')
+    .buffer(true)
+    .parse(binary)
+    .expect(200);
+  assert.equal(got.headers['content-type'], 'application/vnd.kubernetes.protobuf');
+  const bytes = got.body as Buffer;
+  assert.equal(bytes.subarray(0, 4).toString('binary'), 'k8s\0');
+  const decoded = Unknown.decode(bytes.subarray(4)) as unknown as { typeMeta: { kind: string }; raw: Uint8Array };
+  assert.equal(decoded.typeMeta.kind, 'ConfigMap');
+  const cm = ConfigMap.toObject(ConfigMap.decode(decoded.raw)) as { metadata: { name: string }; data: Record<string, string> };
+  assert.equal(cm.metadata.name, 'from-proto');
+  assert.deepEqual(cm.data, { a: '1' });
+  // Garbage in a protobuf body is a 400, not a crash.
+  await request(t.app).post('/api/v1/namespaces/default/configmaps').set('Content-Type', 'application/vnd.kubernetes.protobuf').send(Buffer.from('nope')).expect(400);
+});
+
+test('Tables: columns of a real cluster, includeObject, and PartialObjectMetadataList', async () => {
+  await request(t.app)
+    .post('/api/v1/namespaces/default/pods')
+    .send({ metadata: { name: 'p1', labels: { app: 'x' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } })
+    .expect(201);
+  const table = await request(t.app).get('/api/v1/namespaces/default/pods').set('Accept', 'application/json;as=Table;v=v1;g=meta.k8s.io').expect(200);
+  assert.deepEqual(
+    table.body.columnDefinitions.map((c: { name: string; priority: number }) => `${c.name}:${c.priority}`),
+    ['Name:0', 'Ready:0', 'Status:0', 'Restarts:0', 'Age:0', 'IP:1', 'Node:1', 'Nominated Node:1', 'Readiness Gates:1'],
+  );
+  assert.deepEqual(table.body.rows[0].cells.slice(0, 4), ['p1', '0/1', 'Pending', '0']);
+  assert.equal(table.body.rows[0].object.kind, 'PartialObjectMetadata');
+  assert.deepEqual(table.body.rows[0].object.metadata.labels, { app: 'x' });
+  const full = await request(t.app)
+    .get('/api/v1/namespaces/default/pods?includeObject=Object')
+    .set('Accept', 'application/json;as=Table;v=v1;g=meta.k8s.io')
+    .expect(200);
+  assert.equal(full.body.rows[0].object.kind, 'Pod');
+  assert.equal(full.body.rows[0].object.spec.containers[0].image, 'nginx');
+  const meta = await request(t.app).get('/api/v1/namespaces/default/pods').set('Accept', 'application/json;as=PartialObjectMetadataList;v=v1;g=meta.k8s.io').expect(200);
+  assert.equal(meta.body.kind, 'PartialObjectMetadataList');
+  assert.equal(meta.body.items[0].metadata.name, 'p1');
+  assert.equal(meta.body.items[0].spec, undefined);
+});
+
+test('an autoscaling/v1 HPA is stored as v2 and reads back in both versions', async () => {
+  const hpa = {
+    metadata: { name: 'web' },
+    spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }, minReplicas: 1, maxReplicas: 5, targetCPUUtilizationPercentage: 70 },
+  };
+  const v1 = await request(t.app).post('/apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers').send(hpa).expect(201);
+  assert.equal(v1.body.apiVersion, 'autoscaling/v1');
+  assert.equal(v1.body.spec.targetCPUUtilizationPercentage, 70);
+  const v2 = await request(t.app).get('/apis/autoscaling/v2/namespaces/default/horizontalpodautoscalers/web').expect(200);
+  assert.equal(v2.body.apiVersion, 'autoscaling/v2');
+  assert.deepEqual(v2.body.spec.metrics, [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }]);
+  const list = await request(t.app).get('/apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers').expect(200);
+  assert.equal(list.body.items[0].spec.targetCPUUtilizationPercentage, 70);
+});
+
+test('events.k8s.io/v1 and core/v1 Events are one stored object', async () => {
+  const ev = {
+    metadata: { name: 'e1' },
+    eventTime: '2026-01-01T00:00:00.000000Z',
+    reportingController: 'example.com/ctl',
+    reportingInstance: 'ctl-1',
+    action: 'Sync',
+    reason: 'Synced',
+    note: 'all good',
+    type: 'Normal',
+    regarding: { kind: 'Pod', namespace: 'default', name: 'p1' },
+  };
+  await request(t.app).post('/apis/events.k8s.io/v1/namespaces/default/events').send(ev).expect(201);
+  const core = await request(t.app).get('/api/v1/namespaces/default/events/e1').expect(200);
+  assert.equal(core.body.message, 'all good');
+  assert.equal(core.body.involvedObject.name, 'p1');
+  assert.equal(core.body.reportingComponent, 'example.com/ctl');
+  const selected = await request(t.app).get('/api/v1/namespaces/default/events?fieldSelector=involvedObject.name%3Dp1,reason%3DSynced').expect(200);
+  assert.deepEqual(selected.body.items.map((e: { metadata: { name: string } }) => e.metadata.name), ['e1']);
+});
+
+test('Foreground and Orphan deletion are accepted with a warning (no garbage collector yet)', async () => {
+  await request(t.app).post('/api/v1/namespaces/default/configmaps').send({ metadata: { name: 'owner' }, data: {} }).expect(201);
+  const res = await request(t.app).delete('/api/v1/namespaces/default/configmaps/owner').send({ propagationPolicy: 'Foreground' }).expect(200);
+  assert.match(String(res.headers.warning), /no garbage collector yet: propagationPolicy=Foreground/);
+  await request(t.app).delete('/api/v1/namespaces/default/configmaps/nothing').send({ propagationPolicy: 'Sideways' }).expect(422);
+});
