@@ -116,7 +116,7 @@ export async function bindPod(deps: ResourceHandlerDeps, namespace: string | und
   if (target.kind && target.kind !== 'Node') throw badRequest(`Binding target kind must be Node, got ${target.kind}`);
   const info = deps.catalogue.lookup('', 'v1', 'pods')!;
   const store = deps.registry.store(info);
-  await store.guaranteedUpdate(namespace, podName, { ...opts, fieldValidation: 'Ignore' }, undefined, (current) => {
+  await store.guaranteedUpdate(namespace, podName, { ...opts, fieldValidation: 'Ignore' }, 'binding', (current) => {
     if (!current) throw badRequest(`pods "${podName}" not found`);
     const pod = structuredClone(current) as Pod;
     if (pod.metadata?.deletionTimestamp) throw conflict({ group: '', resource: 'pods' }, podName, 'pod is being deleted, cannot be assigned to a host');

@@ -181,12 +181,15 @@ export class ObjectPipeline {
     old: KubeObject,
     strategy: Strategy,
     requiredErrors: FieldError[],
-    subresource?: 'status',
+    subresource?: 'status' | 'finalize' | 'binding',
   ): void {
     const kv = this.kindValidation(info);
     const errors: FieldError[] = [...requiredErrors, ...this.p.parts.validateObjectMetaUpdate(obj.metadata, old.metadata)];
     if (subresource === 'status') errors.push(...(kv?.validateStatusUpdate?.(obj, old) ?? []));
-    else {
+    else if (subresource) {
+      // finalize and binding change one field the store checked; the kind's update rules (which
+      // forbid changing spec) are not theirs.
+    } else {
       errors.push(...(kv?.validateUpdate?.(obj, old) ?? kv?.validate?.(obj) ?? []));
       errors.push(...(strategy.validateUpdate?.(obj, old) ?? []));
     }

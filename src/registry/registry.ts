@@ -12,6 +12,9 @@ import { WatchCache } from '../storage/watch-cache/watch-cache.js';
 import { objectKey, registryRoot, resourcePrefix } from './keys.js';
 import { ObjectPipeline } from './object-pipeline.js';
 import { ResourceStore } from './store.js';
+import { ServiceAllocator } from './allocators/service-allocator.js';
+import { parseCached } from '../storage/watch-cache/types.js';
+import type { Service } from '../machinery/api-types.js';
 import { strategyFor } from './strategies/index.js';
 import type { FieldExtractors } from './strategy.js';
 import { formatTime } from './timestamps.js';
@@ -35,6 +38,7 @@ const nameAlphabet = 'bcdfghjklmnpqrstvwxz2456789';
 export class Registry {
   readonly watchCache: WatchCache;
   readonly pipeline: ObjectPipeline;
+  readonly serviceAllocator: ServiceAllocator;
   private readonly stores = new Map<string, ResourceStore>();
   private readonly storesByInfo = new WeakMap<object, ResourceStore>();
   private readonly fieldsByPrefix = new Map<string, Set<string>>();
@@ -44,6 +48,7 @@ export class Registry {
     this.pipeline = new ObjectPipeline(deps.spec.definitions);
     const random = deps.random ?? Math.random;
     const newUid = deps.newUid ?? randomUUID;
+    this.serviceAllocator = new ServiceAllocator(() => this.storedServicePorts(), { random, now: () => deps.clock.now() });
     const randomSuffix = () => {
       let s = '';
       for (let i = 0; i < 5; i++) s += nameAlphabet[Math.floor(random() * nameAlphabet.length)];
@@ -64,6 +69,7 @@ export class Registry {
         now: () => new Date(deps.clock.now()),
         newUid,
         randomSuffix,
+        serviceAllocator: this.serviceAllocator,
         checkNamespace: (ns, target, name) => this.checkNamespace(ns, target, name),
       });
       this.stores.set(`${info.group}/${info.version}/${info.resource}`, store);
@@ -74,6 +80,7 @@ export class Registry {
     const registry = new Registry(deps);
     await registry.watchCache.start();
     await registry.ensureInitialNamespaces();
+    await registry.ensureKubernetesService();
     return registry;
   }
 
@@ -89,6 +96,20 @@ export class Registry {
   /** Field names ?fieldSelector= may use for a resource. */
   selectableFields(info: ResourceInfo): ReadonlySet<string> {
     return this.fieldsByPrefix.get(resourcePrefix(info.storage)) ?? new Set(['metadata.name', 'metadata.namespace']);
+  }
+
+  // Taken cluster IPs come from the selectable fields; node ports need the object, for the few Services that have them.
+  private storedServicePorts(): { clusterIPs: string[]; nodePorts: number[] }[] {
+    const store = this.store({ group: '', version: 'v1', resource: 'services' });
+    return store.cachedAll().map((svc) => {
+      const ip = svc.fields['spec.clusterIP'];
+      const type = svc.fields['spec.type'];
+      const nodePorts =
+        type === 'NodePort' || type === 'LoadBalancer'
+          ? ((parseCached<Service>(svc).spec?.ports ?? []).map((p) => p.nodePort).filter((p): p is number => typeof p === 'number'))
+          : [];
+      return { clusterIPs: ip && ip !== 'None' ? [ip] : [], nodePorts };
+    });
   }
 
   private namespaceStore(): ResourceStore {
@@ -135,6 +156,40 @@ export class Registry {
       } catch (err) {
         if (!isStorageError(err, 'KeyExists')) throw err;
       }
+    }
+  }
+
+  /** default/kubernetes, the Service every cluster has for its API server, on the first cluster IP. */
+  private async ensureKubernetesService(): Promise<void> {
+    const info = this.deps.catalogue.lookup('', 'v1', 'services')!;
+    if (this.store(info).cachedObject('default', 'kubernetes')) return;
+    const ip = this.serviceAllocator.firstIP();
+    const svc: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: {
+        name: 'kubernetes',
+        namespace: 'default',
+        uid: (this.deps.newUid ?? randomUUID)(),
+        creationTimestamp: formatTime(this.deps.clock.now()),
+        labels: { component: 'apiserver', provider: 'kubernetes' },
+      },
+      spec: {
+        clusterIP: ip,
+        clusterIPs: [ip],
+        internalTrafficPolicy: 'Cluster',
+        ipFamilies: ['IPv4'],
+        ipFamilyPolicy: 'SingleStack',
+        ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }],
+        sessionAffinity: 'None',
+        type: 'ClusterIP',
+      },
+      status: { loadBalancer: {} },
+    };
+    try {
+      await this.watchCache.create(objectKey(info.storage, 'default', 'kubernetes'), svc as Record<string, unknown>);
+    } catch (err) {
+      if (!isStorageError(err, 'KeyExists')) throw err;
     }
   }
 

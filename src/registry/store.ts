@@ -28,9 +28,10 @@ import type { DeleteOptions, ListOptions, PatchType, WriteOptions } from './requ
 import type { Strategy } from './strategy.js';
 import { formatTime } from './timestamps.js';
 import type { ObjectPipeline } from './object-pipeline.js';
+import type { ServiceAllocator } from './allocators/service-allocator.js';
 
 /** Subresources that write part of the object through the main store. */
-export type WriteSubresource = 'status' | 'finalize';
+export type WriteSubresource = 'status' | 'finalize' | 'binding';
 
 export interface StoreDeps {
   info: ResourceInfo;
@@ -42,6 +43,7 @@ export interface StoreDeps {
   newUid: () => string;
   /** Five characters for generateName, from Kubernetes' alphabet. */
   randomSuffix: () => string;
+  serviceAllocator: ServiceAllocator;
   /** Namespace lifecycle: the namespace must exist and not be terminating. */
   checkNamespace: (namespace: string, info: ResourceInfo, name: string) => void;
   /** How long a read asking for a future resourceVersion waits for the cache. */
@@ -293,8 +295,10 @@ export class ResourceStore {
     delete meta.selfLink;
     if (this.strategy.tracksGeneration) meta.generation = 1;
     else delete meta.generation;
-    if (this.hasStatus() && !this.strategy.keepStatusOnCreate) delete obj.status;
-    this.strategy.prepareForCreate?.(obj, { now });
+    // A status a client sends on create is not taken; the empty struct is what a real cluster stores.
+    if (this.hasStatus() && !this.strategy.keepStatusOnCreate) obj.status = {};
+    const errors = this.strategy.prepareForCreate?.(obj, { now, serviceAllocator: this.deps.serviceAllocator });
+    if (errors?.length) throw invalid(this.info, meta.name ?? '', errors);
   }
 
   private hasStatus(): boolean {
@@ -356,7 +360,7 @@ export class ResourceStore {
       this.checkUid(next, old, name);
       if (subresource) this.prepareSubresourceUpdate(subresource, next, old);
       else this.prepareForUpdate(next, old);
-      this.deps.pipeline.validateUpdate(this.info, next, old, this.strategy, decoded.requiredErrors, subresource === 'status' ? 'status' : undefined);
+      this.deps.pipeline.validateUpdate(this.info, next, old, this.strategy, decoded.requiredErrors, subresource);
       // A write that changes nothing is not a write: no new resourceVersion, no event.
       if (sameContent(next, old)) return { object: this.deps.pipeline.toServed(this.info, ObjectOut.fromRaw(cached!.raw)), created: false };
       const finalizing = old.metadata?.deletionTimestamp && !this.hasPendingFinalizers(next);
@@ -433,7 +437,8 @@ export class ResourceStore {
       if (old.status === undefined) delete next.status;
       else next.status = old.status;
     }
-    this.strategy.prepareForUpdate?.(next, old, { now: this.deps.now() });
+    const errors = this.strategy.prepareForUpdate?.(next, old, { now: this.deps.now(), serviceAllocator: this.deps.serviceAllocator });
+    if (errors?.length) throw invalid(this.info, meta.name ?? '', errors);
     if (this.strategy.tracksGeneration) {
       const oldGen = oldMeta.generation ?? 1;
       const changed = !sameSpec(next, old) ||
@@ -443,18 +448,20 @@ export class ResourceStore {
     else delete meta.generation;
   }
 
-  // The status endpoint changes status only, the finalize endpoint spec.finalizers only:
-  // everything else is the stored object's.
+  // The status endpoint changes status only, the finalize endpoint spec.finalizers only, a pod's
+  // binding spec.nodeName only: everything else is the stored object's.
   private prepareSubresourceUpdate(subresource: WriteSubresource, next: KubeObject, old: KubeObject): void {
     const status = next.status;
-    const finalizers = (next.spec as { finalizers?: unknown } | undefined)?.finalizers;
+    const spec = (next.spec ?? {}) as { finalizers?: unknown; nodeName?: unknown };
     for (const k of Object.keys(next)) delete next[k];
     Object.assign(next, structuredClone(old));
     if (subresource === 'status') {
       if (status === undefined) delete next.status;
       else next.status = status;
+    } else if (subresource === 'finalize') {
+      next.spec = { ...(next.spec as object), finalizers: spec.finalizers };
     } else {
-      next.spec = { ...(next.spec as object), finalizers };
+      next.spec = { ...(next.spec as object), nodeName: spec.nodeName };
     }
   }
 
@@ -537,6 +544,11 @@ export class ResourceStore {
       }
     }
     return deleted;
+  }
+
+  /** Every stored object of this resource, as cached (allocators scan these). */
+  cachedAll(): CachedObject[] {
+    return this.cache.list(resourcePrefix(this.info.storage)).items;
   }
 
   /** For the namespace lifecycle check of other stores. */

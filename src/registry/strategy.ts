@@ -2,10 +2,13 @@
 // The generic store runs the fixed pipeline and consults the strategy at each step.
 import type { FieldError } from '../apierrors/index.js';
 import type { KubeObject } from '../machinery/object.js';
+import type { ServiceAllocator } from './allocators/service-allocator.js';
 
 export interface StrategyContext {
   /** Request time. */
   now: Date;
+  /** Cluster IPs and node ports (Services). */
+  serviceAllocator: ServiceAllocator;
 }
 
 /** Extra ?fieldSelector= fields a kind supports beyond metadata.name and metadata.namespace. */
@@ -26,10 +29,10 @@ export interface Strategy {
   keepStatusOnCreate?: boolean;
   fieldSelectors?: FieldExtractors;
 
-  /** Kind-specific initialization on create, after system fields are set. */
-  prepareForCreate?(obj: KubeObject, ctx: StrategyContext): void;
+  /** Kind-specific initialization on create, after system fields are set; may report allocation errors (422). */
+  prepareForCreate?(obj: KubeObject, ctx: StrategyContext): FieldError[] | void;
   /** Kind-specific carry-over on update of the main resource (status already copied from the old object). */
-  prepareForUpdate?(obj: KubeObject, old: KubeObject, ctx: StrategyContext): void;
+  prepareForUpdate?(obj: KubeObject, old: KubeObject, ctx: StrategyContext): FieldError[] | void;
   /** Extra validation beyond the shared rules. */
   validate?(obj: KubeObject): FieldError[];
   validateUpdate?(obj: KubeObject, old: KubeObject): FieldError[];

@@ -3,7 +3,9 @@
 import type { Event, Namespace, Node, Secret } from '../../machinery/api-types.js';
 import type { KubeObject } from '../../machinery/object.js';
 import type { Strategy } from '../strategy.js';
+import { jobStrategy } from './jobs.js';
 import { podStrategy } from './pods.js';
+import { serviceStrategy } from './services.js';
 
 export const defaultStrategy: Strategy = {};
 
@@ -69,7 +71,7 @@ export const strategies: ReadonlyMap<string, Strategy> = new Map<string, Strateg
   ['events', eventStrategy],
   ['nodes', { keepStatusOnCreate: true, fieldSelectors: { 'spec.unschedulable': (n: Node) => String(n.spec?.unschedulable ?? false) } }],
   ['secrets', { fieldSelectors: { type: (s: Secret) => s.type ?? '' } }],
-  ['services', { returnDeletedObject: true }],
+  ['services', serviceStrategy],
   ['endpoints', createOnUpdate],
   ['limitranges', createOnUpdate],
   ['replicationcontrollers', { tracksGeneration: true, fieldSelectors: replicaCountSelector }],
@@ -77,7 +79,7 @@ export const strategies: ReadonlyMap<string, Strategy> = new Map<string, Strateg
   ['replicasets.apps', { tracksGeneration: true, fieldSelectors: replicaCountSelector }],
   ['statefulsets.apps', withGeneration],
   ['daemonsets.apps', withGeneration],
-  ['jobs.batch', { tracksGeneration: true, fieldSelectors: { 'status.successful': (j: { status?: { succeeded?: number } }) => String(j.status?.succeeded ?? 0) } }],
+  ['jobs.batch', jobStrategy],
   ['cronjobs.batch', withGeneration],
   ['poddisruptionbudgets.policy', withGeneration],
   ['ingresses.networking.k8s.io', withGeneration],
