@@ -23,6 +23,7 @@ export type StatusReason =
   | 'InternalError'
   | 'Timeout'
   | 'ServiceUnavailable'
+  | 'NotImplemented'
   | '';
 
 export interface StatusCause {

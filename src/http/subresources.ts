@@ -102,11 +102,12 @@ export async function handleSubresource(
     return sendValue(res, 201, successStatus({}), ctx(format));
   }
 
-  throw new ApiError(
-    501,
-    'InternalError',
-    `${info.resource}/${sub.name} is not implemented by kubemu yet (it needs the fake kubelets, which arrive in a later release)`,
-  );
+  throw notImplemented(`${info.resource}/${sub.name}`, info.qualified === 'serviceaccounts' ? 'token signing, which arrives with authentication' : 'the fake kubelets');
+}
+
+/** A subresource kubemu does not serve yet: a clear 501, never a quietly wrong answer. */
+function notImplemented(what: string, needs: string): ApiError {
+  return new ApiError(501, 'NotImplemented', `${what} is not implemented by kubemu yet: it needs ${needs}, which kubemu does not have yet`);
 }
 
 /** pods/binding (the scheduler's write): sets spec.nodeName once. */

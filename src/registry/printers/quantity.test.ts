@@ -30,5 +30,5 @@ test('canonicalQuantity prints what Quantity.String() prints', () => {
 });
 
 test('canonicalQuantity leaves text it cannot parse unchanged', () => {
-  for (const input of ['abc', '1e', '1Qi', '.']) assert.equal(canonicalQuantity(input), input);
+  for (const input of ['abc', '1e', '1Qi']) assert.equal(canonicalQuantity(input), input);
 });
