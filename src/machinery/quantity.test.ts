@@ -72,8 +72,8 @@ const canonicalTable: [string | number, string, string][] = [
   ['01', '01', '01'],
   ['1e3', '1e3', '1e3'],
   ['5.', '5.', '5.'],
-  // A DecimalSI exponent past E has no suffix in Go's table and loses it.
-  ['1000E', '1', '1'],
+  // A DecimalSI exponent past E has no suffix: older Go releases dropped it (and the magnitude).
+  ['1000E', '1e21', '1e21'], // beyond E: kubemu keeps the magnitude in exponent form
   // JSON numbers are read through their decimal text.
   [0.5, '500m', '500m'],
   [1, '1', '1'],

@@ -328,7 +328,9 @@ export function formatQuantity(q: Quantity): string {
   }
   const { digits, exponent } = canonicalDecimal(q.unscaled, q.scale);
   if (format === 'DecimalExponent') return exponent === 0 ? digits : `${digits}e${exponent}`;
-  return digits + (decimalSuffixByExponent.get(exponent) ?? '');
+  // Beyond E there is no SI suffix: the exponent keeps the magnitude.
+  const suffix = decimalSuffixByExponent.get(exponent);
+  return suffix === undefined ? `${digits}e${exponent}` : digits + suffix;
 }
 
 // Inputs that are canonical already (and coarse enough for milli rounding): a cheap check that
