@@ -135,6 +135,9 @@ export async function handleResourceRequest(
       const body = await readOptionalOptionsBody(req);
       const options = parseDeleteOptions(query, body);
       const warnings = propagationWarnings(options);
+      if (query.has('ignoreStoreReadErrorWithClusterBreakingPotential')) {
+        warnings.push('kubemu ignores ignoreStoreReadErrorWithClusterBreakingPotential: it has no unreadable objects to force-delete');
+      }
       const result = await store.delete(ri.namespace, ri.name!, options, dryRun);
       const status = result.deleted ? 200 : 202;
       if (result.deleted && !store.returnsDeletedObject()) {

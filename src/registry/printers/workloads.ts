@@ -47,24 +47,32 @@ export const podTemplatePrinter: TablePrinter = definePrinter(
   },
 );
 
-export const replicationControllerPrinter: TablePrinter = definePrinter(
-  [
-    nameColumn,
-    column('Desired', 'integer', 'Number of desired pods (spec.replicas).'),
-    column('Current', 'integer', 'Most recently observed number of replicas (status.replicas).'),
-    column('Ready', 'integer', 'Number of ready replicas (status.readyReplicas).'),
-    ageColumn,
-    containersColumn,
-    imagesColumn,
-    selectorColumn('Label query over pods that should match the replicas count (spec.selector).'),
-  ],
-  (obj, now) => {
-    const [names, images] = containerCells(obj.spec?.template?.spec);
-    return [
-      objectName(obj), replicasOf(obj), obj.status?.replicas ?? 0, obj.status?.readyReplicas ?? 0, objectAge(obj, now),
-      names, images, formatLabels(obj.spec?.selector),
-    ];
-  },
+// ReplicationControllers and ReplicaSets print alike; only their selectors differ in form.
+function replicaCountPrinter(selectorDescription: string, selector: (obj: any) => string): TablePrinter {
+  return definePrinter(
+    [
+      nameColumn,
+      column('Desired', 'integer', 'Number of desired pods (spec.replicas).'),
+      column('Current', 'integer', 'Most recently observed number of replicas (status.replicas).'),
+      column('Ready', 'integer', 'Number of ready replicas (status.readyReplicas).'),
+      ageColumn,
+      containersColumn,
+      imagesColumn,
+      selectorColumn(selectorDescription),
+    ],
+    (obj, now) => {
+      const [names, images] = containerCells(obj.spec?.template?.spec);
+      return [
+        objectName(obj), replicasOf(obj), obj.status?.replicas ?? 0, obj.status?.readyReplicas ?? 0, objectAge(obj, now),
+        names, images, selector(obj),
+      ];
+    },
+  );
+}
+
+export const replicationControllerPrinter: TablePrinter = replicaCountPrinter(
+  'Label query over pods that should match the replicas count (spec.selector).',
+  (obj) => formatLabels(obj.spec?.selector),
 );
 
 export const deploymentPrinter: TablePrinter = definePrinter(
@@ -94,24 +102,9 @@ export const deploymentPrinter: TablePrinter = definePrinter(
   },
 );
 
-export const replicaSetPrinter: TablePrinter = definePrinter(
-  [
-    nameColumn,
-    column('Desired', 'integer', 'Number of desired pods (spec.replicas).'),
-    column('Current', 'integer', 'Most recently observed number of replicas (status.replicas).'),
-    column('Ready', 'integer', 'Number of ready replicas (status.readyReplicas).'),
-    ageColumn,
-    containersColumn,
-    imagesColumn,
-    selectorColumn('Label query over pods that should match the replica count (spec.selector).'),
-  ],
-  (obj, now) => {
-    const [names, images] = containerCells(obj.spec?.template?.spec);
-    return [
-      objectName(obj), replicasOf(obj), obj.status?.replicas ?? 0, obj.status?.readyReplicas ?? 0, objectAge(obj, now),
-      names, images, formatLabelSelector(obj.spec?.selector),
-    ];
-  },
+export const replicaSetPrinter: TablePrinter = replicaCountPrinter(
+  'Label query over pods that should match the replica count (spec.selector).',
+  (obj) => formatLabelSelector(obj.spec?.selector),
 );
 
 export const statefulSetPrinter: TablePrinter = definePrinter(
