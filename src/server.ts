@@ -112,6 +112,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     loadProtobuf: () => protobufModule.load(),
     version,
     serverAddress: () => address,
+    onInternalError: (err, req) =>
+      log('internal error (a bug in kubemu): answered 500', { verb: req.method, uri: req.url, err: err instanceof Error ? err.stack : String(err) }),
     onRequest: options.logRequests
       ? (req, res, started) =>
           log('request', { verb: req.method, uri: req.url, status: res.statusCode, ms: Math.round((performance.now() - started) * 10) / 10 })

@@ -7,7 +7,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Express, NextFunction, Request, Response } from 'express';
 import { lazyModule } from '../machinery/lazy-module.js';
-import { methodNotAllowed, resourceNotFound } from '../apierrors/index.js';
+import { isApiError, methodNotAllowed, resourceNotFound } from '../apierrors/index.js';
 import type { Clock } from '../machinery/clock.js';
 import type { Registry } from '../registry/registry.js';
 import type { Catalogue } from '../schema/catalogue.js';
@@ -36,6 +36,8 @@ export interface AppDeps {
   ready?: () => boolean;
   /** Called with every finished request (logging). */
   onRequest?: (req: IncomingMessage, res: ServerResponse, startedAt: number) => void;
+  /** Called with errors that are bugs, not API errors (they are answered as 500 InternalError). */
+  onInternalError?: (err: unknown, req: IncomingMessage) => void;
   defaultWatchSeconds?: () => number;
 }
 
@@ -60,6 +62,11 @@ export function createApp(deps: AppDeps): ApiApp {
     loadProtobuf: deps.loadProtobuf,
     defaultWatchSeconds: deps.defaultWatchSeconds,
   };
+  // Every failure becomes a Status; one that is not an API error is a bug, and is reported.
+  const fail = (req: IncomingMessage, res: ServerResponse, err: unknown) => {
+    if (!isApiError(err)) deps.onInternalError?.(err, req);
+    sendStatus(res, err);
+  };
   const expressModule = lazyModule(() => import('express'));
   let app: Express | undefined;
   const documentsApp = async () => (app ??= createDocumentsApp((await expressModule.load()).default, deps, discovery));
@@ -72,11 +79,11 @@ export function createApp(deps: AppDeps): ApiApp {
       const url = new URL(req.url ?? '/', 'http://kubemu');
       parsed = { info: parseRequestInfo(req.method ?? 'GET', url.pathname, isWatchQuery(url.searchParams)), query: url.searchParams };
     } catch (err) {
-      sendStatus(res, err);
+      fail(req, res, err);
       return;
     }
     if (parsed.info.isResourceRequest) {
-      handleResourceRequest(req, res, parsed.info, parsed.query, resourceDeps).catch((err: unknown) => sendStatus(res, err));
+      handleResourceRequest(req, res, parsed.info, parsed.query, resourceDeps).catch((err: unknown) => fail(req, res, err));
       return;
     }
     const health = /^\/(healthz|livez|readyz)(?:\/(.+))?$/.exec(parsed.info.path);
@@ -88,7 +95,7 @@ export function createApp(deps: AppDeps): ApiApp {
     (req as WithInfo)[requestInfoKey] = parsed;
     documentsApp().then(
       (express) => express(req, res),
-      (err: unknown) => sendStatus(res, err),
+      (err: unknown) => fail(req, res, err),
     );
   };
   return { handle, express: documentsApp };
@@ -116,7 +123,8 @@ function createDocumentsApp(express: () => Express, deps: AppDeps, discovery: Di
   app.use(() => {
     throw resourceNotFound();
   });
-  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    if (!isApiError(err)) deps.onInternalError?.(err, req);
     sendStatus(res, err);
   });
   return app;
