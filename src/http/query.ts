@@ -75,8 +75,10 @@ export function parseFieldValidation(query: Query): FieldValidationMode {
   throw badRequest(`fieldValidation must be one of "Ignore", "Warn", or "Strict", got "${raw}"`);
 }
 
-export function parseDryRun(query: Query): boolean {
-  const values = query.getAll('dryRun');
+export function parseDryRun(query: Query, bodyValues?: unknown): boolean {
+  // DeleteOptions carry dryRun in the body as well (kubectl delete --dry-run=server sends it there).
+  const fromBody = Array.isArray(bodyValues) ? bodyValues.map(String) : [];
+  const values = [...query.getAll('dryRun'), ...fromBody];
   if (values.length === 0) return false;
   for (const v of values) {
     if (v !== 'All') {

@@ -110,29 +110,29 @@ export async function handleResourceRequest(
       return startWatch(req, res, ri, info, store, query, deps, formatFor(true, false));
     case 'create': {
       const format = formatFor(true);
-      const opts = writeOptions(query);
+      const opts = writeOptions(query, req);
       const body = await readWriteBody(req, opts, deps);
       const out = await store.create(ri.namespace, body, opts);
       return sendObject(res, 201, info, out, ctx(format, opts.warnings));
     }
     case 'update': {
       const format = formatFor(true);
-      const opts = writeOptions(query);
+      const opts = writeOptions(query, req);
       const body = await readWriteBody(req, opts, deps);
       const result = await store.update(ri.namespace, ri.name!, body, opts);
       return sendObject(res, result.created ? 201 : 200, info, result.object, ctx(format, opts.warnings));
     }
     case 'patch': {
       const format = formatFor(true);
-      const opts = writeOptions(query);
+      const opts = writeOptions(query, req);
       const { type, patch } = await readPatch(req, opts);
       const result = await store.patch(ri.namespace, ri.name!, type, patch, opts);
       return sendObject(res, result.created ? 201 : 200, info, result.object, ctx(format, opts.warnings));
     }
     case 'delete': {
       const format = formatFor(true);
-      const dryRun = parseDryRun(query);
       const body = await readOptionalOptionsBody(req);
+      const dryRun = parseDryRun(query, body?.dryRun);
       const options = parseDeleteOptions(query, body);
       const warnings = propagationWarnings(options);
       if (query.has('ignoreStoreReadErrorWithClusterBreakingPotential')) {
@@ -150,8 +150,8 @@ export async function handleResourceRequest(
     }
     case 'deletecollection': {
       const format = formatFor(true);
-      const dryRun = parseDryRun(query);
       const body = await readOptionalOptionsBody(req);
+      const dryRun = parseDryRun(query, body?.dryRun);
       const options = parseDeleteOptions(query, body);
       const listOpts = parseListOptions(query, deps.registry.selectableFields(info));
       const deleted = await store.deleteCollection(ri.namespace, listOpts, options, dryRun);
@@ -238,11 +238,13 @@ function protobufCapable(info: ResourceInfo, deps: Pick<ResourceHandlerDeps, 'pr
   };
 }
 
-export function writeOptions(query: Query): WriteOptions {
+export function writeOptions(query: Query, req: IncomingMessage): WriteOptions {
   return {
     dryRun: parseDryRun(query),
     fieldManager: parseFieldManager(query),
     fieldValidation: parseFieldValidation(query),
+    force: parseBool(query, 'force'),
+    userAgent: req.headers['user-agent'],
     warnings: [],
   };
 }

@@ -19,7 +19,7 @@ export interface SubresourceTools {
   formatFor(transforms: boolean, yaml?: boolean): OutputFormat;
   ctx(format: OutputFormat, warnings?: string[]): ResponseContext;
   readWriteBody(req: IncomingMessage, opts: WriteOptions, deps: Pick<ResourceHandlerDeps, 'protobuf'>): Promise<KubeObject>;
-  writeOptions(query: Query): WriteOptions;
+  writeOptions(query: Query, req: IncomingMessage): WriteOptions;
 }
 
 export async function handleSubresource(
@@ -41,7 +41,7 @@ export async function handleSubresource(
   if (sub.name === 'status') {
     const format = formatFor(false);
     if (verb === 'get') return sendObject(res, 200, info, await store.get(ri.namespace, name), ctx(format));
-    const opts = writeOptions(query);
+    const opts = writeOptions(query, req);
     if (verb === 'update') {
       const body = await tools.readWriteBody(req, opts, deps);
       const result = await store.update(ri.namespace, name, body, opts, 'status');
@@ -57,7 +57,7 @@ export async function handleSubresource(
   if (sub.name === 'scale') {
     const format = formatFor(false);
     if (verb === 'get') return sendObject(res, 200, undefined, await getScale(store, ri.namespace, name), ctx(format));
-    const opts = writeOptions(query);
+    const opts = { ...writeOptions(query, req), managedFieldsSubresource: 'scale' };
     if (verb === 'update') {
       const body = await tools.readWriteBody(req, opts, deps);
       const out = await updateScale(store, deps.registry.pipeline, ri.namespace, name, { body }, opts);
@@ -73,7 +73,7 @@ export async function handleSubresource(
 
   if (info.qualified === 'namespaces' && sub.name === 'finalize' && verb === 'update') {
     const format = formatFor(false);
-    const opts = writeOptions(query);
+    const opts = writeOptions(query, req);
     const body = await tools.readWriteBody(req, opts, deps);
     const finalizers = (body.spec as { finalizers?: unknown } | undefined)?.finalizers;
     const result = await store.guaranteedUpdate(undefined, name, opts, 'finalize', (current) => {
@@ -87,7 +87,7 @@ export async function handleSubresource(
 
   if (info.qualified === 'pods' && sub.name === 'binding' && verb === 'create') {
     const format = formatFor(false);
-    const opts = writeOptions(query);
+    const opts = writeOptions(query, req);
     const body = await tools.readWriteBody(req, opts, deps);
     await bindPod(deps, ri.namespace, name, body, opts);
     return sendValue(res, 201, successStatus({}), ctx(format));
@@ -95,10 +95,10 @@ export async function handleSubresource(
 
   if (info.qualified === 'pods' && sub.name === 'eviction' && verb === 'create') {
     const format = formatFor(false);
-    const opts = writeOptions(query);
+    const opts = writeOptions(query, req);
     const body = await tools.readWriteBody(req, opts, deps);
     const deleteOptions = parseDeleteOptions(query, isPlainObject(body.deleteOptions) ? body.deleteOptions : undefined);
-    await store.delete(ri.namespace, name, deleteOptions, opts.dryRun || parseDryRun(query));
+    await store.delete(ri.namespace, name, deleteOptions, opts.dryRun || parseDryRun(query, (body.deleteOptions as { dryRun?: unknown } | undefined)?.dryRun));
     return sendValue(res, 201, successStatus({}), ctx(format));
   }
 

@@ -38,7 +38,7 @@ function review(computeStatus: (obj: KubeObject) => Record<string, unknown>): Vi
   return async (req, res, ri, info, query, tools) => {
     if (ri.verb !== 'create') throw methodNotAllowed();
     const format = tools.formatFor(false);
-    const opts = writeOptions(query);
+    const opts = writeOptions(query, req);
     const body = await tools.readWriteBody(req, opts, tools.deps);
     const out: KubeObject = {
       kind: info.kind,

@@ -12,6 +12,7 @@ import { ObjectOut } from './object-out.js';
 import type { PatchType, WriteOptions } from './request-options.js';
 import type { Strategy } from './strategy.js';
 import type { KindValidation } from './validation/index.js';
+import { formatTime } from './timestamps.js';
 
 type Parts = typeof import('./pipeline-parts.js');
 
@@ -20,6 +21,7 @@ interface Prepared {
   checker: ReturnType<Parts['createSchemaChecker']>;
   defaulter: ReturnType<Parts['createDefaulter']>;
   patchSchemas: ReturnType<Parts['createPatchSchemaResolver']>;
+  fieldManager: ReturnType<Parts['createFieldManager']>;
 }
 
 export class ObjectPipeline {
@@ -39,12 +41,72 @@ export class ObjectPipeline {
       checker: parts.createSchemaChecker(defs),
       defaulter: parts.createDefaulter(defs),
       patchSchemas: parts.createPatchSchemaResolver(defs),
+      fieldManager: parts.createFieldManager(defs),
     };
   }
 
   private get p(): Prepared {
     if (!this.prepared) throw new Error('ObjectPipeline used before ready()');
     return this.prepared;
+  }
+
+  /** The field manager's name for a write: the fieldManager parameter, else the client's User-Agent product. */
+  managerOf(opts: WriteOptions): string {
+    return opts.fieldManager ?? this.p.parts.managerFromUserAgent(opts.userAgent);
+  }
+
+  /**
+   * Fields nobody owns through this endpoint: a main resource does not write status, and the
+   * status subresource writes nothing else (kube-apiserver's reset fields).
+   */
+  private ignoredFields(info: ResourceInfo, subresource: string | undefined): string[][] | undefined {
+    if (subresource === 'status') {
+      const def = info.definitionName ? this.definitions[info.definitionName] : undefined;
+      return Object.keys(def?.properties ?? {})
+        .filter((f) => f !== 'status' && f !== 'apiVersion' && f !== 'kind' && f !== 'metadata')
+        .map((f) => [f])
+        .concat([['metadata', 'labels'], ['metadata', 'annotations'], ['metadata', 'finalizers'], ['metadata', 'ownerReferences']]);
+    }
+    return info.subresources.has('status') ? [['status']] : undefined;
+  }
+
+  /**
+   * managedFields for a non-apply write (create when `live` is undefined): the writer owns what it
+   * changed. Both objects are in the URL's version.
+   */
+  trackWrite(info: ResourceInfo, live: KubeObject | undefined, next: KubeObject, opts: WriteOptions, now: Date, subresource?: string): void {
+    if (!info.definitionName) return;
+    const sub = subresource ?? opts.managedFieldsSubresource;
+    this.p.fieldManager.update({
+      definitionName: info.definitionName,
+      live: live as Record<string, unknown> | undefined,
+      next: next as Record<string, unknown>,
+      manager: this.managerOf(opts),
+      apiVersion: info.apiVersion,
+      subresource: sub,
+      time: formatTime(now),
+      ignoredFields: this.ignoredFields(info, sub),
+    });
+  }
+
+  /** Server-side apply of `config` onto `live` (undefined: the apply creates the object). */
+  apply(info: ResourceInfo, live: KubeObject | undefined, config: unknown, opts: WriteOptions, now: Date, subresource?: string): KubeObject {
+    const { ApplyError } = this.p.parts;
+    if (!opts.fieldManager) throw ApplyError.fieldManagerRequired();
+    if (!isPlainObject(config)) throw badRequest('the apply patch must be an object');
+    if (!info.definitionName) throw new ApiError(415, 'UnsupportedMediaType', `server-side apply is not supported for ${info.qualified}`);
+    const sub = subresource ?? opts.managedFieldsSubresource;
+    return this.p.fieldManager.apply({
+      definitionName: info.definitionName,
+      live: live as Record<string, unknown> | undefined,
+      config: config as Record<string, unknown>,
+      manager: opts.fieldManager,
+      apiVersion: info.apiVersion,
+      force: opts.force === true,
+      subresource: sub,
+      time: formatTime(now),
+      ignoredFields: this.ignoredFields(info, sub),
+    }) as KubeObject;
   }
 
   /** Applies a JSON, merge or strategic merge patch to the current object (URL version). */

@@ -4,4 +4,5 @@ export { createSchemaChecker } from '../schema/validation/index.js';
 export { createDefaulter } from './defaults/index.js';
 export { applyJsonPatch, applyMergePatch, applyStrategicMergePatch, PatchError } from '../machinery/patch/index.js';
 export { createPatchSchemaResolver } from '../schema/patch-schema.js';
+export { createFieldManager, managerFromUserAgent, ApplyError } from './managed-fields/index.js';
 export { kindValidations, nameValidators, validateObjectMeta, validateObjectMetaUpdate } from './validation/index.js';

@@ -13,6 +13,12 @@ export interface WriteOptions {
   yamlDuplicateKeyErrors?: string[];
   /** Warnings for the response's Warning headers; the store appends to it. */
   warnings: string[];
+  /** The client's User-Agent: the field manager's name when fieldManager is not given. */
+  userAgent?: string;
+  /** Server-side apply: take ownership of conflicting fields. */
+  force?: boolean;
+  /** The subresource a write came through, as managedFields record it ("status", "scale"). */
+  managedFieldsSubresource?: string;
 }
 
 export interface ListOptions {

@@ -30,6 +30,20 @@ import { formatTime } from './timestamps.js';
 import type { ObjectPipeline } from './object-pipeline.js';
 import type { ServiceAllocator } from './allocators/service-allocator.js';
 
+/** What a read-modify-write does with the current object. */
+export interface UpdatePlan {
+  /** Create this object (the current one is absent). */
+  create?: KubeObject;
+  /** The create is allowed whatever the kind says of create-on-update (server-side apply creates). */
+  createAlways?: boolean;
+  /** Replace the current object with this one (URL version, not yet decoded). */
+  update?: KubeObject;
+  /** The write is conditional on this resourceVersion. */
+  expectedRv?: string;
+  /** managedFields are already computed (server-side apply): no Update entry is recorded. */
+  managedFieldsSet?: boolean;
+}
+
 /** Subresources that write part of the object through the main store. */
 export type WriteSubresource = 'status' | 'finalize' | 'binding';
 
@@ -259,9 +273,10 @@ export class ResourceStore {
 
   // ---------- writes ----------
 
-  async create(namespace: string | undefined, body: KubeObject, opts: WriteOptions): Promise<ObjectOut> {
+  async create(namespace: string | undefined, body: KubeObject, opts: WriteOptions, managedFieldsSet = false): Promise<ObjectOut> {
     await this.deps.pipeline.ready();
     const decoded = this.deps.pipeline.decodeForWrite(this.info, body, namespace, opts);
+    if (!managedFieldsSet) this.deps.pipeline.trackWrite(this.info, undefined, decoded.obj, opts, this.deps.now());
     const obj = this.deps.pipeline.toStorage(this.info, decoded.obj);
     const meta = obj.metadata!;
     if (!meta.name && meta.generateName) {
@@ -337,7 +352,7 @@ export class ResourceStore {
     opts: WriteOptions,
     subresource: WriteSubresource | undefined,
     /** Given the current object (served version), the new body (served version, undecoded) or a create. */
-    tryUpdate: (current: KubeObject | undefined) => { create?: KubeObject; update?: KubeObject; expectedRv?: string },
+    tryUpdate: (current: KubeObject | undefined) => UpdatePlan,
   ): Promise<{ object: ObjectOut; created: boolean }> {
     await this.deps.pipeline.ready();
     const key = this.key(namespace, name);
@@ -347,11 +362,12 @@ export class ResourceStore {
       const servedCurrent = current ? this.deps.pipeline.toServed(this.info, ObjectOut.fromObject(current)).copy() : undefined;
       const plan = tryUpdate(servedCurrent);
       if (plan.create) {
-        if (!this.strategy.allowCreateOnUpdate || subresource) throw notFound(this.gr, name);
-        const created = await this.create(namespace, plan.create, opts);
+        if ((!this.strategy.allowCreateOnUpdate && !plan.createAlways) || subresource) throw notFound(this.gr, name);
+        const created = await this.create(namespace, plan.create, opts, plan.managedFieldsSet);
         return { object: created, created: true };
       }
       const decoded = this.deps.pipeline.decodeForWrite(this.info, plan.update!, namespace, attempt === 0 ? opts : { ...opts, warnings: [] }, name);
+      if (!plan.managedFieldsSet) this.deps.pipeline.trackWrite(this.info, servedCurrent, decoded.obj, opts, this.deps.now(), subresource);
       const next = this.deps.pipeline.toStorage(this.info, decoded.obj);
       const old = current!;
       if (plan.expectedRv && plan.expectedRv !== old.metadata?.resourceVersion) {
@@ -394,7 +410,18 @@ export class ResourceStore {
     subresource?: 'status',
   ): Promise<{ object: ObjectOut; created: boolean }> {
     if (type === 'apply') {
-      throw new ApiError(415, 'UnsupportedMediaType', 'server-side apply (application/apply-patch+yaml) is not supported by kubemu yet; use client-side kubectl apply');
+      return this.guaranteedUpdate(namespace, name, opts, subresource, (current) => {
+        const merged = this.deps.pipeline.apply(this.info, current, patch, opts, this.deps.now(), subresource);
+        // An apply names no resourceVersion unless the configuration does.
+        const rv = (merged.metadata as { resourceVersion?: string } | undefined)?.resourceVersion;
+        if (!current) return { create: merged, createAlways: true, managedFieldsSet: true };
+        return { update: merged, managedFieldsSet: true, expectedRv: rv && rv !== current.metadata?.resourceVersion ? rv : undefined };
+      });
+    }
+    if (opts.force) {
+      throw invalid({ group: 'meta.k8s.io', kind: 'PatchOptions' }, '', [
+        { type: 'FieldValueForbidden', field: 'force', detail: 'may not be specified for non-apply patch' },
+      ]);
     }
     return this.guaranteedUpdate(namespace, name, opts, subresource, (current) => {
       if (!current) throw notFound(this.gr, name);
@@ -453,8 +480,11 @@ export class ResourceStore {
   private prepareSubresourceUpdate(subresource: WriteSubresource, next: KubeObject, old: KubeObject): void {
     const status = next.status;
     const spec = (next.spec ?? {}) as { finalizers?: unknown; nodeName?: unknown };
+    const managedFields = next.metadata?.managedFields;
     for (const k of Object.keys(next)) delete next[k];
     Object.assign(next, structuredClone(old));
+    if (managedFields) next.metadata!.managedFields = managedFields;
+    else if (next.metadata) delete next.metadata.managedFields;
     if (subresource === 'status') {
       if (status === undefined) delete next.status;
       else next.status = status;
