@@ -273,9 +273,10 @@ export class ResourceStore {
 
   // ---------- writes ----------
 
-  async create(namespace: string | undefined, body: KubeObject, opts: WriteOptions, managedFieldsSet = false): Promise<ObjectOut> {
+  /** POST; also the create of a PUT or apply to an absent object, whose URL names it (`urlName`). */
+  async create(namespace: string | undefined, body: KubeObject, opts: WriteOptions, managedFieldsSet = false, urlName?: string): Promise<ObjectOut> {
     await this.deps.pipeline.ready();
-    const decoded = this.deps.pipeline.decodeForWrite(this.info, body, namespace, opts);
+    const decoded = this.deps.pipeline.decodeForWrite(this.info, body, namespace, opts, urlName);
     if (!managedFieldsSet) this.deps.pipeline.trackWrite(this.info, undefined, decoded.obj, opts, this.deps.now());
     const obj = this.deps.pipeline.toStorage(this.info, decoded.obj);
     const meta = obj.metadata!;
@@ -363,7 +364,7 @@ export class ResourceStore {
       const plan = tryUpdate(servedCurrent);
       if (plan.create) {
         if ((!this.strategy.allowCreateOnUpdate && !plan.createAlways) || subresource) throw notFound(this.gr, name);
-        const created = await this.create(namespace, plan.create, opts, plan.managedFieldsSet);
+        const created = await this.create(namespace, plan.create, opts, plan.managedFieldsSet, name);
         return { object: created, created: true };
       }
       const decoded = this.deps.pipeline.decodeForWrite(this.info, plan.update!, namespace, attempt === 0 ? opts : { ...opts, warnings: [] }, name);

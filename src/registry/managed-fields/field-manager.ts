@@ -8,16 +8,7 @@
 // uid, resourceVersion, …), and the entry time, which only moves when the object does.
 import { goFieldRules as defaultGoFieldRules } from '../../schema/protobuf/go-field-rules.js';
 import { ApplyConflictError, ApplyError, type ConflictOwner } from './errors.js';
-import {
-  type FieldSet,
-  difference,
-  fromPaths,
-  has,
-  isEmpty,
-  paths,
-  recursiveDifference,
-  union,
-} from './field-set.js';
+import { type FieldSet, difference, fromPaths, has, isEmpty, paths, recursiveDifference } from './field-set.js';
 import { isObject, jsonEqual, type JsonMap } from './json-value.js';
 import {
   type Managed,
@@ -39,6 +30,7 @@ import {
 } from './last-applied.js';
 import { prune, reassign } from './structured-merge.js';
 import { compare, type SkipTree } from './typed-compare.js';
+import { neverCompared, neverOwned, recordUpdate, withSkipped } from './update-recording.js';
 import { toFieldSet } from './typed-field-set.js';
 import { merge } from './typed-merge.js';
 import { validateApplied, validationMessage } from './typed-validate.js';
@@ -90,24 +82,7 @@ export interface FieldManagerOptions {
   maxUpdateManagers?: number;
 }
 
-const unknownManager = 'unknown';
 const beforeFirstApply = 'before-first-apply';
-const ancientChanges = 'ancient-changes';
-/** Stands for the writer while its changes are computed (never a real identifier). */
-const currentOperation = 'current-operation';
-
-/** Metadata fields the server sets: nobody owns them, whatever the write. */
-const serverMetadata = ['name', 'namespace', 'creationTimestamp', 'selfLink', 'uid', 'clusterName', 'generation', 'managedFields', 'resourceVersion'];
-
-/** What is stripped from a writer's fields (`.metadata` itself only as a member). */
-const neverOwned = fromPaths([['apiVersion'], ['kind'], ['metadata'], ...serverMetadata.map((f) => ['metadata', f])].map((path) => path.map(fieldElement)));
-
-/** Leaves nobody can own need no comparing either. */
-const neverCompared: SkipTree = {
-  apiVersion: true,
-  kind: true,
-  metadata: Object.fromEntries(serverMetadata.map((f) => [f, true] as const)),
-};
 
 interface ApplyOutcome {
   readonly kind: 'applied';
@@ -119,14 +94,6 @@ interface ApplyOutcome {
 interface ConflictOutcome {
   readonly kind: 'conflicts';
   readonly owned: { owner: ConflictOwner; fields: string[][] }[];
-}
-
-function withIgnored(base: SkipTree, path: readonly string[]): SkipTree {
-  const [head, ...rest] = path;
-  if (head === undefined) return base;
-  const current = base[head];
-  if (current === true) return base;
-  return { ...base, [head]: rest.length === 0 ? true : withIgnored(current ?? {}, rest) };
 }
 
 export function createFieldManager(definitions: Record<string, unknown>, options: FieldManagerOptions = {}): FieldManager {
@@ -142,7 +109,7 @@ export function createFieldManager(definitions: Record<string, unknown>, options
     if (ignored === undefined || ignored.length === 0) return neverCompared;
     let tree = skipTrees.get(ignored);
     if (tree === undefined) {
-      tree = ignored.reduce(withIgnored, neverCompared);
+      tree = ignored.reduce(withSkipped, neverCompared);
       skipTrees.set(ignored, tree);
     }
     return tree;
@@ -174,83 +141,6 @@ export function createFieldManager(definitions: Record<string, unknown>, options
       kinds.set(definitionName, byVersion);
     }
     return byVersion.get(apiVersion);
-  }
-
-  /**
-   * The writer takes what it changed (SMD Update under a stand-in name, stripped of fields
-   * nobody owns); its entry's time moves only if it took something.
-   */
-  function recordUpdate(
-    managed: Managed,
-    type: TypeNode,
-    before: unknown,
-    after: unknown,
-    skip: SkipTree,
-    writer: { manager: string; apiVersion: string; subresource: string; time: string },
-  ): Managed {
-    const comparison = compare(type, before, after, skip);
-    let result = reassign(managed, comparison, currentOperation, true).managed;
-    const taken = difference(difference(union(comparison.modified, comparison.added), comparison.removed), neverOwned);
-    if (!isEmpty(taken)) {
-      const manager = writer.manager === '' ? unknownManager : writer.manager;
-      const id = managerIdentifier(manager, 'Update', writer.apiVersion, writer.subresource);
-      const previous = result.get(id);
-      if (result === managed) result = new Map(managed);
-      result.set(id, {
-        manager,
-        operation: 'Update',
-        apiVersion: writer.apiVersion,
-        subresource: writer.subresource,
-        set: previous === undefined ? taken : union(taken, previous.set),
-        // Scale writes go through a Scale object and come back without a time, as on a real server.
-        time: writer.subresource === 'scale' ? undefined : writer.time,
-      });
-    }
-    return capUpdateManagers(result);
-  }
-
-  /** Folds the oldest update managers into one "ancient-changes" entry per version. */
-  function capUpdateManagers(managed: Managed): Managed {
-    const updaters: string[] = [];
-    for (const [id, record] of managed) if (record.operation === 'Update') updaters.push(id);
-    if (updaters.length <= maxUpdateManagers) return managed;
-    const seconds = (id: string): number => {
-      const time = managed.get(id)?.time;
-      const millis = time === undefined ? NaN : Date.parse(time);
-      return Number.isNaN(millis) ? 0 : Math.floor(millis / 1000);
-    };
-    updaters.sort((a, b) => seconds(a) - seconds(b) || (a < b ? -1 : a > b ? 1 : 0));
-    const result: Managed = new Map(managed);
-    const firstOfVersion = new Map<string, string>();
-    let length = updaters.length;
-    for (let i = 0; i < updaters.length && length > maxUpdateManagers; i++) {
-      const id = updaters[i]!;
-      const record = result.get(id);
-      if (record === undefined) continue;
-      const bucketId = managerIdentifier(ancientChanges, 'Update', record.apiVersion, '');
-      const first = firstOfVersion.get(record.apiVersion);
-      if (first === undefined) {
-        firstOfVersion.set(record.apiVersion, id);
-        continue;
-      }
-      if (!result.has(bucketId)) {
-        const moved = result.get(first)!;
-        result.delete(first);
-        result.set(bucketId, { ...moved, manager: ancientChanges, subresource: '', source: undefined });
-      }
-      const bucket = result.get(bucketId)!;
-      result.set(bucketId, {
-        manager: ancientChanges,
-        operation: 'Update',
-        apiVersion: record.apiVersion,
-        subresource: '',
-        set: union(record.set, bucket.set),
-        time: record.time,
-      });
-      result.delete(id);
-      length--;
-    }
-    return result;
   }
 
   function writeManagedFields(object: Obj, managed: Managed): void {
@@ -310,12 +200,8 @@ export function createFieldManager(definitions: Record<string, unknown>, options
       if (managed.size === 0 && live !== undefined) return;
       const type = types.definition(args.definitionName);
       const before = live ?? zeros.of(args.definitionName);
-      const result = recordUpdate(managed, type, before, next, skipFor(args.ignoredFields), {
-        manager: args.manager,
-        apiVersion: args.apiVersion,
-        subresource: args.subresource ?? '',
-        time: entryTime(args.time),
-      });
+      const writer = { manager: args.manager, apiVersion: args.apiVersion, subresource: args.subresource ?? '', time: entryTime(args.time) };
+      const result = recordUpdate(managed, type, before, next, skipFor(args.ignoredFields), writer, maxUpdateManagers);
       writeManagedFields(next, result);
     } catch {
       // Like the real server's UpdateNoErrors: a failure keeps the stored entries.
@@ -376,12 +262,8 @@ export function createFieldManager(definitions: Record<string, unknown>, options
     if (managed.size === 0 && live !== undefined) {
       // An untracked object: whatever it holds becomes "before-first-apply"'s, so that the
       // first applier conflicts with it rather than silently taking everything.
-      managed = recordUpdate(managed, type, zeros.of(args.definitionName), live, skip, {
-        manager: beforeFirstApply,
-        apiVersion: args.apiVersion,
-        subresource,
-        time: args.time,
-      });
+      const writer = { manager: beforeFirstApply, apiVersion: args.apiVersion, subresource, time: args.time };
+      managed = recordUpdate(managed, type, zeros.of(args.definitionName), live, skip, writer, maxUpdateManagers);
     }
 
     const metadata = config.metadata;

@@ -99,3 +99,43 @@ test('elements print as Kubernetes prints paths, and JSON is spelled the Go way'
   assert.equal(goJson({ b: 1, a: '<x&y>' }), '{"a":"\\u003cx\\u0026y\\u003e","b":1}');
   assert.equal(valueElement('a"b'), 'v:"a\\"b"');
 });
+
+test('set operations agree with plain sets of member paths (randomized, seeded)', () => {
+  // A field set is semantically just a set of member paths; check the trie against that.
+  let seed = 7;
+  const random = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
+  const alphabet = ['f:a', 'f:b', 'k:{"name":"x"}', 'v:"y"', 'f:c'];
+  const randomPaths = (): string[][] => {
+    const out: string[][] = [];
+    const count = random(8);
+    for (let i = 0; i < count; i++) {
+      const depth = 1 + random(4);
+      out.push(Array.from({ length: depth }, () => alphabet[random(alphabet.length)]!));
+    }
+    return out;
+  };
+  const key = (path: readonly string[]): string => path.join('\u0000');
+  const plain = (list: string[][]): Set<string> => new Set(list.map(key));
+  const members = (s: FieldSet): Set<string> => new Set(paths(s).map(key));
+  for (let round = 0; round < 500; round++) {
+    const pa = randomPaths();
+    const pb = randomPaths();
+    const a = fromPaths(pa);
+    const b = fromPaths(pb);
+    const sa = plain(pa);
+    const sb = plain(pb);
+    assert.deepEqual(members(a), sa);
+    assert.deepEqual(members(union(a, b)), new Set([...sa, ...sb]));
+    assert.deepEqual(members(difference(a, b)), new Set([...sa].filter((p) => !sb.has(p))));
+    assert.deepEqual(members(intersection(a, b)), new Set([...sa].filter((p) => sb.has(p))));
+    const underB = (p: string): boolean => [...sb].some((q) => p === q || p.startsWith(`${q}\u0000`));
+    assert.deepEqual(members(recursiveDifference(a, b)), new Set([...sa].filter((p) => !underB(p))));
+    // Results stay canonical: rebuilding them from their paths gives the same JSON.
+    for (const result of [union(a, b), difference(a, b), intersection(a, b), recursiveDifference(a, b)]) {
+      assert.equal(JSON.stringify(result), JSON.stringify(fromPaths(paths(result))));
+    }
+  }
+});

@@ -29,8 +29,10 @@ export function createZeroObjects(definitions: Record<string, unknown>, goFieldR
     if (cached !== undefined) return cached;
     const zero: JsonMap = {};
     const definition = definitions[name];
-    const rules = goFieldRules[protoName(name)];
-    if (isObject(definition) && isObject(definition.properties) && rules !== undefined && depth < 16) {
+    // Types without protobuf (apiextensions, apiregistration) follow the API convention: metadata,
+    // spec and status are struct values.
+    const rules = goFieldRules[protoName(name)] ?? 'metadata$ spec$ status$';
+    if (isObject(definition) && isObject(definition.properties) && depth < 16) {
       const properties = definition.properties as Schema;
       for (const rule of rules.split(' ')) {
         const match = rulePattern.exec(rule);
