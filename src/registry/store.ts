@@ -7,7 +7,6 @@ import {
   badRequest,
   conflict,
   expired,
-  forbidden,
   invalid,
   notFound,
   optimisticLockMessage,
@@ -15,7 +14,7 @@ import {
   type FieldError,
 } from '../apierrors/index.js';
 import { isPlainObject, type KubeObject } from '../machinery/object.js';
-import { matchesFields, matchesLabels } from '../machinery/selectors/index.js';
+import { exactFieldValue, matchesFields, matchesLabels } from '../machinery/selectors/index.js';
 import type { ResourceInfo } from '../schema/catalogue.js';
 import { isStorageError, type StoredObject } from '../storage/types.js';
 import type { ResourceCache } from '../storage/watch-cache/resource-cache.js';
@@ -245,7 +244,7 @@ export class ResourceStore {
     let from: number;
     if (rv === '' || rv === '0' || opts.sendInitialEvents) {
       // Start with the current state as ADDED events, as kube-apiserver does for these resourceVersions.
-      const snapshot = this.cache.list(exactKey ? keyPrefix : keyPrefix);
+      const snapshot = this.cache.list(keyPrefix);
       from = snapshot.revision;
       for (const obj of snapshot.items) {
         if (exactKey && obj.key !== exactKey) continue;
@@ -260,7 +259,8 @@ export class ResourceStore {
     try {
       return this.cache.watch({
         fromRevision: from,
-        keyPrefix: exactKey ? undefined : keyPrefix,
+        // For one object the prefix is its key: a cheap filter, with the exact check in matches.
+        keyPrefix,
         matches,
         onEvent: (event, type, object) => sink.event(type, object, event),
         onClose: (reason) => sink.close(reason),
@@ -646,13 +646,7 @@ function expiredContinue(): ApiError {
   );
 }
 
+/** A watch with fieldSelector metadata.name=x watches one object. */
 function exactName(opts: WatchOptions): string | undefined {
-  return opts.fieldSelector ? exactFieldValueOf(opts.fieldSelector) : undefined;
+  return opts.fieldSelector ? exactFieldValue(opts.fieldSelector, 'metadata.name') : undefined;
 }
-
-import { exactFieldValue } from '../machinery/selectors/index.js';
-function exactFieldValueOf(sel: NonNullable<WatchOptions['fieldSelector']>): string | undefined {
-  return exactFieldValue(sel, 'metadata.name');
-}
-
-export { forbidden };

@@ -198,15 +198,48 @@ export function insert(root: FieldSet, path: readonly string[], depth = path.len
   else if (!isEmpty(existing) && existing[SELF] === undefined) node[last] = withSelf(existing);
 }
 
-/** A set built with `insert` (keys in insertion order), brought into canonical order. */
-export function canonical(set: FieldSet): FieldSet {
+/** Adds a member with everything below it (`node`, already canonical) to a set under construction. */
+export function graft(root: FieldSet, path: readonly string[], node: FieldSet): void {
+  if (path.length === 0) return;
+  let parent = root;
+  for (let i = 0; i < path.length - 1; i++) {
+    const element = path[i]!;
+    let next = parent[element];
+    if (next === undefined) {
+      next = {};
+      parent[element] = next;
+    } else if (isEmpty(next)) {
+      next = { [SELF]: LEAF };
+      parent[element] = next;
+    }
+    parent = next;
+  }
+  const last = path[path.length - 1]!;
+  const existing = parent[last];
+  parent[last] = existing === undefined ? node : unionChild(existing, node);
+}
+
+/**
+ * A set built with `insert` (keys in insertion order), brought into canonical order. Nodes in
+ * `done` are canonical already and kept as they are.
+ */
+export function canonical(set: FieldSet, done?: ReadonlySet<FieldSet>): FieldSet {
   if (isEmpty(set)) return EMPTY;
+  if (done?.has(set)) return set;
   const keys = sortElements(Object.keys(set));
   const out: FieldSet = {};
   for (const key of keys) {
     const node = set[key]!;
-    out[key] = key === SELF || isEmpty(node) ? LEAF : canonical(node);
+    out[key] = key === SELF || isEmpty(node) ? LEAF : canonical(node, done);
   }
+  return out;
+}
+
+/** A node from its (self-less, canonical) children, keys put in order: the member marker first. */
+export function memberNode(children: Map<string, FieldSet>): FieldSet {
+  if (children.size === 0) return LEAF;
+  const out: FieldSet = { [SELF]: LEAF };
+  for (const key of sortElements([...children.keys()])) out[key] = children.get(key)!;
   return out;
 }
 

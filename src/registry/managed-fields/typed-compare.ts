@@ -6,10 +6,11 @@
 // This runs on every write, so it avoids work on what did not change: path elements are only
 // spelled out for paths that end up in a result, and lists whose items line up one to one (the
 // usual case) are compared pairwise without indexing them.
-import { type FieldSet, canonical, insert } from './field-set.js';
+import { type FieldSet, LEAF, canonical, graft, insert } from './field-set.js';
 import { DEDUCED_MAP, indexItems, itemElement } from './list-items.js';
 import { isEmptyObject, isObject, jsonEqual } from './json-value.js';
 import { fieldElement } from './path-element.js';
+import { addedFieldSet } from './typed-field-set.js';
 import { DEDUCED, type ListType, type MapType, type TypeNode } from './type-schema.js';
 
 export interface Comparison {
@@ -30,7 +31,7 @@ export function compare(type: TypeNode, lhs: unknown, rhs: unknown, skip?: SkipT
   const walker = new Comparer();
   walker.value(type, lhs, rhs, skip);
   return {
-    added: canonical(walker.added),
+    added: canonical(walker.added, walker.grafted),
     modified: canonical(walker.modified),
     removed: canonical(walker.removed),
   };
@@ -71,9 +72,18 @@ class Comparer {
   readonly added: FieldSet = {};
   readonly modified: FieldSet = {};
   readonly removed: FieldSet = {};
+  /** Subtrees added whole, canonical from the start. */
+  readonly grafted = new Set<FieldSet>();
 
   value(type: TypeNode, l: unknown, r: unknown, skip: SkipTree | undefined): void {
     if (l === r) return;
+    if (l === undefined && skip === undefined && this.path.length > 0) {
+      // Nothing was there: everything below is added (the shortcut a create mostly takes).
+      const added = addedFieldSet(type, r);
+      if (added !== LEAF) this.grafted.add(added);
+      graft(this.added, this.path.map(spell), added);
+      return;
+    }
     switch (type.kind) {
       case 'map':
         if (type.atomic || !fitsMap(l) || !fitsMap(r)) return this.leaf(l, r);

@@ -2,9 +2,9 @@
 // map entries, but not struct fields holding containers (`.spec` is implied by `.spec.replicas`)
 // and not empty containers. And `EnsureNamedFieldsAreMembers`, which adds those implied struct
 // fields back so that pruning can tell a struct field owned through its children.
-import { type FieldSet, LEAF, canonical, insert, isEmpty } from './field-set.js';
-import { DEDUCED_MAP, itemElement } from './list-items.js';
-import { isObject } from './json-value.js';
+import { type FieldSet, LEAF, canonical, insert, isEmpty, memberNode } from './field-set.js';
+import { DEDUCED_MAP, indexItems, itemElement } from './list-items.js';
+import { isEmptyObject, isObject } from './json-value.js';
 import { SELF, fieldElement } from './path-element.js';
 import { DEDUCED, type ListType, type MapType, type TypeNode } from './type-schema.js';
 
@@ -88,4 +88,45 @@ export function ensureNamedFieldsAreMembers(set: FieldSet, type: TypeNode | unde
     if (next !== node) (out ??= { ...set })[key] = next;
   }
   return out ?? set;
+}
+
+/**
+ * What a comparison reports as added for a value that did not exist before, as one node: the
+ * value itself, and below it every field, entry and item it holds, containers included (they
+ * did not exist either). Canonical, so it can be grafted into a comparison as it is.
+ */
+export function addedFieldSet(type: TypeNode, value: unknown): FieldSet {
+  switch (type.kind) {
+    case 'map':
+      if (type.atomic || !isObject(value) || isEmptyObject(value)) return LEAF;
+      return addedMap(type, value);
+    case 'list':
+      if (type.relation === 'atomic' || !Array.isArray(value) || value.length === 0) return LEAF;
+      return addedList(type, value);
+    case 'deduced':
+      return isObject(value) && !isEmptyObject(value) ? addedMap(DEDUCED_MAP, value) : LEAF;
+    default:
+      return LEAF;
+  }
+}
+
+function addedMap(type: MapType, value: Record<string, unknown>): FieldSet {
+  const children = new Map<string, FieldSet>();
+  for (const key in value) {
+    const item = value[key];
+    if (item === undefined) continue;
+    const slot = type.field(key);
+    children.set(slot !== undefined ? slot.pe : fieldElement(key), addedFieldSet(slot !== undefined ? slot.type : (type.elements ?? DEDUCED), item));
+  }
+  return memberNode(children);
+}
+
+function addedList(type: ListType, items: unknown[]): FieldSet {
+  const indexed = indexItems(type, items);
+  const children = new Map<string, FieldSet>();
+  for (const pe of indexed.order) {
+    // Repeated keys are added as one opaque item.
+    children.set(pe, indexed.duplicates?.has(pe) ? LEAF : addedFieldSet(type.element, indexed.first.get(pe)));
+  }
+  return memberNode(children);
 }
