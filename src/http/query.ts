@@ -3,6 +3,7 @@
 import { badRequest, invalid, type FieldError } from '../apierrors/index.js';
 import { parseFieldSelector, parseLabelSelector, fieldSelectorRequirements, SelectorParseError } from '../machinery/selectors/index.js';
 import type { DeleteOptions, FieldValidationMode, ListOptions } from '../registry/request-options.js';
+import { validateFieldManager } from '../registry/managed-fields/manager-name.js';
 
 export type Query = URLSearchParams;
 
@@ -90,18 +91,11 @@ export function parseDryRun(query: Query, bodyValues?: unknown): boolean {
   return true;
 }
 
-export function parseFieldManager(query: Query): string | undefined {
+export function parseFieldManager(query: Query, optionsKind: 'CreateOptions' | 'UpdateOptions' | 'PatchOptions' = 'PatchOptions'): string | undefined {
   const fm = query.get('fieldManager');
   if (fm === null || fm === '') return undefined;
-  if (fm.length > 128) {
-    const err: FieldError = { type: 'FieldValueTooLong', field: 'fieldManager', badValue: fm, detail: 'may not be more than 128 bytes' };
-    throw invalid({ group: 'meta.k8s.io', kind: 'PatchOptions' }, '', [err]);
-  }
-  if (!/^[\x20-\x7e]*$/.test(fm)) {
-    throw invalid({ group: 'meta.k8s.io', kind: 'PatchOptions' }, '', [
-      { type: 'FieldValueInvalid', field: 'fieldManager', badValue: fm, detail: 'must be composed of printable characters' },
-    ]);
-  }
+  const errors = validateFieldManager(fm);
+  if (errors.length) throw invalid({ group: 'meta.k8s.io', kind: optionsKind }, '', errors);
   return fm;
 }
 

@@ -110,14 +110,14 @@ export async function handleResourceRequest(
       return startWatch(req, res, ri, info, store, query, deps, formatFor(true, false));
     case 'create': {
       const format = formatFor(true);
-      const opts = writeOptions(query, req);
+      const opts = writeOptions(query, req, 'CreateOptions');
       const body = await readWriteBody(req, opts, deps);
       const out = await store.create(ri.namespace, body, opts);
       return sendObject(res, 201, info, out, ctx(format, opts.warnings));
     }
     case 'update': {
       const format = formatFor(true);
-      const opts = writeOptions(query, req);
+      const opts = writeOptions(query, req, 'UpdateOptions');
       const body = await readWriteBody(req, opts, deps);
       const result = await store.update(ri.namespace, ri.name!, body, opts);
       return sendObject(res, result.created ? 201 : 200, info, result.object, ctx(format, opts.warnings));
@@ -238,10 +238,14 @@ function protobufCapable(info: ResourceInfo, deps: Pick<ResourceHandlerDeps, 'pr
   };
 }
 
-export function writeOptions(query: Query, req: IncomingMessage): WriteOptions {
+export function writeOptions(
+  query: Query,
+  req: IncomingMessage,
+  optionsKind: 'CreateOptions' | 'UpdateOptions' | 'PatchOptions' = 'PatchOptions',
+): WriteOptions {
   return {
     dryRun: parseDryRun(query),
-    fieldManager: parseFieldManager(query),
+    fieldManager: parseFieldManager(query, optionsKind),
     fieldValidation: parseFieldValidation(query),
     force: parseBool(query, 'force'),
     userAgent: req.headers['user-agent'],
@@ -268,7 +272,8 @@ export async function readPatch(req: IncomingMessage, opts: WriteOptions): Promi
   const text = raw.toString('utf8');
   const decoded = type === 'apply' ? await decodeYaml(text) : decodeJson(text);
   opts.duplicateFields = [];
-  if (type !== 'json' && !isPlainObject(decoded.value)) throw badRequest('the patch must be a JSON object');
+  // An apply body that is not an object gets the field manager's own (real-server) error.
+  if (type !== 'json' && type !== 'apply' && !isPlainObject(decoded.value)) throw badRequest('the patch must be a JSON object');
   return { type, patch: decoded.value };
 }
 

@@ -24,6 +24,13 @@ interface Prepared {
   fieldManager: ReturnType<Parts['createFieldManager']>;
 }
 
+const mainResetFields: readonly (readonly string[])[] = [['status']];
+const defaultStatusResetFields: readonly (readonly string[])[] = [['spec']];
+const statusResetFields: ReadonlyMap<string, readonly (readonly string[])[]> = new Map([
+  ['deployments', [['spec'], ['metadata', 'labels']]],
+  ['pods', [['spec'], ['metadata', 'deletionTimestamp'], ['metadata', 'ownerReferences']]],
+]);
+
 export class ObjectPipeline {
   // The pipeline's code is loaded after the server starts listening; writes await ready().
   private readonly module = lazyModule(() => import('./pipeline-parts.js'));
@@ -56,18 +63,13 @@ export class ObjectPipeline {
   }
 
   /**
-   * Fields nobody owns through this endpoint: a main resource does not write status, and the
-   * status subresource writes nothing else (kube-apiserver's reset fields).
+   * Fields nobody owns through this endpoint (kube-apiserver's reset fields): a main resource does
+   * not write status; the status subresource does not write spec (nor, for some kinds, a few
+   * metadata fields).
    */
-  private ignoredFields(info: ResourceInfo, subresource: string | undefined): string[][] | undefined {
-    if (subresource === 'status') {
-      const def = info.definitionName ? this.definitions[info.definitionName] : undefined;
-      return Object.keys(def?.properties ?? {})
-        .filter((f) => f !== 'status' && f !== 'apiVersion' && f !== 'kind' && f !== 'metadata')
-        .map((f) => [f])
-        .concat([['metadata', 'labels'], ['metadata', 'annotations'], ['metadata', 'finalizers'], ['metadata', 'ownerReferences']]);
-    }
-    return info.subresources.has('status') ? [['status']] : undefined;
+  private ignoredFields(info: ResourceInfo, subresource: string | undefined): readonly (readonly string[])[] | undefined {
+    if (subresource === 'status') return statusResetFields.get(info.storage.resource) ?? defaultStatusResetFields;
+    return info.subresources.has('status') ? mainResetFields : undefined;
   }
 
   /**
@@ -93,7 +95,6 @@ export class ObjectPipeline {
   apply(info: ResourceInfo, live: KubeObject | undefined, config: unknown, opts: WriteOptions, now: Date, subresource?: string): KubeObject {
     const { ApplyError } = this.p.parts;
     if (!opts.fieldManager) throw ApplyError.fieldManagerRequired();
-    if (!isPlainObject(config)) throw badRequest('the apply patch must be an object');
     if (!info.definitionName) throw new ApiError(415, 'UnsupportedMediaType', `server-side apply is not supported for ${info.qualified}`);
     const sub = subresource ?? opts.managedFieldsSubresource;
     return this.p.fieldManager.apply({

@@ -40,14 +40,18 @@ export function reassign(managed: Managed, comparison: Comparison, workflow: str
     if (conflicts.size > 0) return { managed, conflicts };
   }
   // Losing the conflicting part of what one owns is losing everything the write changed.
-  const lost = union(changed, comparison.removed);
+  return { managed: withoutFields(managed, union(changed, comparison.removed), workflow), conflicts };
+}
+
+/** Every manager but `workflow` loses `lost`; managers left with nothing go. A new map. */
+export function withoutFields(managed: Managed, lost: FieldSet, workflow: string): Managed {
   const out: Managed = new Map();
   for (const [id, record] of managed) {
     const set = id === workflow ? record.set : difference(record.set, lost);
     if (isEmpty(set)) continue;
     out.set(id, set === record.set ? record : { ...record, set, source: undefined });
   }
-  return { managed: out, conflicts };
+  return out;
 }
 
 /**

@@ -1,7 +1,9 @@
 // The set of fields a value sets (structured-merge-diff's `ToFieldSet`): leaves, list items and
 // map entries, but not struct fields holding containers (`.spec` is implied by `.spec.replicas`)
 // and not empty containers. And `EnsureNamedFieldsAreMembers`, which adds those implied struct
-// fields back so that pruning can tell a struct field owned through its children.
+// fields back so that pruning can tell a struct field owned through its children. And the
+// fields a value brings when nothing was there before, containers included, as a comparison
+// reports them.
 import { type FieldSet, LEAF, canonical, insert, isEmpty, memberNode } from './field-set.js';
 import { DEDUCED_MAP, indexItems, itemElement } from './list-items.js';
 import { isEmptyObject, isObject } from './json-value.js';

@@ -6,7 +6,7 @@
 import { type FieldSet, difference, fromPaths, isEmpty, union } from './field-set.js';
 import { type Managed, managerIdentifier } from './managed-fields-codec.js';
 import { fieldElement } from './path-element.js';
-import { reassign } from './structured-merge.js';
+import { withoutFields } from './structured-merge.js';
 import { compare, type SkipTree } from './typed-compare.js';
 import type { TypeNode } from './type-schema.js';
 
@@ -58,8 +58,9 @@ export function recordUpdate(
   maxUpdateManagers: number,
 ): Managed {
   const comparison = compare(type, before, after, skip);
-  const result = reassign(managed, comparison, currentOperation, true).managed;
-  const taken = difference(difference(union(comparison.modified, comparison.added), comparison.removed), neverOwned);
+  const changed = union(comparison.modified, comparison.added);
+  const result = withoutFields(managed, union(changed, comparison.removed), currentOperation);
+  const taken = difference(difference(changed, comparison.removed), neverOwned);
   if (!isEmpty(taken)) {
     const manager = writer.manager === '' ? unknownManager : writer.manager;
     const id = managerIdentifier(manager, 'Update', writer.apiVersion, writer.subresource);
