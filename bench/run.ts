@@ -300,6 +300,10 @@ async function main(): Promise<void> {
     rows.push([`LIST ${have} pods over HTTPS (${(listBytes / 1e6).toFixed(1)} MB)`, `p50 ${percentile(listTimes, 50).toFixed(0)} ms, p99 ${percentile(listTimes, 99).toFixed(0)} ms (target ≤ 150 ms)`]);
     rows.push([`one write → ${watcherCount} watchers`, `p50 ${percentile(deliveries, 50).toFixed(1)} ms, p99 ${percentile(deliveries, 99).toFixed(1)} ms (target p99 ≤ 100 ms)`]);
     rows.push(['cold start to ready, empty store', `first start ${first.readyMs.toFixed(0)} ms (incl. CA and certificates), restart ${again.readyMs.toFixed(0)} ms (target ≤ 500 ms)`]);
+    const { benchmarkFieldManager } = await import('../src/registry/managed-fields/benchmark.js');
+    const { loadSpec } = await import('../src/schema/openapi-spec.js');
+    const fm = (await benchmarkFieldManager(loadSpec().document.definitions)) as Record<string, number>;
+    rows.push(['managedFields per write (in process)', Object.entries(fm).map(([k, v]) => `${k} ${v.toFixed(0)} µs`).join('; ')]);
     rows.push([
       'RSS per stored pod',
       `${((rssFull - rssEmpty) / have20k).toFixed(2)} KB held (target ≤ 8 KB; RSS ${Math.round(rssEmpty / 1024)} MB empty, ${Math.round(rssFull / 1024)} MB with ${have20k} pods after a restart)`,

@@ -157,3 +157,29 @@ describe('bad apply input', () => {
     assert.ok((res.body.metadata.managedFields as Entry[]).every((m) => m.operation === 'Update' || m.operation === 'Apply'));
   });
 });
+
+describe('dry run', () => {
+  test('update, patch (every type) and delete with dryRun=All validate, answer, and store nothing', async () => {
+    const created = await request(t.app).post(`${cmPath}?fieldManager=creator`).send({ metadata: { name: 'dr' }, data: { a: '1' } }).expect(201);
+    const rv = created.body.metadata.resourceVersion;
+    const revisionBefore = t.registry.watchCache.currentRevision();
+    const put = await request(t.app).put(`${cmPath}/dr?dryRun=All`).send({ metadata: { name: 'dr' }, data: { a: 'put' } }).expect(200);
+    assert.equal(put.body.data.a, 'put');
+    for (const [type, body] of [
+      ['application/merge-patch+json', { data: { a: 'merge' } }],
+      ['application/strategic-merge-patch+json', { data: { a: 'smp' } }],
+      ['application/json-patch+json', [{ op: 'replace', path: '/data/a', value: 'json' }]],
+    ] as const) {
+      const res = await request(t.app).patch(`${cmPath}/dr?dryRun=All`).set('Content-Type', type).send(JSON.stringify(body)).expect(200);
+      assert.notEqual(res.body.data.a, '1', type);
+    }
+    await apply(`${cmPath}/dr`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'dr' }, data: { a: 'applied' } }, 'fieldManager=creator&dryRun=All&force=true').expect(200);
+    const invalid = await request(t.app).put(`${cmPath}/dr?dryRun=All`).send({ metadata: { name: 'dr', labels: { 'bad key': 'x' } } }).expect(422);
+    assert.equal(invalid.body.reason, 'Invalid');
+    await request(t.app).delete(`${cmPath}/dr?dryRun=All`).expect(200);
+    const after = await request(t.app).get(`${cmPath}/dr`).expect(200);
+    assert.equal(after.body.metadata.resourceVersion, rv);
+    assert.equal(after.body.data.a, '1');
+    assert.equal(t.registry.watchCache.currentRevision(), revisionBefore, 'no write, so no watch event');
+  });
+});
