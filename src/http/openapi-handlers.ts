@@ -84,4 +84,3 @@ export async function serveOpenApi(
   sendJsonText(res, 200, doc.json);
 }
 
-export { resourceNotFound };

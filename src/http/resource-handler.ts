@@ -1,12 +1,11 @@
 // Resource requests: find the resource in the catalogue, check the verb, decode options and
 // body, call the registry, and write the answer in the negotiated encoding.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ApiError, badRequest, methodNotAllowed, resourceNotFound, unsupportedMediaType } from '../apierrors/index.js';
+import { badRequest, methodNotAllowed, resourceNotFound, unsupportedMediaType } from '../apierrors/index.js';
 import type { Clock } from '../machinery/clock.js';
 import { isPlainObject, type KubeObject } from '../machinery/object.js';
 import type { Registry } from '../registry/registry.js';
 import type { PatchType, WriteOptions } from '../registry/request-options.js';
-import { getScale, updateScale } from '../registry/scale.js';
 import type { ResourceStore } from '../registry/store.js';
 import type { Catalogue, ResourceInfo } from '../schema/catalogue.js';
 import type { ProtobufCodec } from '../schema/protobuf/index.js';
@@ -286,4 +285,3 @@ async function readOptionalOptionsBody(req: IncomingMessage): Promise<Record<str
   return value;
 }
 
-export { ApiError, setWarnings };

@@ -10,7 +10,6 @@ import type { ResourceRequestInfo } from './request-info.js';
 import type { ResourceHandlerDeps } from './resource-handler.js';
 import { writeOptions } from './resource-handler.js';
 import { sendValue, type ResponseContext } from './responses.js';
-import { formatTime } from '../registry/timestamps.js';
 import { methodNotAllowed, notFound } from '../apierrors/index.js';
 import type { WriteOptions } from '../registry/request-options.js';
 
@@ -96,4 +95,3 @@ export const virtualResources: ReadonlyMap<string, VirtualHandler> = new Map<str
   ['componentstatuses', componentStatuses],
 ]);
 
-export { formatTime };
