@@ -7,7 +7,7 @@ import type { Registry } from '../registry/registry.js';
 import type { DeleteOptions, ListOptions, WriteOptions } from '../registry/request-options.js';
 import type { ResourceStore } from '../registry/store.js';
 import type { Catalogue, ResourceInfo } from '../schema/catalogue.js';
-import { parseCached, type CacheEventType } from '../storage/watch-cache/types.js';
+import { parseCached, type CacheEventType } from '../registry/cached-objects.js';
 
 export interface ClientWatchEvent {
   type: CacheEventType;

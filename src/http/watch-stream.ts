@@ -8,7 +8,7 @@ import type { KubeObject } from '../machinery/object.js';
 import type { ResourceStore, WatchOptions } from '../registry/store.js';
 import type { ResourceInfo } from '../schema/catalogue.js';
 import type { ProtobufCodec } from '../schema/protobuf/index.js';
-import type { CacheEvent, CacheEventType, CachedObject } from '../storage/watch-cache/types.js';
+import type { CacheEvent, CacheEventType, CachedObject } from '../registry/cached-objects.js';
 import type { OutputFormat } from './media-types.js';
 import { buildTable, partialObjectMetadata, type IncludeObject } from './table.js';
 
