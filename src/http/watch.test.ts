@@ -164,3 +164,13 @@ test('a client that goes away mid-watch leaves no watcher behind', async () => {
   for (let i = 0; i < 50 && watchers() > before; i++) await new Promise((r) => setTimeout(r, 10));
   assert.equal(watchers(), before);
 });
+
+test('sendInitialEvents: the current objects, then a bookmark marking the end of them (client-go WatchList)', async () => {
+  const w = await openWatch('/api/v1/namespaces?watch=1&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true');
+  const events = await w.next(5);
+  assert.deepEqual(events.slice(0, 4).map((e) => e.type), ['ADDED', 'ADDED', 'ADDED', 'ADDED']);
+  assert.equal(events[4].type, 'BOOKMARK');
+  assert.equal(events[4].object.metadata.annotations['k8s.io/initial-events-end'], 'true');
+  w.close();
+  await request(t.app).get('/api/v1/namespaces?watch=1&sendInitialEvents=true').expect(400);
+});
