@@ -18,7 +18,7 @@ import {
   encodeManagedFields,
   formatTime,
   isResetManagedFields,
-  managerIdentifier,
+  cachedManagerIdentifiers,
 } from './managed-fields-codec.js';
 import { fieldElement, pathToString } from './path-element.js';
 import {
@@ -100,6 +100,7 @@ export function createFieldManager(definitions: Record<string, unknown>, options
   const types = createTypeResolver(definitions);
   const zeros = createZeroObjects(definitions, options.goFieldRules ?? defaultGoFieldRules);
   const maxUpdateManagers = options.maxUpdateManagers ?? 10;
+  const identify = cachedManagerIdentifiers();
   // Endpoints pass the same ignoredFields array on every call: compile it once.
   const skipTrees = new WeakMap<object, SkipTree>();
   const ignoredSets = new WeakMap<object, FieldSet>();
@@ -147,7 +148,7 @@ export function createFieldManager(definitions: Record<string, unknown>, options
     const entries = encodeManagedFields(managed);
     let metadata = object.metadata;
     if (entries === undefined) {
-      if (isObject(metadata)) delete metadata.managedFields;
+      if (isObject(metadata) && Object.hasOwn(metadata, 'managedFields')) delete metadata.managedFields;
       return;
     }
     if (!isObject(metadata)) {
@@ -164,7 +165,7 @@ export function createFieldManager(definitions: Record<string, unknown>, options
 
   function decodeTrusted(entries: unknown): Managed {
     try {
-      return decodeManagedFields(entries, false);
+      return decodeManagedFields(entries, false, identify);
     } catch {
       return new Map();
     }
@@ -178,7 +179,7 @@ export function createFieldManager(definitions: Record<string, unknown>, options
       // Clients mostly send back what they read: no need to re-check it.
       if (sent === stored || jsonEqual(sent, stored)) return decodeTrusted(stored);
       try {
-        const managed = decodeManagedFields(sent, true);
+        const managed = decodeManagedFields(sent, true, identify);
         if (managed.size > 0) return managed;
       } catch {
         // Invalid entries from a client are ignored, the stored ones kept.
@@ -195,13 +196,14 @@ export function createFieldManager(definitions: Record<string, unknown>, options
     const stored = liveEntriesOf(live);
     try {
       const managed = managedForUpdate(args, metadata?.managedFields, stored);
-      if (metadata !== undefined) delete metadata.managedFields;
+      // (A delete costs even when there is nothing to delete.)
+      if (metadata !== undefined && Object.hasOwn(metadata, 'managedFields')) delete metadata.managedFields;
       // An existing object nobody tracks stays untracked until its first apply.
       if (managed.size === 0 && live !== undefined) return;
       const type = types.definition(args.definitionName);
       const before = live ?? zeros.of(args.definitionName);
       const writer = { manager: args.manager, apiVersion: args.apiVersion, subresource: args.subresource ?? '', time: entryTime(args.time) };
-      const result = recordUpdate(managed, type, before, next, skipFor(args.ignoredFields), writer, maxUpdateManagers);
+      const result = recordUpdate(managed, type, before, next, skipFor(args.ignoredFields), writer, maxUpdateManagers, identify);
       writeManagedFields(next, result);
     } catch {
       // Like the real server's UpdateNoErrors: a failure keeps the stored entries.
@@ -223,7 +225,7 @@ export function createFieldManager(definitions: Record<string, unknown>, options
     if (config !== args.config) args = { ...args, config };
     let managed: Managed;
     try {
-      managed = decodeManagedFields(liveEntriesOf(live), false);
+      managed = decodeManagedFields(liveEntriesOf(live), false, identify);
     } catch (err) {
       throw new ApplyError(`failed to decode managed fields: ${(err as Error).message}`, 500);
     }
@@ -263,7 +265,7 @@ export function createFieldManager(definitions: Record<string, unknown>, options
       // An untracked object: whatever it holds becomes "before-first-apply"'s, so that the
       // first applier conflicts with it rather than silently taking everything.
       const writer = { manager: beforeFirstApply, apiVersion: args.apiVersion, subresource, time: args.time };
-      managed = recordUpdate(managed, type, zeros.of(args.definitionName), live, skip, writer, maxUpdateManagers);
+      managed = recordUpdate(managed, type, zeros.of(args.definitionName), live, skip, writer, maxUpdateManagers, identify);
     }
 
     const metadata = config.metadata;
@@ -277,7 +279,7 @@ export function createFieldManager(definitions: Record<string, unknown>, options
       throw new ApplyError(`failed to create typed patch object (${namespace}/${name}; ${gvkText}): ${validationMessage(errors)}`, 500);
     }
 
-    const id = managerIdentifier(args.manager, 'Apply', args.apiVersion, subresource);
+    const id = identify(args.manager, 'Apply', args.apiVersion, subresource);
     const previous = managed.get(id);
     let applied = toFieldSet(type, config);
     const ignored = ignoredSet(args.ignoredFields);

@@ -47,6 +47,12 @@ function withoutSelf(node: FieldSet): FieldSet {
   return out;
 }
 
+/** A node made a member itself, whatever lies below it. */
+export function asMember(node: FieldSet | undefined): FieldSet {
+  if (node === undefined || isEmpty(node)) return LEAF;
+  return node[SELF] !== undefined ? node : withSelf(node);
+}
+
 /** A child node from its membership and its (self-less) children; undefined when it is empty. */
 function child(member: boolean, children: FieldSet): FieldSet | undefined {
   if (isEmpty(children)) return member ? LEAF : undefined;
@@ -104,18 +110,32 @@ export function difference(a: FieldSet, b: FieldSet): FieldSet {
   if (isEmpty(a) || isEmpty(b)) return a;
   if (a === b) return EMPTY;
   let out: FieldSet | undefined;
+  let dropped: string[] | undefined;
   for (const key in b) {
     if (key === SELF) continue;
     const ak = a[key];
     if (ak === undefined) continue;
     const rest = differenceChild(ak, b[key]!);
-    if (rest !== ak) {
-      out ??= { ...a };
-      if (rest === undefined) delete out[key];
-      else out[key] = rest;
-    }
+    if (rest === ak) continue;
+    if (rest === undefined) (dropped ??= []).push(key);
+    else (out ??= { ...a })[key] = rest;
   }
-  return out ?? a;
+  return dropped === undefined ? (out ?? a) : without(out ?? a, dropped);
+}
+
+/**
+ * A copy of `node` without some keys, the others in their order. (Deleting from a copy would
+ * do the same, but a delete turns an object into a slow dictionary, for every later reader.)
+ */
+function without(node: FieldSet, dropped: readonly string[]): FieldSet {
+  const out: FieldSet = {};
+  if (dropped.length <= 8) {
+    for (const key in node) if (!dropped.includes(key)) out[key] = node[key]!;
+  } else {
+    const set = new Set(dropped);
+    for (const key in node) if (!set.has(key)) out[key] = node[key]!;
+  }
+  return out;
 }
 
 function differenceChild(x: FieldSet, y: FieldSet): FieldSet | undefined {
@@ -124,13 +144,46 @@ function differenceChild(x: FieldSet, y: FieldSet): FieldSet | undefined {
   const member = xMember && !isMember(y);
   const children = difference(x, y);
   if (children === x && member === xMember) return x;
-  return child(member, hasChildren(children) ? withoutSelf(children) : EMPTY);
+  if (!hasChildren(children)) return member ? LEAF : undefined;
+  // `children` is then a fresh copy of x (which kept its marker first): reuse it when its
+  // membership is already right, rather than stripping and re-adding the marker.
+  if (member) return children !== x && selfFirst(children) ? children : withSelf(children);
+  return children !== x && children[SELF] === undefined ? children : withoutSelf(children);
+}
+
+function selfFirst(node: FieldSet): boolean {
+  for (const key in node) return key === SELF;
+  return false;
+}
+
+/** True when every member of a is a member of b: `isEmpty(difference(a, b))` without building it. */
+export function isSubset(a: FieldSet, b: FieldSet): boolean {
+  if (isEmpty(a) || a === b) return true;
+  if (isEmpty(b)) return false;
+  for (const key in a) {
+    if (key === SELF) return false;
+    const bk = b[key];
+    if (bk === undefined || !subsetChild(a[key]!, bk)) return false;
+  }
+  return true;
+}
+
+function subsetChild(x: FieldSet, y: FieldSet): boolean {
+  if (x === y) return true;
+  if (!isMember(y) && isMember(x)) return false;
+  for (const key in x) {
+    if (key === SELF) continue;
+    const yk = y[key];
+    if (yk === undefined || !subsetChild(x[key]!, yk)) return false;
+  }
+  return true;
 }
 
 /** Members of a not in b, dropping whole subtrees below members of b. */
 export function recursiveDifference(a: FieldSet, b: FieldSet): FieldSet {
   if (isEmpty(a) || isEmpty(b)) return a;
   let out: FieldSet | undefined;
+  let dropped: string[] | undefined;
   for (const key in b) {
     if (key === SELF) continue;
     const ak = a[key];
@@ -142,13 +195,11 @@ export function recursiveDifference(a: FieldSet, b: FieldSet): FieldSet {
       const children = recursiveDifference(ak, bk);
       rest = children === ak ? ak : child(isMember(ak), hasChildren(children) ? withoutSelf(children) : EMPTY);
     }
-    if (rest !== ak) {
-      out ??= { ...a };
-      if (rest === undefined) delete out[key];
-      else out[key] = rest;
-    }
+    if (rest === ak) continue;
+    if (rest === undefined) (dropped ??= []).push(key);
+    else (out ??= { ...a })[key] = rest;
   }
-  return out ?? a;
+  return dropped === undefined ? (out ?? a) : without(out ?? a, dropped);
 }
 
 // ---- intersection ------------------------------------------------------------------------
@@ -198,48 +249,15 @@ export function insert(root: FieldSet, path: readonly string[], depth = path.len
   else if (!isEmpty(existing) && existing[SELF] === undefined) node[last] = withSelf(existing);
 }
 
-/** Adds a member with everything below it (`node`, already canonical) to a set under construction. */
-export function graft(root: FieldSet, path: readonly string[], node: FieldSet): void {
-  if (path.length === 0) return;
-  let parent = root;
-  for (let i = 0; i < path.length - 1; i++) {
-    const element = path[i]!;
-    let next = parent[element];
-    if (next === undefined) {
-      next = {};
-      parent[element] = next;
-    } else if (isEmpty(next)) {
-      next = { [SELF]: LEAF };
-      parent[element] = next;
-    }
-    parent = next;
-  }
-  const last = path[path.length - 1]!;
-  const existing = parent[last];
-  parent[last] = existing === undefined ? node : unionChild(existing, node);
-}
-
-/**
- * A set built with `insert` (keys in insertion order), brought into canonical order. Nodes in
- * `done` are canonical already and kept as they are.
- */
-export function canonical(set: FieldSet, done?: ReadonlySet<FieldSet>): FieldSet {
+/** A set built with `insert` (keys in insertion order), brought into canonical order. */
+export function canonical(set: FieldSet): FieldSet {
   if (isEmpty(set)) return EMPTY;
-  if (done?.has(set)) return set;
   const keys = sortElements(Object.keys(set));
   const out: FieldSet = {};
   for (const key of keys) {
     const node = set[key]!;
-    out[key] = key === SELF || isEmpty(node) ? LEAF : canonical(node, done);
+    out[key] = key === SELF || isEmpty(node) ? LEAF : canonical(node);
   }
-  return out;
-}
-
-/** A node from its (self-less, canonical) children, keys put in order: the member marker first. */
-export function memberNode(children: Map<string, FieldSet>): FieldSet {
-  if (children.size === 0) return LEAF;
-  const out: FieldSet = { [SELF]: LEAF };
-  for (const key of sortElements([...children.keys()])) out[key] = children.get(key)!;
   return out;
 }
 

@@ -22,14 +22,75 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   }
   if (Array.isArray(b)) return false;
   let count = 0;
+  let proto = false;
   for (const key in a) {
     const value = (a as JsonMap)[key];
     if (value === undefined) continue;
     if (!jsonEqual(value, (b as JsonMap)[key])) return false;
+    if (key === '__proto__') proto = true;
     count++;
   }
-  for (const key in b) if ((b as JsonMap)[key] !== undefined) count--;
+  return sameKeyCount(b as JsonMap, count, proto);
+}
+
+/**
+ * Whether b has exactly `count` keys holding a value, given that it holds a value at each of the
+ * `count` keys of a compared so far. Then b has no other key when it has no more keys at all,
+ * which takes no lookups to find out (JSON has no undefined values to discount). A `__proto__`
+ * key of a may have matched b's prototype rather than a key of b: then b's keys are counted.
+ */
+function sameKeyCount(b: JsonMap, count: number, proto: boolean): boolean {
+  let keys = 0;
+  for (const _ in b) keys++;
+  if (keys === count && !proto) return true;
+  for (const key in b) if (b[key] !== undefined) count--;
   return count === 0;
+}
+
+/**
+ * jsonEqual that also says where two values first differ, so that a walker descending into them
+ * can skip what is known to be equal instead of comparing it again. For each container level
+ * on the way down to the first difference, `trail` receives (deepest level first) the position
+ * of the differing entry: for an object the index, in key enumeration order, of the first key
+ * whose value differs (or -1 when all of a's values are equal and b has more keys); for an array
+ * the index of the first differing item (or -2 when the lengths differ).
+ */
+export function jsonDiff(a: unknown, b: unknown, trail: number[]): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b)) return false;
+    if (a.length !== b.length) {
+      trail.push(-2);
+      return false;
+    }
+    for (let i = 0; i < a.length; i++) {
+      if (!jsonDiff(a[i], b[i], trail)) {
+        trail.push(i);
+        return false;
+      }
+    }
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  let count = 0;
+  let index = 0;
+  let proto = false;
+  for (const key in a) {
+    const value = (a as JsonMap)[key];
+    if (value !== undefined) {
+      if (!jsonDiff(value, (b as JsonMap)[key], trail)) {
+        trail.push(index);
+        return false;
+      }
+      if (key === '__proto__') proto = true;
+      count++;
+    }
+    index++;
+  }
+  if (sameKeyCount(b as JsonMap, count, proto)) return true;
+  trail.push(-1);
+  return false;
 }
 
 /** `object[key] = value`, also for a key named `__proto__` (which JSON.parse makes an own key). */

@@ -46,8 +46,7 @@ export function fieldsVouchedByLastApplied(type: TypeNode, live: JsonMap | undef
   if (validateApplied(type, recorded).length > 0) return undefined;
   const changed = compare(type, recorded, live);
   let vouched = toFieldSet(type, recorded);
-  vouched = difference(vouched, changed.modified);
-  vouched = difference(vouched, changed.added);
+  vouched = difference(vouched, changed.changed);
   return difference(vouched, changed.removed);
 }
 

@@ -60,22 +60,73 @@ export function indexItems(list: ListType, items: readonly unknown[] | undefined
   if (items !== undefined) {
     for (let i = 0; i < items.length; i++) {
       const item = items[i];
-      const named = itemElement(list, item);
-      if (!named.ok) {
+      const element = elementOf(list, item);
+      if (element === undefined) {
         unnamed.push({ index: i, item });
         continue;
       }
-      const seen = first.get(named.element);
-      if (seen === undefined && !first.has(named.element)) {
-        first.set(named.element, item);
-        order.push(named.element);
+      const seen = first.get(element);
+      if (seen === undefined && !first.has(element)) {
+        first.set(element, item);
+        order.push(element);
       } else {
         duplicates ??= new Map();
-        const all = duplicates.get(named.element);
-        if (all === undefined) duplicates.set(named.element, [seen, item]);
+        const all = duplicates.get(element);
+        if (all === undefined) duplicates.set(element, [seen, item]);
         else all.push(item);
       }
     }
   }
   return { order, first, duplicates, unnamed };
+}
+
+/** A value whose element decodes back to itself, so that it sorts as it is. */
+function isPlain(value: unknown): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value);
+    default:
+      return value === null;
+  }
+}
+
+/** The value of a map-list item's k-th key (in `list.keys` order): its default when absent. */
+export function keyValueOf(list: ListType, item: unknown, k: number): unknown {
+  const value = (item as Record<string, unknown>)[list.keys[k]!];
+  return value === undefined ? list.keyDefaults[k] : value;
+}
+
+/**
+ * True when a named item's key (a set item: the item itself) is made of plain values (strings,
+ * finite numbers, booleans, null) under distinct key names: then items sort as their key values
+ * compare, which is what decoding their elements again would give.
+ */
+export function isPlainKeyValue(list: ListType, item: unknown): boolean {
+  if (list.relation !== 'map') return isPlain(item);
+  const keys = list.keys;
+  for (let k = 0; k < keys.length; k++) {
+    if (k > 0 && !(keys[k - 1]! < keys[k]!)) return false;
+    if (!isPlain(keyValueOf(list, item, k))) return false;
+  }
+  return true;
+}
+
+/** itemElement's element, or undefined for an item that cannot be named (no message built). */
+export function elementOf(list: ListType, item: unknown): string | undefined {
+  if (list.relation === 'map') {
+    if (!isObject(item)) return undefined;
+    const keys = list.keys;
+    const values: unknown[] = new Array(keys.length);
+    for (let i = 0; i < keys.length; i++) {
+      const value = keyValueOf(list, item, i);
+      if (value === undefined) return undefined;
+      values[i] = value;
+    }
+    return keyElement(keys, values);
+  }
+  if (item === null || typeof item === 'object') return undefined;
+  return valueElement(item);
 }

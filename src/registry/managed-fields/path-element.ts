@@ -70,7 +70,7 @@ export function indexElement(index: number): string {
 const typeRank: Record<string, number> = { f: 0, k: 1, v: 2, i: 3 };
 
 /** Total order of JSON values as structured-merge-diff sorts them. */
-function compareValues(a: unknown, b: unknown): number {
+export function compareValues(a: unknown, b: unknown): number {
   const ra = valueRank(a);
   const rb = valueRank(b);
   if (ra !== rb) return ra - rb;

@@ -8,6 +8,7 @@ import {
   difference,
   intersection,
   isEmpty,
+  isSubset,
   union,
 } from './field-set.js';
 import type { Managed } from './managed-fields-codec.js';
@@ -29,7 +30,7 @@ export interface Reassigned {
  * with `managed` unchanged. Managers left with nothing go.
  */
 export function reassign(managed: Managed, comparison: Comparison, workflow: string, force: boolean): Reassigned {
-  const changed = union(comparison.modified, comparison.added);
+  const changed = comparison.changed;
   const conflicts = new Map<string, FieldSet>();
   if (!force && !isEmpty(changed)) {
     for (const [id, record] of managed) {
@@ -62,7 +63,7 @@ export function prune(type: TypeNode, merged: unknown, managed: Managed, applier
   if (lastSet === undefined || isEmpty(lastSet)) return merged;
   // Still applying everything applied last time (the usual re-apply): nothing to prune.
   const applier = managed.get(applierId);
-  if (applier !== undefined && isEmpty(difference(lastSet, applier.set))) return merged;
+  if (applier !== undefined && isSubset(lastSet, applier.set)) return merged;
   const named = (set: FieldSet): FieldSet => ensureNamedFieldsAreMembers(set, type);
   const last = named(lastSet);
   const pruned = removeItems(type, merged, last);

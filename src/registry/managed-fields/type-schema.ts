@@ -27,6 +27,8 @@ export interface DeducedType {
 export interface FieldSlot {
   /** The field's path element, `f:<name>`, computed once. */
   readonly pe: string;
+  /** The position of `pe` among the struct's declared fields in element order. */
+  readonly rank: number;
   readonly type: TypeNode;
 }
 
@@ -100,6 +102,7 @@ function mapTypeOverride(schema: Schema): boolean | undefined {
 class MapNode implements MapType {
   readonly kind = 'map';
   readonly #slots = new Map<string, FieldSlot | null>();
+  #ranks: Map<string, number> | undefined;
   #elements: TypeNode | undefined | null = null;
 
   constructor(
@@ -117,10 +120,20 @@ class MapNode implements MapType {
     let slot = this.#slots.get(name);
     if (slot === undefined) {
       const property = this.properties !== undefined && Object.hasOwn(this.properties, name) ? this.properties[name] : undefined;
-      slot = isSchema(property) ? new LazySlot(name, property, this.typeOf) : null;
+      slot = isSchema(property) ? new LazySlot(name, property, this.typeOf, this.rankOf(name)) : null;
       this.#slots.set(name, slot);
     }
     return slot ?? undefined;
+  }
+
+  /** Declared fields sort as their names do (`f:` + name): ranks let nodes order them as numbers. */
+  private rankOf(name: string): number {
+    if (this.#ranks === undefined) {
+      this.#ranks = new Map();
+      const names = Object.keys(this.properties ?? {}).sort();
+      for (let i = 0; i < names.length; i++) this.#ranks.set(names[i]!, i);
+    }
+    return this.#ranks.get(name) ?? -1;
   }
 
   get elements(): TypeNode | undefined {
@@ -142,6 +155,7 @@ class LazySlot implements FieldSlot {
     name: string,
     private readonly property: Schema,
     private readonly typeOf: (property: Schema) => TypeNode,
+    readonly rank: number,
   ) {
     this.pe = `f:${name}`;
   }

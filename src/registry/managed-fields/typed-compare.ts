@@ -3,19 +3,22 @@
 // empty on both sides; a container present on one side only is itself added or removed, beside
 // its contents. Both objects are read, never modified.
 //
-// This runs on every write, so it avoids work on what did not change: path elements are only
-// spelled out for paths that end up in a result, and lists whose items line up one to one (the
-// usual case) are compared pairwise without indexing them.
-import { type FieldSet, LEAF, canonical, graft, insert } from './field-set.js';
-import { DEDUCED_MAP, indexItems, itemElement } from './list-items.js';
-import { isEmptyObject, isObject, jsonEqual } from './json-value.js';
+// This runs on every write, so it avoids work on what did not change: equal subtrees are found
+// by plain JSON equality (cheaper than the typed walk), path elements are only spelled out for
+// locations that end up in a result, results are built bottom-up as canonical nodes (no trie to
+// fill and sort afterwards), and lists whose items line up one to one (the usual case) are
+// compared pairwise without indexing them.
+import { type FieldSet, EMPTY, LEAF, asMember } from './field-set.js';
+import { DEDUCED_MAP, elementOf, indexItems } from './list-items.js';
+import { NodeStack } from './node-stack.js';
+import { isEmptyObject, isObject, jsonDiff, jsonEqual } from './json-value.js';
 import { fieldElement } from './path-element.js';
 import { addedFieldSet } from './typed-field-set.js';
 import { DEDUCED, type ListType, type MapType, type TypeNode } from './type-schema.js';
 
 export interface Comparison {
-  readonly added: FieldSet;
-  readonly modified: FieldSet;
+  /** Fields added or modified (a path is never both: added means absent on the left). */
+  readonly changed: FieldSet;
   readonly removed: FieldSet;
 }
 
@@ -29,31 +32,8 @@ export interface SkipTree {
 
 export function compare(type: TypeNode, lhs: unknown, rhs: unknown, skip?: SkipTree): Comparison {
   const walker = new Comparer();
-  walker.value(type, lhs, rhs, skip);
-  return {
-    added: canonical(walker.added, walker.grafted),
-    modified: canonical(walker.modified),
-    removed: canonical(walker.removed),
-  };
-}
-
-/** A path step whose element is only spelled out if the path is recorded. */
-class FieldStep {
-  constructor(readonly name: string) {}
-}
-class ItemStep {
-  constructor(
-    readonly list: ListType,
-    readonly item: unknown,
-  ) {}
-}
-type Step = string | FieldStep | ItemStep;
-
-function spell(step: Step): string {
-  if (typeof step === 'string') return step;
-  if (step instanceof FieldStep) return fieldElement(step.name);
-  const named = itemElement(step.list, step.item);
-  return named.ok ? named.element : '';
+  walker.value(type, lhs, rhs, skip, true);
+  return { changed: walker.changed ?? EMPTY, removed: walker.removed ?? EMPTY };
 }
 
 function fitsMap(value: unknown): boolean {
@@ -67,121 +47,216 @@ function fitsList(value: unknown): boolean {
 /** Lists this long or shorter are checked for repeated keys pairwise rather than with a set. */
 const pairwiseLimit = 16;
 
-class Comparer {
-  readonly path: Step[] = [];
-  readonly added: FieldSet = {};
-  readonly modified: FieldSet = {};
-  readonly removed: FieldSet = {};
-  /** Subtrees added whole, canonical from the start. */
-  readonly grafted = new Set<FieldSet>();
+/**
+ * Where two values are known to differ (see jsonDiff): `trail[at]` is the position of the first
+ * difference at this level, `trail[at - 1]` the one at the next level down, and so on.
+ */
+interface Known {
+  readonly trail: readonly number[];
+  readonly at: number;
+}
 
-  value(type: TypeNode, l: unknown, r: unknown, skip: SkipTree | undefined): void {
+/** Known to differ, with nothing known of where. */
+const noneBelow: Known = { trail: [], at: -1 };
+
+/** Position meaning "every key of the left object holds what the right one holds there". */
+const allLeftKeysEqual = -1;
+
+function below(known: Known | undefined): Known {
+  return known === undefined || known.at <= 0 ? noneBelow : { trail: known.trail, at: known.at - 1 };
+}
+
+/**
+ * Walks one location and leaves what changed and what was removed there in `changed` and
+ * `removed`, as canonical nodes: LEAF for a member with nothing below it, a node holding "."
+ * for a member with members below, a node without "." for a location that only leads to
+ * members, undefined for nothing. The root itself is never a member. The children of the nodes
+ * under construction wait on one stack per result.
+ */
+class Comparer {
+  changed: FieldSet | undefined;
+  removed: FieldSet | undefined;
+  private readonly changedBelow = new NodeStack();
+  private readonly removedBelow = new NodeStack();
+  /** Where the next equality check notes its trail: it stays empty while checks find equal values (most of them). */
+  private scratch: number[] = [];
+
+  value(type: TypeNode, l: unknown, r: unknown, skip: SkipTree | undefined, root: boolean, known?: Known): void {
+    this.changed = undefined;
+    this.removed = undefined;
     if (l === r) return;
-    if (l === undefined && skip === undefined && this.path.length > 0) {
+    if (l === undefined && skip === undefined && !root) {
       // Nothing was there: everything below is added (the shortcut a create mostly takes).
-      const added = addedFieldSet(type, r);
-      if (added !== LEAF) this.grafted.add(added);
-      graft(this.added, this.path.map(spell), added);
+      this.changed = addedFieldSet(type, r, this.changedBelow);
       return;
     }
     switch (type.kind) {
       case 'map':
-        if (type.atomic || !fitsMap(l) || !fitsMap(r)) return this.leaf(l, r);
-        return this.map(type, l, r, skip);
+        if (type.atomic || !fitsMap(l) || !fitsMap(r)) return this.leaf(l, r, root);
+        return this.map(type, l, r, skip, root, known);
       case 'list':
-        if (type.relation === 'atomic' || !fitsList(l) || !fitsList(r)) return this.leaf(l, r);
-        return this.list(type, l, r);
+        if (type.relation === 'atomic' || !fitsList(l) || !fitsList(r)) return this.leaf(l, r, root);
+        return this.list(type, l, r, root, known);
       case 'deduced':
-        if ((isObject(l) || isObject(r)) && fitsMap(l) && fitsMap(r)) return this.map(DEDUCED_MAP, l, r, skip);
-        return this.leaf(l, r);
+        if ((isObject(l) || isObject(r)) && fitsMap(l) && fitsMap(r)) return this.map(DEDUCED_MAP, l, r, skip, root, known);
+        return this.leaf(l, r, root);
       default:
-        return this.leaf(l, r);
+        return this.leaf(l, r, root);
     }
   }
 
-  private record(set: FieldSet): void {
-    if (this.path.length > 0) insert(set, this.path.map(spell));
+  /**
+   * Most of what a write sends is what was there: equal values record nothing, and plain JSON
+   * equality finds that out much faster than the typed walk. Undefined when `l` and `r` are two
+   * containers holding the same JSON; else what is known of where they differ.
+   */
+  private differs(l: unknown, r: unknown): Known | undefined {
+    if (typeof l !== 'object' || l === null || typeof r !== 'object' || r === null) return noneBelow;
+    const trail = this.scratch;
+    if (jsonDiff(l, r, trail)) return undefined;
+    if (trail.length === 0) return noneBelow;
+    this.scratch = [];
+    return { trail, at: trail.length - 1 };
   }
 
-  private leaf(l: unknown, r: unknown): void {
-    if (l === undefined) this.record(this.added);
-    else if (r === undefined) this.record(this.removed);
-    else if (!jsonEqual(l, r)) this.record(this.modified);
+  /** Added, removed or modified (`l !== r` here). */
+  private leaf(l: unknown, r: unknown, root: boolean): void {
+    if (root) return;
+    if (l === undefined) this.changed = LEAF;
+    else if (r === undefined) this.removed = LEAF;
+    else if (!jsonEqual(l, r)) this.changed = LEAF;
   }
 
-  private self(l: unknown, r: unknown): void {
-    if (l === undefined) this.record(this.added);
-    else if (r === undefined) this.record(this.removed);
-  }
-
-  private map(type: MapType, l: unknown, r: unknown, skip: SkipTree | undefined): void {
+  private map(type: MapType, l: unknown, r: unknown, skip: SkipTree | undefined, root: boolean, known: Known | undefined): void {
     const lm = isObject(l) ? l : undefined;
     const rm = isObject(r) ? r : undefined;
-    if ((lm === undefined || isEmptyObject(lm)) && (rm === undefined || isEmptyObject(rm))) return this.leaf(l, r);
+    if ((lm === undefined || isEmptyObject(lm)) && (rm === undefined || isEmptyObject(rm))) return this.leaf(l, r, root);
+    const changedFrom = this.changedBelow.height;
+    const removedFrom = this.removedBelow.height;
+    // Where the values are known to differ, keys before the first difference hold equal values
+    // and need no look; the differing one is known to differ all the way down.
+    const first = known === undefined ? undefined : known.trail[known.at];
+    // Keys only on the right are found without a lookup per key when there are none (the usual
+    // case): every key of rm then held a value for a key of lm. (Inherited names such as
+    // `toString` read through the prototype, so only values JSON can hold are counted.)
+    let shared = 0;
     if (lm !== undefined) {
-      for (const key in lm) this.entry(type, key, lm[key], rm === undefined ? undefined : rm[key], skip);
+      let index = 0;
+      for (const key in lm) {
+        const lv = lm[key];
+        const rv = rm === undefined ? undefined : rm[key];
+        if (rv !== undefined && lv !== undefined && typeof rv !== 'function' && key !== '__proto__') shared++;
+        if (lv !== rv) {
+          if (first === undefined || lv === undefined || (first !== allLeftKeysEqual && index > first)) this.entry(type, key, lv, rv, skip, undefined);
+          else if (index === first) this.entry(type, key, lv, rv, skip, below(known));
+        }
+        index++;
+      }
     }
     if (rm !== undefined) {
-      for (const key in rm) if (lm === undefined || lm[key] === undefined) this.entry(type, key, undefined, rm[key], skip);
+      let keys = 0;
+      for (const _ in rm) keys++;
+      if (keys !== shared) {
+        for (const key in rm) {
+          // (A key of lm holding undefined was compared above already, to the same effect.)
+          if (lm === undefined || (lm[key] === undefined && !Object.hasOwn(lm, key))) this.entry(type, key, undefined, rm[key], skip, undefined);
+        }
+      }
     }
-    this.self(l, r);
+    this.changed = this.changedBelow.mapNode(changedFrom, !root && l === undefined);
+    this.removed = this.removedBelow.mapNode(removedFrom, !root && l !== undefined && r === undefined);
   }
 
-  private entry(type: MapType, key: string, l: unknown, r: unknown, skip: SkipTree | undefined): void {
-    if (l === r) return;
+  /** One key of a map; `known` when its values are known to differ. */
+  private entry(type: MapType, key: string, lv: unknown, rv: unknown, skip: SkipTree | undefined, known: Known | undefined): void {
+    if (lv === rv) return;
     let inner: SkipTree | undefined;
     if (skip !== undefined) {
       const s = skip[key];
       if (s === true) return;
       inner = s;
     }
+    if (known === undefined && inner === undefined) {
+      known = this.differs(lv, rv);
+      if (known === undefined) return;
+    }
     const slot = type.field(key);
-    this.path.push(slot !== undefined ? slot.pe : new FieldStep(key));
-    this.value(slot !== undefined ? slot.type : (type.elements ?? DEDUCED), l, r, inner);
-    this.path.pop();
+    this.value(slot !== undefined ? slot.type : (type.elements ?? DEDUCED), lv, rv, inner, false, known);
+    const c = this.changed;
+    const d = this.removed;
+    if (c === undefined && d === undefined) return;
+    const element = slot !== undefined ? slot.pe : fieldElement(key);
+    const rank = slot !== undefined ? slot.rank : -1;
+    if (c !== undefined) this.changedBelow.push(element, c, rank);
+    if (d !== undefined) this.removedBelow.push(element, d, rank);
   }
 
-  private list(type: ListType, l: unknown, r: unknown): void {
+  private list(type: ListType, l: unknown, r: unknown, root: boolean, known: Known | undefined): void {
     const ll = Array.isArray(l) ? l : undefined;
     const rl = Array.isArray(r) ? r : undefined;
-    if ((ll === undefined || ll.length === 0) && (rl === undefined || rl.length === 0)) return this.leaf(l, r);
-    if (ll !== undefined && rl !== undefined && linedUp(type, ll, rl)) {
-      for (let i = 0; i < ll.length; i++) {
-        if (ll[i] === rl[i]) continue;
-        this.path.push(new ItemStep(type, ll[i]));
-        this.value(type.element, ll[i], rl[i], undefined);
-        this.path.pop();
-      }
-      return;
-    }
-    this.indexedList(type, ll, rl);
-    this.self(l, r);
+    if ((ll === undefined || ll.length === 0) && (rl === undefined || rl.length === 0)) return this.leaf(l, r, root);
+    if (ll !== undefined && rl !== undefined && linedUp(type, ll, rl)) return this.pairwise(type, ll, rl, known);
+    this.indexedList(type, ll, rl, !root && l === undefined, !root && l !== undefined && r === undefined);
   }
 
-  private indexedList(type: ListType, ll: unknown[] | undefined, rl: unknown[] | undefined): void {
+  /** Items at the same positions are the same items: compared pair by pair. */
+  private pairwise(type: ListType, ll: unknown[], rl: unknown[], known: Known | undefined): void {
+    const changedFrom = this.changedBelow.height;
+    const removedFrom = this.removedBelow.height;
+    // Lists of one length: the first difference is an item's index.
+    const first = known === undefined ? -1 : (known.trail[known.at] ?? -1);
+    for (let i = first < 0 ? 0 : first; i < ll.length; i++) {
+      const item = ll[i];
+      let inside: Known | undefined;
+      if (i === first) inside = below(known);
+      else {
+        if (item === rl[i]) continue;
+        inside = this.differs(item, rl[i]);
+        if (inside === undefined) continue;
+      }
+      this.value(type.element, item, rl[i], undefined, false, inside);
+      this.pushItem(elementOf(type, item) ?? '', item);
+    }
+    this.changed = this.changedBelow.listNode(type, changedFrom, false);
+    this.removed = this.removedBelow.listNode(type, removedFrom, false);
+  }
+
+  /** Files the item results just found under `element`. */
+  private pushItem(element: string, item: unknown): void {
+    if (this.changed !== undefined) this.changedBelow.push(element, this.changed, item);
+    if (this.removed !== undefined) this.removedBelow.push(element, this.removed, item);
+  }
+
+  private indexedList(type: ListType, ll: unknown[] | undefined, rl: unknown[] | undefined, changedSelf: boolean, removedSelf: boolean): void {
     const left = indexItems(type, ll);
     const right = indexItems(type, rl);
     const element = type.element;
+    const changedFrom = this.changedBelow.height;
+    const removedFrom = this.removedBelow.height;
     const visit = (pe: string): void => {
       const lCount = left.first.has(pe) ? (left.duplicates?.get(pe)?.length ?? 1) : 0;
       const rCount = right.first.has(pe) ? (right.duplicates?.get(pe)?.length ?? 1) : 0;
-      this.path.push(pe);
       if (lCount <= 1 && rCount <= 1) {
-        this.value(element, left.first.get(pe), right.first.get(pe), undefined);
+        this.value(element, left.first.get(pe), right.first.get(pe), undefined, false);
       } else if (lCount >= 2 && rCount >= 2) {
         // Duplicates on both sides are compared as one atomic value.
-        if (!jsonEqual(left.duplicates!.get(pe), right.duplicates!.get(pe))) this.record(this.modified);
+        this.changed = jsonEqual(left.duplicates!.get(pe), right.duplicates!.get(pe)) ? undefined : LEAF;
+        this.removed = undefined;
       } else if (lCount >= 2) {
-        if (rCount === 1) this.value(element, undefined, right.first.get(pe), undefined);
-        this.record(this.removed);
+        if (rCount === 1) this.value(element, undefined, right.first.get(pe), undefined, false);
+        else this.changed = this.removed = undefined;
+        this.removed = asMember(this.removed);
       } else {
-        if (lCount === 1) this.value(element, left.first.get(pe), undefined, undefined);
-        this.record(this.added);
+        if (lCount === 1) this.value(element, left.first.get(pe), undefined, undefined, false);
+        else this.changed = this.removed = undefined;
+        this.changed = asMember(this.changed);
       }
-      this.path.pop();
+      this.pushItem(pe, lCount > 0 ? left.first.get(pe) : right.first.get(pe));
     };
     for (const pe of left.order) visit(pe);
     for (const pe of right.order) if (!left.first.has(pe)) visit(pe);
+    this.changed = this.changedBelow.listNode(type, changedFrom, changedSelf);
+    this.removed = this.removedBelow.listNode(type, removedFrom, removedSelf);
   }
 }
 

@@ -4,62 +4,81 @@
 // fields back so that pruning can tell a struct field owned through its children. And the
 // fields a value brings when nothing was there before, containers included, as a comparison
 // reports them.
-import { type FieldSet, LEAF, canonical, insert, isEmpty, memberNode } from './field-set.js';
-import { DEDUCED_MAP, indexItems, itemElement } from './list-items.js';
+import { type FieldSet, EMPTY, LEAF, asMember, isEmpty, union } from './field-set.js';
+import { DEDUCED_MAP, elementOf } from './list-items.js';
 import { isEmptyObject, isObject } from './json-value.js';
+import { NodeStack } from './node-stack.js';
 import { SELF, fieldElement } from './path-element.js';
 import { DEDUCED, type ListType, type MapType, type TypeNode } from './type-schema.js';
 
+// The walkers below build each node once, in canonical order, from the children they collect
+// (see node-stack.ts): no trie is filled and sorted afterwards.
+
+/** Lists longer than this find repeated keys through a map rather than by scanning. */
+const scanLimit = 16;
+
 export function toFieldSet(type: TypeNode, value: unknown): FieldSet {
-  const root: FieldSet = {};
-  const path: string[] = [];
+  const node = fieldsOf(type, value, new NodeStack());
+  return node === undefined ? EMPTY : node;
+}
 
-  const walk = (t: TypeNode, v: unknown): void => {
-    switch (t.kind) {
-      case 'map':
-        if (t.atomic) return leaf();
-        if (isObject(v)) return map(t, v);
-        if (v !== null && v !== undefined) leaf();
-        return;
-      case 'list':
-        if (t.relation === 'atomic') return leaf();
-        if (Array.isArray(v)) return list(t, v);
-        if (v !== null && v !== undefined) leaf();
-        return;
-      case 'deduced':
-        if (isObject(v)) return map(DEDUCED_MAP, v);
-        return leaf();
-      default:
-        return leaf();
-    }
-  };
-  const leaf = (): void => {
-    if (path.length > 0) insert(root, path);
-  };
-  const map = (t: MapType, v: Record<string, unknown>): void => {
-    for (const key in v) {
-      const item = v[key];
-      if (item === undefined) continue;
-      const slot = t.field(key);
-      path.push(slot !== undefined ? slot.pe : fieldElement(key));
-      walk(slot !== undefined ? slot.type : (t.elements ?? DEDUCED), item);
-      if (slot === undefined) insert(root, path);
-      path.pop();
-    }
-  };
-  const list = (t: ListType, items: unknown[]): void => {
-    for (const item of items) {
-      const named = itemElement(t, item);
-      if (!named.ok) continue;
-      path.push(named.element);
-      walk(t.element, item);
-      insert(root, path);
-      path.pop();
-    }
-  };
+/**
+ * What `value` contributes below its own path: LEAF when the value itself is a leaf (its path
+ * is a member), the (self-less) node of its members when it is a container holding any, and
+ * undefined for a container holding nothing (or null).
+ */
+function fieldsOf(t: TypeNode, v: unknown, stack: NodeStack): FieldSet | undefined {
+  switch (t.kind) {
+    case 'map':
+      if (t.atomic) return LEAF;
+      if (isObject(v)) return mapFields(t, v, stack);
+      return v !== null && v !== undefined ? LEAF : undefined;
+    case 'list':
+      if (t.relation === 'atomic') return LEAF;
+      if (Array.isArray(v)) return listFields(t, v, stack);
+      return v !== null && v !== undefined ? LEAF : undefined;
+    case 'deduced':
+      return isObject(v) ? mapFields(DEDUCED_MAP, v, stack) : LEAF;
+    default:
+      return LEAF;
+  }
+}
 
-  walk(type, value);
-  return canonical(root);
+function mapFields(t: MapType, v: Record<string, unknown>, stack: NodeStack): FieldSet | undefined {
+  const from = stack.height;
+  for (const key in v) {
+    const item = v[key];
+    if (item === undefined) continue;
+    const slot = t.field(key);
+    if (slot !== undefined) {
+      // A struct field is a member only as a leaf; holding a container, its members stand for it.
+      const inner = fieldsOf(slot.type, item, stack);
+      if (inner !== undefined) stack.push(slot.pe, inner, slot.rank);
+    } else {
+      stack.push(fieldElement(key), asMember(fieldsOf(t.elements ?? DEDUCED, item, stack)), -1);
+    }
+  }
+  return stack.mapNode(from, false);
+}
+
+function listFields(t: ListType, items: unknown[], stack: NodeStack): FieldSet | undefined {
+  const from = stack.height;
+  const seen = items.length > scanLimit ? new Map<string, number>() : undefined;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    const element = elementOf(t, item);
+    if (element === undefined) continue;
+    const node = asMember(fieldsOf(t.element, item, stack));
+    const at = seen !== undefined ? (seen.get(element) ?? -1) : stack.find(from, element);
+    if (at >= 0) {
+      // A repeated item adds its members to the first one's.
+      stack.setNodeAt(at, union(stack.nodeAt(at), node));
+      continue;
+    }
+    seen?.set(element, stack.height);
+    stack.push(element, node, item);
+  }
+  return stack.listNode(t, from, false);
 }
 
 /** `set` plus every declared struct field that has members below it. */
@@ -95,40 +114,58 @@ export function ensureNamedFieldsAreMembers(set: FieldSet, type: TypeNode | unde
 /**
  * What a comparison reports as added for a value that did not exist before, as one node: the
  * value itself, and below it every field, entry and item it holds, containers included (they
- * did not exist either). Canonical, so it can be grafted into a comparison as it is.
+ * did not exist either). Canonical, so it can be grafted into a comparison as it is. A walker
+ * building nodes already passes its stack along.
  */
-export function addedFieldSet(type: TypeNode, value: unknown): FieldSet {
+export function addedFieldSet(type: TypeNode, value: unknown, stack: NodeStack = new NodeStack()): FieldSet {
   switch (type.kind) {
     case 'map':
       if (type.atomic || !isObject(value) || isEmptyObject(value)) return LEAF;
-      return addedMap(type, value);
+      return addedMap(type, value, stack);
     case 'list':
       if (type.relation === 'atomic' || !Array.isArray(value) || value.length === 0) return LEAF;
-      return addedList(type, value);
+      return addedItems(type, value, true, stack) ?? LEAF;
     case 'deduced':
-      return isObject(value) && !isEmptyObject(value) ? addedMap(DEDUCED_MAP, value) : LEAF;
+      return isObject(value) && !isEmptyObject(value) ? addedMap(DEDUCED_MAP, value, stack) : LEAF;
     default:
       return LEAF;
   }
 }
 
-function addedMap(type: MapType, value: Record<string, unknown>): FieldSet {
-  const children = new Map<string, FieldSet>();
+function addedMap(type: MapType, value: Record<string, unknown>, stack: NodeStack): FieldSet {
+  const from = stack.height;
   for (const key in value) {
     const item = value[key];
     if (item === undefined) continue;
     const slot = type.field(key);
-    children.set(slot !== undefined ? slot.pe : fieldElement(key), addedFieldSet(slot !== undefined ? slot.type : (type.elements ?? DEDUCED), item));
+    if (slot !== undefined) stack.push(slot.pe, addedFieldSet(slot.type, item, stack), slot.rank);
+    else stack.push(fieldElement(key), addedFieldSet(type.elements ?? DEDUCED, item, stack), -1);
   }
-  return memberNode(children);
+  return stack.mapNode(from, true)!;
 }
 
-function addedList(type: ListType, items: unknown[]): FieldSet {
-  const indexed = indexItems(type, items);
-  const children = new Map<string, FieldSet>();
-  for (const pe of indexed.order) {
-    // Repeated keys are added as one opaque item.
-    children.set(pe, indexed.duplicates?.has(pe) ? LEAF : addedFieldSet(type.element, indexed.first.get(pe)));
+/**
+ * The node of a list whose items were all added: each named item with everything below it (an
+ * item whose key repeats as one opaque member). The list itself is a member when `member`;
+ * undefined when it is not and no item could be named.
+ */
+export function addedItems(type: ListType, items: readonly unknown[], member: boolean, stack: NodeStack): FieldSet | undefined {
+  const from = stack.height;
+  const seen = items.length > scanLimit ? new Map<string, number>() : undefined;
+  const element = type.element;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    const pe = elementOf(type, item);
+    if (pe === undefined) continue;
+    const at = seen !== undefined ? (seen.get(pe) ?? -1) : stack.find(from, pe);
+    if (at >= 0) {
+      // Repeated keys are added as one opaque item.
+      stack.setNodeAt(at, LEAF);
+      continue;
+    }
+    const node = addedFieldSet(element, item, stack);
+    seen?.set(pe, stack.height);
+    stack.push(pe, node, item);
   }
-  return memberNode(children);
+  return stack.listNode(type, from, member);
 }

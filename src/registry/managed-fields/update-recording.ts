@@ -4,10 +4,11 @@
 // server sets are owned by nobody; and past ten update managers the oldest are folded into one
 // "ancient-changes" entry per version.
 import { type FieldSet, difference, fromPaths, isEmpty, union } from './field-set.js';
-import { type Managed, managerIdentifier } from './managed-fields-codec.js';
+import { type IdentifierOf, type Managed, managerIdentifier } from './managed-fields-codec.js';
 import { fieldElement } from './path-element.js';
 import { withoutFields } from './structured-merge.js';
 import { compare, type SkipTree } from './typed-compare.js';
+import { fieldsChangedFrom } from './created-fields.js';
 import type { TypeNode } from './type-schema.js';
 
 const unknownManager = 'unknown';
@@ -56,14 +57,23 @@ export function recordUpdate(
   skip: SkipTree,
   writer: Writer,
   maxUpdateManagers: number,
+  identify: IdentifierOf = managerIdentifier,
 ): Managed {
-  const comparison = compare(type, before, after, skip);
-  const changed = union(comparison.modified, comparison.added);
-  const result = withoutFields(managed, union(changed, comparison.removed), currentOperation);
-  const taken = difference(difference(changed, comparison.removed), neverOwned);
+  let result: Managed;
+  let taken: FieldSet;
+  // With no managers yet (a create), nobody loses anything and the removed fields do not matter.
+  const created = managed.size === 0 ? fieldsChangedFrom(type, before, after, skip) : undefined;
+  if (created !== undefined) {
+    result = new Map();
+    taken = difference(created, neverOwned);
+  } else {
+    const { changed, removed } = compare(type, before, after, skip);
+    result = withoutFields(managed, union(changed, removed), currentOperation);
+    taken = difference(difference(changed, removed), neverOwned);
+  }
   if (!isEmpty(taken)) {
     const manager = writer.manager === '' ? unknownManager : writer.manager;
-    const id = managerIdentifier(manager, 'Update', writer.apiVersion, writer.subresource);
+    const id = identify(manager, 'Update', writer.apiVersion, writer.subresource);
     const previous = result.get(id);
     result.set(id, {
       manager,
