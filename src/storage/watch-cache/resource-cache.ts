@@ -2,7 +2,7 @@
 // current by the events of the storage backend. Serves get, list (now or at a retained
 // revision, for consistent pagination) and watch (from any retained revision).
 import { StorageError } from '../types.js';
-import { jsonBytes, parseCached, type AttrsFunc, type CacheEvent, type CacheEventType, type CacheWatcher, type CachedObject, type WatchRequest } from './types.js';
+import { CachedObject, jsonBytes, parseCached, type AttrsFunc, type CacheEvent, type CacheEventType, type CacheWatcher, type WatchRequest } from './types.js';
 
 export interface ListSnapshot {
   /** Objects in key order. */
@@ -36,11 +36,10 @@ export class ResourceCache {
 
   /**
    * Builds the cached form of a stored object. Selector attributes come from `parsed` when the
-   * writer still has the object, else from parsing the JSON once (which is then dropped).
+   * writer still has the object, else from the bytes when a selector first needs them.
    */
   toCached(key: string, json: string, modRevision: number, createRevision: number, parsed?: Record<string, unknown>): CachedObject {
-    const { labels, fields } = this.attrs(parsed ?? (JSON.parse(json) as Record<string, unknown>));
-    return { key, raw: jsonBytes(json), modRevision, createRevision, labels, fields };
+    return new CachedObject(key, jsonBytes(json), modRevision, createRevision, this.attrs, parsed && this.attrs(parsed));
   }
 
   /** Initial state, at the cache's start revision. */
@@ -174,15 +173,8 @@ export class ResourceCache {
       if (before) req.onEvent(event, 'DELETED', obj);
     } else if (now && before) req.onEvent(event, 'MODIFIED', obj);
     else if (now) req.onEvent(event, 'ADDED', obj);
-    else if (before) req.onEvent(event, 'DELETED', withRevision(event.prev!, event.revision));
+    else if (before) req.onEvent(event, 'DELETED', event.prev!.withRevision(event.revision));
   }
-}
-
-/** The previous state of an object, stamped with a later revision (an object leaving a selector's view). */
-function withRevision(obj: CachedObject, revision: number): CachedObject {
-  const parsed = parseCached<{ metadata?: Record<string, unknown> }>(obj);
-  (parsed.metadata ??= {}).resourceVersion = String(revision);
-  return { ...obj, raw: jsonBytes(JSON.stringify(parsed)), modRevision: revision };
 }
 
 function lowerBound(keys: string[], target: string): number {

@@ -12,14 +12,6 @@ export interface ObjectAttrs {
 /** Extracts selector attributes from a parsed object; supplied per resource by the registry. */
 export type AttrsFunc = (obj: Record<string, unknown>) => ObjectAttrs;
 
-export interface CachedObject extends ObjectAttrs {
-  readonly key: string;
-  /** UTF-8 JSON of the object, metadata.resourceVersion included. */
-  readonly raw: Buffer;
-  readonly modRevision: number;
-  readonly createRevision: number;
-}
-
 export type CacheEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
 export interface CacheEvent {
@@ -61,4 +53,41 @@ export function jsonBytes(json: string): Buffer {
 
 export function parseCached<T = Record<string, unknown>>(obj: Pick<CachedObject, 'raw'>): T {
   return JSON.parse(obj.raw.toString('utf8')) as T;
+}
+
+/**
+ * The watch cache's object. Its selector attributes are given by a writer that still has the
+ * parsed object, or else extracted from the bytes the first time a selector asks: objects loaded
+ * at start-up or replayed from history are mostly never filtered, and parsing each of them was
+ * most of a restart's time.
+ */
+export class CachedObject {
+  constructor(
+    readonly key: string,
+    /** UTF-8 JSON of the object, metadata.resourceVersion included. */
+    readonly raw: Buffer,
+    readonly modRevision: number,
+    readonly createRevision: number,
+    private readonly extract: AttrsFunc,
+    private attrs?: ObjectAttrs,
+  ) {}
+
+  get labels(): ObjectAttrs['labels'] {
+    return this.selectorAttrs().labels;
+  }
+
+  get fields(): ObjectAttrs['fields'] {
+    return this.selectorAttrs().fields;
+  }
+
+  /** The same object stamped with a later revision (its bytes re-encoded to say so). */
+  withRevision(revision: number): CachedObject {
+    const parsed = parseCached<{ metadata?: Record<string, unknown> }>(this);
+    (parsed.metadata ??= {}).resourceVersion = String(revision);
+    return new CachedObject(this.key, jsonBytes(JSON.stringify(parsed)), revision, this.createRevision, this.extract, this.attrs);
+  }
+
+  private selectorAttrs(): ObjectAttrs {
+    return (this.attrs ??= this.extract(parseCached(this)));
+  }
 }

@@ -50,17 +50,20 @@ export class WatchCache {
     const startRevision = this.backend.currentRevision();
     // Read the store in pages: with everything in memory at once, the transient copies (tens of MB
     // for ten thousand pods) would stay in the process as fragmented native memory.
-    let startAfter: string | undefined;
+    // The next page is read while this one is parsed: the disk and the parsing overlap.
+    const readPage = (startAfter?: string) => this.backend.list(this.root, { revision: startRevision || undefined, startAfter, limit: 500 });
     let revision = startRevision;
+    let reading = readPage();
     for (;;) {
-      const page = await this.backend.list(this.root, { revision: startRevision || undefined, startAfter, limit: 500 });
+      const page = await reading;
       revision = page.revision;
+      const more = page.more && page.items.length > 0;
+      if (more) reading = readPage(page.items[page.items.length - 1]!.key);
       for (const item of page.items) {
         const cache = this.cacheFor(item.key);
         if (cache) cache.load(cache.toCached(item.key, item.value, item.modRevision, item.createRevision));
       }
-      if (!page.more || page.items.length === 0) break;
-      startAfter = page.items[page.items.length - 1].key;
+      if (!more) break;
     }
     this.revision = revision;
     const listed = { revision };
