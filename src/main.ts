@@ -17,6 +17,9 @@ Flags:
   --storage <kind>      level (default: embedded LevelDB in the data dir) or memory
   --insecure-http       serve plain HTTP instead of HTTPS (kubectl then sends no credentials)
   --tls-host <name>     extra DNS name or IP for the serving certificate (repeatable)
+  --advertise-address <ip>
+                        the address default/kubernetes's endpoints hold (default: --host unless it
+                        is a wildcard or loopback address, else this machine's first external IPv4)
   --log-requests        log every request
   -h, --help            show this help
   --version             print the version
@@ -34,6 +37,7 @@ async function main(argv: string[]): Promise<void> {
       storage: { type: 'string' },
       'insecure-http': { type: 'boolean' },
       'tls-host': { type: 'string', multiple: true },
+      'advertise-address': { type: 'string' },
       'log-requests': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean' },
@@ -71,6 +75,7 @@ async function main(argv: string[]): Promise<void> {
     storage: storage === 'memory' ? 'memory' : 'level',
     insecureHttp: values['insecure-http'] ?? false,
     tlsHosts: values['tls-host'] ?? [],
+    advertiseAddress: values['advertise-address'],
     logRequests: values['log-requests'] ?? false,
     log: (msg, fields) => logger.info(fields ?? {}, msg),
   });

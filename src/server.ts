@@ -22,6 +22,8 @@ import { openBackend } from './storage/backends/index.js';
 import { startCompactor } from './storage/compactor.js';
 import { LocalClient } from './client/local-client.js';
 import { startNamespaceController } from './controllers/namespace/namespace-controller.js';
+import { startApiserverEndpoints } from './controllers/apiserver-endpoints/apiserver-endpoints.js';
+import { advertiseAddress } from './controllers/apiserver-endpoints/advertise-address.js';
 import type { Backend } from './storage/types.js';
 
 export interface ServerOptions {
@@ -36,6 +38,8 @@ export interface ServerOptions {
   clock?: Clock;
   /** Extra host names / IPs for the serving certificate. */
   tlsHosts?: string[];
+  /** The address default/kubernetes advertises (default: see advertise-address.ts). */
+  advertiseAddress?: string;
   /** Called with one line per start-up step and per notable event. */
   log?: (message: string, fields?: Record<string, unknown>) => void;
   /** Log every request (at debug level). */
@@ -158,6 +162,16 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   // Serving first; then the work no request depends on: the kubeconfig (and its YAML library) and
   // the write pipeline's code, which would otherwise delay start-up.
   log('listening', { url });
+  const advertised = advertiseAddress(options.advertiseAddress, host);
+  if (advertised === undefined) log('no address to advertise: default/kubernetes gets no endpoints (set --advertise-address)');
+  const apiserverEndpoints = startApiserverEndpoints({
+    client: new LocalClient(registry, catalogue, 'kube-apiserver'),
+    clock,
+    serviceIP: registry.serviceAllocator.firstIP(),
+    address: advertised,
+    port,
+    log,
+  });
   void registry.pipeline.ready().catch((err: unknown) => log('loading the write pipeline failed', { err: String(err) }));
   void app.express().catch((err: unknown) => log('loading the HTTP documents app failed', { err: String(err) }));
   const { renderKubeconfig, writeKubeconfig } = await import('./pki/kubeconfig.js');
@@ -184,6 +198,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     (stopped ??= (async () => {
       compactor.stop();
       namespaceController.stop();
+      apiserverEndpoints.stop();
       registry.watchCache.stop();
       await new Promise<void>((r) => {
         server.close(() => r());

@@ -345,3 +345,42 @@ function firstLine(url: string): Promise<string> {
     });
   });
 }
+
+describe('deprecated resources', () => {
+  const tableAccept = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json';
+
+  test('every request for v1 Endpoints carries the deprecation warning of a 1.36 cluster, errors too', async () => {
+    const expected = '299 - "v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice"';
+    const list = await request(t.app).get('/api/v1/namespaces/default/endpoints').expect(200);
+    assert.equal(list.headers.warning, expected);
+    const missing = await request(t.app).get('/api/v1/namespaces/default/endpoints/nope').expect(404);
+    assert.equal(missing.headers.warning, expected);
+    const created = await request(t.app)
+      .post('/api/v1/namespaces/default/endpoints?fieldValidation=Warn')
+      .send({ metadata: { name: 'ep1' }, subsets: [], bogus: 1 })
+      .expect(201);
+    // The deprecation first, then what the request itself earned.
+    assert.match(String(created.headers.warning), /^299 - "v1 Endpoints is deprecated in v1\.33\+; use discovery\.k8s\.io\/v1 EndpointSlice", 299 - "unknown field \\"bogus\\""$/);
+    const slices = await request(t.app).get('/apis/discovery.k8s.io/v1/endpointslices').expect(200);
+    assert.equal(slices.headers.warning, undefined);
+  });
+
+  test('component statuses warn too, and print NAME STATUS MESSAGE ERROR', async () => {
+    const res = await request(t.app).get('/api/v1/componentstatuses').set('Accept', tableAccept).expect(200);
+    assert.equal(res.headers.warning, '299 - "v1 ComponentStatus is deprecated in v1.19+"');
+    assert.equal(res.body.kind, 'Table');
+    assert.deepEqual(
+      res.body.columnDefinitions.map((c: { name: string }) => c.name),
+      ['Name', 'Status', 'Message', 'Error'],
+    );
+    assert.deepEqual(res.body.rows.map((r: { cells: unknown[] }) => r.cells), [
+      ['controller-manager', 'Healthy', 'ok', ''],
+      ['scheduler', 'Healthy', 'ok', ''],
+      ['etcd-0', 'Healthy', 'ok', ''],
+    ]);
+    const one = await request(t.app).get('/api/v1/componentstatuses/etcd-0').set('Accept', tableAccept).expect(200);
+    assert.equal(one.body.rows.length, 1);
+    const plain = await request(t.app).get('/api/v1/componentstatuses/etcd-0').expect(200);
+    assert.equal(plain.body.kind, 'ComponentStatus');
+  });
+});

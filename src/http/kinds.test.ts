@@ -15,12 +15,6 @@ after(async () => {
 
 const svcPath = '/api/v1/namespaces/default/services';
 
-test('every cluster has default/kubernetes on the first service IP', async () => {
-  const res = await request(t.app).get(`${svcPath}/kubernetes`).expect(200);
-  assert.equal(res.body.spec.clusterIP, '10.96.0.1');
-  assert.deepEqual(res.body.spec.ports, [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }]);
-});
-
 test('Services get a cluster IP (kept across updates), node ports when they need them, and conflicts are 422', async () => {
   const a = await request(t.app).post(svcPath).send({ metadata: { name: 'a' }, spec: { selector: { app: 'a' }, ports: [{ port: 80 }] } }).expect(201);
   assert.match(a.body.spec.clusterIP, /^10\.(9[6-9]|10[0-9]|11[01])\.\d+\.\d+$/);

@@ -60,6 +60,7 @@ export async function handleResourceRequest(
   if (info.namespaced && ri.namespace === undefined && ri.name !== undefined) throw resourceNotFound();
   if (!info.namespaced && ri.namespace !== undefined) throw resourceNotFound();
   if (info.namespaced && ri.namespace === undefined && (ri.verb === 'create' || ri.verb === 'deletecollection')) throw resourceNotFound();
+  if (info.deprecationWarning) setWarnings(res, [info.deprecationWarning]);
 
   // Code that only some requests need is loaded on their first use.
   if (mentionsProtobuf(req)) await deps.loadProtobuf?.();

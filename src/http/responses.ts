@@ -30,8 +30,12 @@ export interface ResponseContext {
 
 export function setWarnings(res: ServerResponse, warnings: string[] | undefined): void {
   if (!warnings?.length) return;
-  // RFC 7234 warn-code 299 "Miscellaneous persistent warning", agent "-", as kube-apiserver sends.
-  res.setHeader('Warning', [...new Set(warnings)].map((w) => `299 - ${JSON.stringify(w)}`));
+  // RFC 7234 warn-code 299 "Miscellaneous persistent warning", agent "-", as kube-apiserver sends;
+  // added to those already set (a deprecated resource's warning comes first).
+  const already = res.getHeader('Warning');
+  const values = new Set(already === undefined ? [] : Array.isArray(already) ? already : [String(already)]);
+  for (const w of warnings) values.add(`299 - ${JSON.stringify(w)}`);
+  res.setHeader('Warning', [...values]);
 }
 
 function send(res: ServerResponse, status: number, contentType: string, body: string | Uint8Array): void {

@@ -10,6 +10,7 @@ import type { ResourceRequestInfo } from './request-info.js';
 import type { ResourceHandlerDeps } from './resource-handler.js';
 import { writeOptions } from './resource-handler.js';
 import { sendValue, type ResponseContext } from './responses.js';
+import { buildTable } from './table.js';
 import { methodNotAllowed, notFound } from '../apierrors/index.js';
 import type { WriteOptions } from '../registry/request-options.js';
 
@@ -53,7 +54,7 @@ function review(computeStatus: (obj: KubeObject) => Record<string, unknown>): Vi
 
 const accessReview = review(() => ({ allowed: true, reason: allowReason }));
 
-const componentStatuses: VirtualHandler = async (_req, res, ri, _info, _query, tools) => {
+const componentStatuses: VirtualHandler = async (_req, res, ri, info, _query, tools) => {
   const format = tools.formatFor(true);
   const healthy = (name: string): KubeObject => ({
     kind: 'ComponentStatus',
@@ -62,17 +63,16 @@ const componentStatuses: VirtualHandler = async (_req, res, ri, _info, _query, t
     conditions: [{ type: 'Healthy', status: 'True', message: 'ok' }],
   });
   const names = ['controller-manager', 'scheduler', 'etcd-0'];
+  const ctx = tools.ctx(format);
+  // `kubectl get cs` asks for a Table: NAME STATUS MESSAGE ERROR, as on a real cluster.
+  const table = (items: KubeObject[]) => buildTable(info, items, { includeObject: ctx.includeObject, now: ctx.now, withColumns: true, resourceVersion: undefined, asVersion: format.asVersion });
   if (ri.verb === 'get') {
     if (!names.includes(ri.name!)) throw notFound({ group: '', resource: 'componentstatuses' }, ri.name!);
-    return sendValue(res, 200, healthy(ri.name!), tools.ctx(format));
+    return sendValue(res, 200, format.as === 'Table' ? table([healthy(ri.name!)]) : healthy(ri.name!), ctx);
   }
   if (ri.verb !== 'list') throw methodNotAllowed();
-  return sendValue(
-    res,
-    200,
-    { kind: 'ComponentStatusList', apiVersion: 'v1', metadata: {}, items: names.map(healthy) },
-    tools.ctx(format),
-  );
+  const items = names.map(healthy);
+  return sendValue(res, 200, format.as === 'Table' ? table(items) : { kind: 'ComponentStatusList', apiVersion: 'v1', metadata: {}, items }, ctx);
 };
 
 export const virtualResources: ReadonlyMap<string, VirtualHandler> = new Map<string, VirtualHandler>([

@@ -80,7 +80,6 @@ export class Registry {
     const registry = new Registry(deps);
     await registry.watchCache.start();
     await registry.ensureInitialNamespaces();
-    await registry.ensureKubernetesService();
     return registry;
   }
 
@@ -156,40 +155,6 @@ export class Registry {
       } catch (err) {
         if (!isStorageError(err, 'KeyExists')) throw err;
       }
-    }
-  }
-
-  /** default/kubernetes, the Service every cluster has for its API server, on the first cluster IP. */
-  private async ensureKubernetesService(): Promise<void> {
-    const info = this.deps.catalogue.lookup('', 'v1', 'services')!;
-    if (this.store(info).cachedObject('default', 'kubernetes')) return;
-    const ip = this.serviceAllocator.firstIP();
-    const svc: KubeObject = {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: {
-        name: 'kubernetes',
-        namespace: 'default',
-        uid: (this.deps.newUid ?? randomUUID)(),
-        creationTimestamp: formatTime(this.deps.clock.now()),
-        labels: { component: 'apiserver', provider: 'kubernetes' },
-      },
-      spec: {
-        clusterIP: ip,
-        clusterIPs: [ip],
-        internalTrafficPolicy: 'Cluster',
-        ipFamilies: ['IPv4'],
-        ipFamilyPolicy: 'SingleStack',
-        ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }],
-        sessionAffinity: 'None',
-        type: 'ClusterIP',
-      },
-      status: { loadBalancer: {} },
-    };
-    try {
-      await this.watchCache.create(objectKey(info.storage, 'default', 'kubernetes'), svc as Record<string, unknown>);
-    } catch (err) {
-      if (!isStorageError(err, 'KeyExists')) throw err;
     }
   }
 

@@ -2,7 +2,7 @@
 // spec's paths (actions, group-version-kinds, scope) plus the small table in resource-names.ts.
 import { apiVersionOf, type GroupVersionKind } from '../machinery/object.js';
 import { refName, type SwaggerDocument, type SwaggerOperation } from './openapi-spec.js';
-import { categories, groupOrder, preferredVersions, shortNames } from './resource-names.js';
+import { categories, deprecatedResources, groupOrder, preferredVersions, shortNames } from './resource-names.js';
 
 export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection';
 
@@ -40,6 +40,8 @@ export interface ResourceInfo {
   apiVersion: string;
   /** OpenAPI definition of the object, e.g. io.k8s.api.apps.v1.Deployment. */
   definitionName?: string;
+  /** The warning every request for a deprecated resource gets ("v1 Endpoints is deprecated in v1.33+; …"). */
+  deprecationWarning?: string;
   subresources: Map<string, SubresourceInfo>;
   storage: StorageIdentity;
 }
@@ -227,6 +229,7 @@ export class Catalogue {
       qualified,
       apiVersion: apiVersionOf(group, version),
       definitionName,
+      deprecationWarning: deprecationWarning(apiVersionOf(group, version), resource, kind.kind),
       subresources,
       storage: { group, resource, version, kind: kind.kind },
     };
@@ -331,4 +334,11 @@ export function compareVersions(a: string, b: string): number {
   if (pa.ok !== pb.ok) return pa.ok ? -1 : 1;
   if (!pa.ok) return a.localeCompare(b);
   return pb.stage - pa.stage || pb.major - pa.major || pb.minor - pa.minor;
+}
+
+function deprecationWarning(apiVersion: string, resource: string, kind: string): string | undefined {
+  const deprecated = deprecatedResources[`${apiVersion}/${resource}`];
+  if (!deprecated) return undefined;
+  const replacement = deprecated.replacement ? `; use ${deprecated.replacement}` : '';
+  return `${apiVersion} ${kind} is deprecated in v${deprecated.since}+${replacement}`;
 }

@@ -1,5 +1,6 @@
-// The few discovery facts the OpenAPI spec does not carry: short names, categories and the
-// order in which a real kube-apiserver lists its API groups. One table, matching a 1.36 cluster.
+// The few discovery facts the OpenAPI spec does not carry: short names, categories, the order in
+// which a real kube-apiserver lists its API groups and the GA APIs it warns are deprecated.
+// One table, matching a 1.36 cluster.
 
 export const shortNames: Readonly<Record<string, readonly string[]>> = {
   componentstatuses: ['cs'],
@@ -81,4 +82,13 @@ export const groupOrder: readonly string[] = [
 /** Preferred version per group where a group serves several GA versions. */
 export const preferredVersions: Readonly<Record<string, string>> = {
   autoscaling: 'v2',
+};
+
+/**
+ * GA resources a 1.36 kube-apiserver still serves but answers every request for with a
+ * deprecation warning, by group/version/resource ("v1/endpoints" for the core group).
+ */
+export const deprecatedResources: Readonly<Record<string, { since: string; replacement?: string }>> = {
+  'v1/componentstatuses': { since: '1.19' },
+  'v1/endpoints': { since: '1.33', replacement: 'discovery.k8s.io/v1 EndpointSlice' },
 };

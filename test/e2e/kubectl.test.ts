@@ -11,7 +11,7 @@ let server: KubemuProcess;
 let work: string;
 
 before(async () => {
-  server = await startKubemu();
+  server = await startKubemu({ extraArgs: ['--advertise-address', '192.0.2.10'] });
   work = tempDir('kubemu-kubectl-');
 });
 
@@ -228,6 +228,24 @@ for (const binary of kubectlVersionsUnderTest()) {
       assert.match(out, /KIND:\s+Pod/);
       const dep = await k.ok(['explain', 'deployment.spec.strategy']);
       assert.match(dep, /rollingUpdate/);
+    });
+
+    test('default/kubernetes has its endpoints; deprecated APIs warn; component statuses print as a table', async () => {
+      const port = new URL(server.url).port;
+      const svc = await k.ok(['describe', 'service', 'kubernetes']);
+      assert.match(svc, new RegExp(`TargetPort:\\s+${port}/TCP`));
+      assert.match(svc, new RegExp(`Endpoints:\\s+192\\.0\\.2\\.10:${port}`));
+      const ep = await k.run(['get', 'endpoints', 'kubernetes']);
+      assert.equal(ep.code, 0, ep.stderr);
+      assert.match(ep.stdout, new RegExp(`^kubernetes\\s+192\\.0\\.2\\.10:${port}\\s`, 'm'));
+      assert.match(ep.stderr, /^Warning: v1 Endpoints is deprecated in v1\.33\+; use discovery\.k8s\.io\/v1 EndpointSlice$/m);
+      const slices = await k.run(['get', 'endpointslices', '-l', 'kubernetes.io/service-name=kubernetes']);
+      assert.match(slices.stdout, new RegExp(`^kubernetes\\s+IPv4\\s+${port}\\s+192\\.0\\.2\\.10\\s`, 'm'));
+      assert.doesNotMatch(slices.stderr, /deprecated/);
+      const cs = await k.run(['get', 'componentstatuses']);
+      assert.match(cs.stdout, /^NAME\s+STATUS\s+MESSAGE\s+ERROR/);
+      assert.match(cs.stdout, /^etcd-0\s+Healthy\s+ok/m);
+      assert.match(cs.stderr, /^Warning: v1 ComponentStatus is deprecated in v1\.19\+$/m);
     });
 
     test('bad input is refused with the message a real cluster gives', async () => {
