@@ -1,7 +1,8 @@
 // Kind-specific behaviour a user sees on a real cluster: Service IP and port allocation, Job
-// selectors, pod status, binding and graceful deletion, namespace labels and termination.
+// selectors, pod status, binding and graceful deletion, namespace labels and termination,
+// certificate signing requests and their approval.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import request from 'supertest';
 import { createTestApp, type TestApp } from '../testing/test-app.js';
 
@@ -92,4 +93,100 @@ test('namespaces carry their name as a label; a terminating namespace takes no n
   assert.equal(del.body.status.phase, 'Terminating');
   const res = await request(t.app).post('/api/v1/namespaces/going/configmaps').send({ metadata: { name: 'x' } }).expect(403);
   assert.equal(res.body.message, 'configmaps "x" is forbidden: unable to create new content in namespace going because it is being terminated');
+});
+
+describe('CertificateSigningRequests', () => {
+  const csrPath = '/apis/certificates.k8s.io/v1/certificatesigningrequests';
+  // A real PKCS#10 request and a real certificate (fixtures: made once with openssl).
+  const requestPem = `-----BEGIN CERTIFICATE REQUEST-----
+MIHZMIGAAgEAMB4xDTALBgNVBAMMBGphbmUxDTALBgNVBAoMBGRldnMwWTATBgcq
+hkjOPQIBBggqhkjOPQMBBwNCAASbUXUNFvuQD6kfQN8KbSDn06p0e/AkkLjuREoH
+lYS4agSVNaVgHb21sKfNiO3BFKZt5Dl/326pEgRpa10ndtnnoAAwCgYIKoZIzj0E
+AwIDSAAwRQIgefY66SQYNRFtWQXRZYbJ8SBLmPijRdtB8rtBL9mI2DgCIQDqBdqm
+/WMpz56iMZUYSBwtQjakBMKWSC+PGtLNbYKUcA==
+-----END CERTIFICATE REQUEST-----`;
+  const certificatePem = `-----BEGIN CERTIFICATE-----
+MIIBdDCCARmgAwIBAgIUARdgM3IHWTM2LWIgbIumo5bX5R4wCgYIKoZIzj0EAwIw
+DzENMAsGA1UEAwwEamFuZTAeFw0yNjExMjYyMjAwMTNaFw0yNjExMjcyMjAwMTNa
+MA8xDTALBgNVBAMMBGphbmUwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAASZFseA
+3IyPoKqfJjlOOg+55d62EJw6gL/AHGBfFfEm46tzEROIm5PKYXm7zi3oDJxklrpB
+v2QxSFyMdH6YjZMAo1MwUTAdBgNVHQ4EFgQUNC0WbQYbUO/Dx3Xu6MDarNeM9n8w
+HwYDVR0jBBgwFoAUNC0WbQYbUO/Dx3Xu6MDarNeM9n8wDwYDVR0TAQH/BAUwAwEB
+/zAKBggqhkjOPQQDAgNJADBGAiEA66FBhvtEGvtSynjHEKH2pa5K9K0KjPOZasib
+kWF2mvgCIQDP3AdvUfckLv6Vcktm6Y9yPeAvVxW1bVmRqhPjzxVjCw==
+-----END CERTIFICATE-----`;
+  const b64 = (text: string) => Buffer.from(text).toString('base64');
+  const csr = (name: string, extra: Record<string, unknown> = {}) => ({
+    apiVersion: 'certificates.k8s.io/v1',
+    kind: 'CertificateSigningRequest',
+    metadata: { name },
+    spec: { request: b64(requestPem), signerName: 'kubernetes.io/kube-apiserver-client', usages: ['client auth'], ...extra },
+  });
+  const approved = { type: 'Approved', status: 'True', reason: 'KubectlApprove', message: 'approved' };
+  const causes = (res: { body: { details?: { causes?: { field: string; message: string }[] } } }) =>
+    (res.body.details?.causes ?? []).map((c) => `${c.field}: ${c.message}`);
+
+  test('create checks the request, usages, signer name and duration as kube-apiserver does', async () => {
+    await request(t.app).post(csrPath).send(csr('good')).expect(201);
+    const bad = await request(t.app)
+      .post(csrPath)
+      .send(csr('bad', { request: b64('not pem'), usages: ['client auth', 'bogus', 'client auth'], signerName: 'nodomain', expirationSeconds: 60 }))
+      .expect(422);
+    assert.deepEqual(causes(bad), [
+      'spec.request: Invalid value: "bm90IHBlbQ==": PEM block type must be CERTIFICATE REQUEST',
+      `spec.usages[1]: Unsupported value: "bogus": supported values: ${['any', 'cert sign', 'client auth', 'code signing', 'content commitment', 'crl sign', 'data encipherment', 'decipher only', 'digital signature', 'email protection', 'encipher only', 'ipsec end system', 'ipsec tunnel', 'ipsec user', 'key agreement', 'key encipherment', 'microsoft sgc', 'netscape sgc', 'ocsp signing', 's/mime', 'server auth', 'signing', 'timestamping'].map((u) => `"${u}"`).join(', ')}`,
+      'spec.usages[2]: Duplicate value: "client auth"',
+      "spec.signerName: Invalid value: \"nodomain\": must be a fully qualified domain and path of the form 'example.com/signer-name'",
+      'spec.expirationSeconds: Invalid value: 60: may not specify a duration less than 600 seconds (10 minutes)',
+    ]);
+  });
+
+  test('approval sets the Approved condition only, stamped by the server, owned by the approver', async () => {
+    await request(t.app).post(csrPath).send(csr('jane')).expect(201);
+    const current = (await request(t.app).get(`${csrPath}/jane`).expect(200)).body;
+    const sent = { ...current, spec: { ...current.spec, usages: ['server auth'] }, status: { conditions: [approved], certificate: b64(certificatePem) } };
+    const res = await request(t.app).put(`${csrPath}/jane/approval?fieldManager=approver`).send(sent).expect(200);
+    assert.deepEqual(res.body.spec.usages, ['client auth']);
+    assert.equal(res.body.status.certificate, undefined);
+    const [condition] = res.body.status.conditions;
+    assert.equal(condition.type, 'Approved');
+    assert.match(condition.lastUpdateTime, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    assert.equal(condition.lastTransitionTime, condition.lastUpdateTime);
+    const entry = res.body.metadata.managedFields.find((m: { manager: string }) => m.manager === 'approver');
+    assert.equal(entry.subresource, 'approval');
+    assert.deepEqual(Object.keys(entry.fieldsV1), ['f:status']);
+    const table = await request(t.app).get(`${csrPath}/jane`).set('Accept', 'application/json;as=Table;v=v1;g=meta.k8s.io').expect(200);
+    assert.equal(table.body.rows[0].cells[5], 'Approved');
+  });
+
+  test('what the approval may not do, and what only the approval and status endpoints may do', async () => {
+    const current = (await request(t.app).get(`${csrPath}/jane`).expect(200)).body;
+    const withConditions = (conditions: unknown[]) => ({ ...current, status: { ...current.status, conditions } });
+    const both = await request(t.app)
+      .put(`${csrPath}/jane/approval`)
+      .send(withConditions([...current.status.conditions, { type: 'Denied', status: 'True' }]))
+      .expect(422);
+    assert.deepEqual(causes(both), ['status.conditions[1].type: Invalid value: "Denied": Approved and Denied conditions are mutually exclusive']);
+    const removed = await request(t.app).put(`${csrPath}/jane/approval`).send(withConditions([])).expect(422);
+    assert.deepEqual(causes(removed), ['status.conditions: Forbidden: updates may not remove a condition of type "Approved"']);
+    const falseApproval = await request(t.app).put(`${csrPath}/jane/approval`).send(withConditions([{ ...approved, status: 'False' }])).expect(422);
+    assert.deepEqual(causes(falseApproval), ['status.conditions[0].status: Unsupported value: "False": supported values: "True"']);
+
+    await request(t.app).post(csrPath).send(csr('viastatus')).expect(201);
+    const other = (await request(t.app).get(`${csrPath}/viastatus`).expect(200)).body;
+    const statusApproval = await request(t.app).put(`${csrPath}/viastatus/status`).send({ ...other, status: { conditions: [approved] } }).expect(422);
+    assert.deepEqual(causes(statusApproval), ['status.conditions: Forbidden: updates may not add a condition of type "Approved"']);
+    const issued = await request(t.app).put(`${csrPath}/jane/status`).send({ ...current, status: { ...current.status, certificate: b64(certificatePem) } }).expect(200);
+    assert.equal(issued.body.status.certificate, b64(certificatePem));
+    const junk = await request(t.app).put(`${csrPath}/viastatus/status`).send({ ...other, status: { certificate: b64('junk') } }).expect(422);
+    assert.deepEqual(causes(junk), ['status.certificate: Invalid value: "<certificate data>": must contain at least one CERTIFICATE PEM block']);
+
+    // The main resource changes metadata only.
+    const main = await request(t.app)
+      .put(`${csrPath}/viastatus`)
+      .send({ ...other, metadata: { ...other.metadata, labels: { a: 'b' } }, spec: { ...other.spec, usages: ['server auth'] } })
+      .expect(200);
+    assert.deepEqual(main.body.spec.usages, ['client auth']);
+    assert.deepEqual(main.body.metadata.labels, { a: 'b' });
+  });
 });

@@ -1,5 +1,5 @@
 // Subresources: status and scale for everything that has them; a few kind-specific ones
-// (namespaces/finalize, pods/binding, pods/eviction). Streaming ones (log, exec, attach,
+// (namespaces/finalize, pods/binding, pods/eviction, certificatesigningrequests/approval). Streaming ones (log, exec, attach,
 // port-forward, proxy) need a kubelet and answer a clear error until the fake kubelets exist.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, badRequest, conflict, methodNotAllowed } from '../apierrors/index.js';
@@ -38,18 +38,20 @@ export async function handleSubresource(
   const name = ri.name!;
   const { formatFor, ctx, writeOptions } = tools;
 
-  if (sub.name === 'status') {
+  // Both write part of the object itself and answer with the whole of it.
+  const partial = sub.name === 'status' ? 'status' : sub.name === 'approval' && info.qualified === 'certificatesigningrequests.certificates.k8s.io' ? 'approval' : undefined;
+  if (partial) {
     const format = formatFor(false);
     if (verb === 'get') return sendObject(res, 200, info, await store.get(ri.namespace, name), ctx(format));
     const opts = writeOptions(query, req);
     if (verb === 'update') {
       const body = await tools.readWriteBody(req, opts, deps);
-      const result = await store.update(ri.namespace, name, body, opts, 'status');
+      const result = await store.update(ri.namespace, name, body, opts, partial);
       return sendObject(res, 200, info, result.object, ctx(format, opts.warnings));
     }
     if (verb === 'patch') {
       const { type, patch } = await readPatch(req, opts);
-      const result = await store.patch(ri.namespace, name, type, patch, opts, 'status');
+      const result = await store.patch(ri.namespace, name, type, patch, opts, partial);
       return sendObject(res, 200, info, result.object, ctx(format, opts.warnings));
     }
   }

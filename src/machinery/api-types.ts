@@ -28,3 +28,4 @@ export type StatefulSet = Schemas['io.k8s.api.apps.v1.StatefulSet'];
 export type DaemonSet = Schemas['io.k8s.api.apps.v1.DaemonSet'];
 export type Job = Schemas['io.k8s.api.batch.v1.Job'];
 export type CronJob = Schemas['io.k8s.api.batch.v1.CronJob'];
+export type CertificateSigningRequest = Schemas['io.k8s.api.certificates.v1.CertificateSigningRequest'];

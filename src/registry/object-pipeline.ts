@@ -9,7 +9,7 @@ import type { ResourceInfo } from '../schema/catalogue.js';
 import type { SwaggerSchema } from '../schema/openapi-spec.js';
 import { conversionFor } from './conversion/index.js';
 import { ObjectOut } from './object-out.js';
-import type { PatchType, WriteOptions } from './request-options.js';
+import type { PatchType, WriteOptions, WriteSubresource } from './request-options.js';
 import type { Strategy } from './strategy.js';
 import type { KindValidation } from './validation/index.js';
 import { formatTime } from './timestamps.js';
@@ -30,6 +30,8 @@ const statusResetFields: ReadonlyMap<string, readonly (readonly string[])[]> = n
   ['deployments', [['spec'], ['metadata', 'labels']]],
   ['pods', [['spec'], ['metadata', 'deletionTimestamp'], ['metadata', 'ownerReferences']]],
 ]);
+/** A CSR's approval writes conditions: neither spec nor the issued certificate. */
+const approvalResetFields: readonly (readonly string[])[] = [['spec'], ['status', 'certificate']];
 
 export class ObjectPipeline {
   // The pipeline's code is loaded after the server starts listening; writes await ready().
@@ -69,6 +71,7 @@ export class ObjectPipeline {
    */
   private ignoredFields(info: ResourceInfo, subresource: string | undefined): readonly (readonly string[])[] | undefined {
     if (subresource === 'status') return statusResetFields.get(info.storage.resource) ?? defaultStatusResetFields;
+    if (subresource === 'approval') return approvalResetFields;
     return info.subresources.has('status') ? mainResetFields : undefined;
   }
 
@@ -244,11 +247,12 @@ export class ObjectPipeline {
     old: KubeObject,
     strategy: Strategy,
     requiredErrors: FieldError[],
-    subresource?: 'status' | 'finalize' | 'binding',
+    subresource?: WriteSubresource,
   ): void {
     const kv = this.kindValidation(info);
     const errors: FieldError[] = [...requiredErrors, ...this.p.parts.validateObjectMetaUpdate(obj.metadata, old.metadata)];
     if (subresource === 'status') errors.push(...(kv?.validateStatusUpdate?.(obj, old) ?? []));
+    else if (subresource === 'approval') errors.push(...(kv?.validateApprovalUpdate?.(obj, old) ?? []));
     else if (subresource) {
       // finalize and binding change one field the store checked; the kind's update rules (which
       // forbid changing spec) are not theirs.

@@ -38,3 +38,6 @@ export interface DeleteOptions {
 }
 
 export type PatchType = 'json' | 'merge' | 'strategic' | 'apply';
+
+/** Subresources that write part of the object through the main store. */
+export type WriteSubresource = 'status' | 'finalize' | 'binding' | 'approval';

@@ -23,7 +23,8 @@ import { parseCached, type CacheEvent, type CacheEventType, type CachedObject, t
 import { decodeContinue, encodeContinue } from './continue-token.js';
 import { namespacePrefix, objectKey, resourcePrefix } from './keys.js';
 import { ObjectOut } from './object-out.js';
-import type { DeleteOptions, ListOptions, PatchType, WriteOptions } from './request-options.js';
+import type { DeleteOptions, ListOptions, PatchType, WriteOptions, WriteSubresource } from './request-options.js';
+export type { WriteSubresource } from './request-options.js';
 import type { Strategy } from './strategy.js';
 import { formatTime } from './timestamps.js';
 import type { ObjectPipeline } from './object-pipeline.js';
@@ -43,8 +44,6 @@ export interface UpdatePlan {
   managedFieldsSet?: boolean;
 }
 
-/** Subresources that write part of the object through the main store. */
-export type WriteSubresource = 'status' | 'finalize' | 'binding';
 
 export interface StoreDeps {
   info: ResourceInfo;
@@ -330,7 +329,7 @@ export class ResourceStore {
     name: string,
     body: KubeObject,
     opts: WriteOptions,
-    subresource?: 'status',
+    subresource?: 'status' | 'approval',
   ): Promise<{ object: ObjectOut; created: boolean }> {
     return this.guaranteedUpdate(namespace, name, opts, subresource, (current) => {
       if (!current) return { create: body };
@@ -375,8 +374,10 @@ export class ResourceStore {
         throw conflict(this.gr, name, optimisticLockMessage);
       }
       this.checkUid(next, old, name);
-      if (subresource) this.prepareSubresourceUpdate(subresource, next, old);
-      else this.prepareForUpdate(next, old);
+      if (subresource) {
+        this.prepareSubresourceUpdate(subresource, next, old);
+        this.strategy.prepareForSubresourceUpdate?.(subresource, next, old, { now: this.deps.now(), serviceAllocator: this.deps.serviceAllocator });
+      } else this.prepareForUpdate(next, old);
       this.deps.pipeline.validateUpdate(this.info, next, old, this.strategy, decoded.requiredErrors, subresource);
       // A write that changes nothing is not a write: no new resourceVersion, no event.
       if (sameContent(next, old)) return { object: this.deps.pipeline.toServed(this.info, ObjectOut.fromRaw(cached!.raw)), created: false };
@@ -408,7 +409,7 @@ export class ResourceStore {
     type: PatchType,
     patch: unknown,
     opts: WriteOptions,
-    subresource?: 'status',
+    subresource?: 'status' | 'approval',
   ): Promise<{ object: ObjectOut; created: boolean }> {
     if (type === 'apply') {
       return this.guaranteedUpdate(namespace, name, opts, subresource, (current) => {
@@ -477,7 +478,8 @@ export class ResourceStore {
   }
 
   // The status endpoint changes status only, the finalize endpoint spec.finalizers only, a pod's
-  // binding spec.nodeName only: everything else is the stored object's.
+  // binding spec.nodeName only, a CSR's approval status.conditions only: everything else is the
+  // stored object's.
   private prepareSubresourceUpdate(subresource: WriteSubresource, next: KubeObject, old: KubeObject): void {
     const status = next.status;
     const spec = (next.spec ?? {}) as { finalizers?: unknown; nodeName?: unknown };
@@ -491,6 +493,12 @@ export class ResourceStore {
       else next.status = status;
     } else if (subresource === 'finalize') {
       next.spec = { ...(next.spec as object), finalizers: spec.finalizers };
+    } else if (subresource === 'approval') {
+      const conditions = (status as { conditions?: unknown } | undefined)?.conditions;
+      const kept = { ...(next.status as object | undefined) } as Record<string, unknown>;
+      if (conditions === undefined) delete kept.conditions;
+      else kept.conditions = conditions;
+      next.status = kept;
     } else {
       next.spec = { ...(next.spec as object), nodeName: spec.nodeName };
     }

@@ -3,6 +3,7 @@
 import type { FieldError } from '../apierrors/index.js';
 import type { KubeObject } from '../machinery/object.js';
 import type { ServiceAllocator } from './allocators/service-allocator.js';
+import type { WriteSubresource } from './request-options.js';
 
 export interface StrategyContext {
   /** Request time. */
@@ -33,6 +34,8 @@ export interface Strategy {
   prepareForCreate?(obj: KubeObject, ctx: StrategyContext): FieldError[] | void;
   /** Kind-specific carry-over on update of the main resource (status already copied from the old object). */
   prepareForUpdate?(obj: KubeObject, old: KubeObject, ctx: StrategyContext): FieldError[] | void;
+  /** Kind-specific carry-over on a subresource write, after the store kept all but the subresource's part. */
+  prepareForSubresourceUpdate?(subresource: WriteSubresource, obj: KubeObject, old: KubeObject, ctx: StrategyContext): void;
   /** Extra validation beyond the shared rules. */
   validate?(obj: KubeObject): FieldError[];
   validateUpdate?(obj: KubeObject, old: KubeObject): FieldError[];

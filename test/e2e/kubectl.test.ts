@@ -22,6 +22,16 @@ after(async () => {
   removeDir(work);
 });
 
+// A PKCS#10 request made once with openssl, for the CertificateSigningRequest tests.
+const requestPem = `-----BEGIN CERTIFICATE REQUEST-----
+MIHZMIGAAgEAMB4xDTALBgNVBAMMBGphbmUxDTALBgNVBAoMBGRldnMwWTATBgcq
+hkjOPQIBBggqhkjOPQMBBwNCAASbUXUNFvuQD6kfQN8KbSDn06p0e/AkkLjuREoH
+lYS4agSVNaVgHb21sKfNiO3BFKZt5Dl/326pEgRpa10ndtnnoAAwCgYIKoZIzj0E
+AwIDSAAwRQIgefY66SQYNRFtWQXRZYbJ8SBLmPijRdtB8rtBL9mI2DgCIQDqBdqm
+/WMpz56iMZUYSBwtQjakBMKWSC+PGtLNbYKUcA==
+-----END CERTIFICATE REQUEST-----
+`;
+
 const manifests = (ns: string) => `apiVersion: v1
 kind: ConfigMap
 metadata:
@@ -246,6 +256,27 @@ for (const binary of kubectlVersionsUnderTest()) {
       assert.match(cs.stdout, /^NAME\s+STATUS\s+MESSAGE\s+ERROR/);
       assert.match(cs.stdout, /^etcd-0\s+Healthy\s+ok/m);
       assert.match(cs.stderr, /^Warning: v1 ComponentStatus is deprecated in v1\.19\+$/m);
+    });
+
+    test('certificate approve and deny set the conditions `get csr` shows', async () => {
+      const csr = (name: string) => `apiVersion: certificates.k8s.io/v1
+kind: CertificateSigningRequest
+metadata:
+  name: ${name}
+spec:
+  request: ${Buffer.from(requestPem).toString('base64')}
+  signerName: kubernetes.io/kube-apiserver-client
+  expirationSeconds: 86400
+  usages: [client auth]
+`;
+      const [ok, no] = [`${ns}-ok`, `${ns}-no`];
+      await k.ok(['create', '-f', '-'], { input: csr(ok) + '---\n' + csr(no) });
+      assert.match(await k.ok(['certificate', 'approve', ok]), new RegExp(`certificatesigningrequest.certificates.k8s.io/${ok} approved`));
+      assert.match(await k.ok(['certificate', 'deny', no]), new RegExp(`certificatesigningrequest.certificates.k8s.io/${no} denied`));
+      const table = await k.ok(['get', 'csr', ok, no]);
+      assert.match(table, new RegExp(`^${ok}\\s+\\S+\\s+kubernetes.io/kube-apiserver-client\\s+24h\\s+Approved$`, 'm'));
+      assert.match(table, new RegExp(`^${no}\\s+\\S+\\s+kubernetes.io/kube-apiserver-client\\s+24h\\s+Denied$`, 'm'));
+      await k.ok(['delete', 'csr', ok, no]);
     });
 
     test('bad input is refused with the message a real cluster gives', async () => {

@@ -3,6 +3,7 @@
 import type { Event, Namespace, Node, Secret } from '../../machinery/api-types.js';
 import type { KubeObject } from '../../machinery/object.js';
 import type { Strategy } from '../strategy.js';
+import { certificateSigningRequestStrategy } from './certificate-signing-requests.js';
 import { jobStrategy } from './jobs.js';
 import { podStrategy } from './pods.js';
 import { serviceStrategy } from './services.js';
@@ -98,10 +99,7 @@ export const strategies: ReadonlyMap<string, Strategy> = new Map<string, Strateg
   ['validatingadmissionpolicybindings.admissionregistration.k8s.io', withGeneration],
   ['customresourcedefinitions.apiextensions.k8s.io', withGeneration],
   ['deviceclasses.resource.k8s.io', withGeneration],
-  [
-    'certificatesigningrequests.certificates.k8s.io',
-    { fieldSelectors: { 'spec.signerName': (c: { spec?: { signerName?: string } }) => c.spec?.signerName ?? '' } },
-  ],
+  ['certificatesigningrequests.certificates.k8s.io', certificateSigningRequestStrategy],
 ]);
 
 export function strategyFor(qualifiedResource: string): Strategy {

@@ -33,6 +33,12 @@ import { pushKubeFinalizerNames } from './object-meta.js';
 import { validatePodCreate, validatePodStatusUpdate, validatePodTemplate, validatePodUpdate } from './pods.js';
 import { validatePriorityClass, validatePriorityClassUpdate } from './priority-classes.js';
 import {
+  validateCertificateSigningRequest,
+  validateCertificateSigningRequestApprovalUpdate,
+  validateCertificateSigningRequestStatusUpdate,
+  validateCertificateSigningRequestUpdate,
+} from './certificates.js';
+import {
   validateClusterRole,
   validateClusterRoleBinding,
   validateClusterRoleBindingUpdate,
@@ -82,6 +88,8 @@ export interface KindValidation {
   validateUpdate?(obj: any, old: any): FieldError[];
   /** For PUT/PATCH on the status subresource. */
   validateStatusUpdate?(obj: any, old: any): FieldError[];
+  /** For PUT/PATCH on CertificateSigningRequests' approval subresource. */
+  validateApprovalUpdate?(obj: any, old: any): FieldError[];
 }
 
 type Create = (obj: unknown) => FieldError[];
@@ -92,6 +100,7 @@ interface Rules {
   validate?: Create;
   validateUpdate?: Update;
   validateStatusUpdate?: Update;
+  validateApprovalUpdate?: Update;
   /**
    * Whether kube-apiserver validates the metadata with the core group's ObjectMeta rules, which add
    * the standard-finalizer rule to apimachinery's. Default true; false where the kind only gets
@@ -128,6 +137,8 @@ function kind(rules: Rules): KindValidation {
   out.validate = (obj) => withFinalizerRule(validate(obj), obj);
   out.validateUpdate = (obj, old) => withFinalizerRule(validateUpdate(obj, old), obj);
   out.validateStatusUpdate = (obj, old) => withFinalizerRule(validateStatusUpdate(obj, old), obj);
+  const validateApprovalUpdate = rules.validateApprovalUpdate;
+  if (validateApprovalUpdate) out.validateApprovalUpdate = (obj, old) => withFinalizerRule(validateApprovalUpdate(obj, old), obj);
   return out;
 }
 
@@ -247,6 +258,17 @@ const entries: [string, Rules][] = [
     },
   ],
   ['Lease.coordination.k8s.io', { validate: validateLease, coreMeta: false }],
+  // CertificateSigningRequest names have no rule of their own, only the generic path-segment one.
+  [
+    'CertificateSigningRequest.certificates.k8s.io',
+    {
+      validateName: nameValidators.pathSegmentOrPrefix,
+      validate: validateCertificateSigningRequest,
+      validateUpdate: validateCertificateSigningRequestUpdate,
+      validateStatusUpdate: validateCertificateSigningRequestStatusUpdate,
+      validateApprovalUpdate: validateCertificateSigningRequestApprovalUpdate,
+    },
+  ],
   ['PriorityClass.scheduling.k8s.io', { validate: validatePriorityClass, validateUpdate: validatePriorityClassUpdate }],
   ['StorageClass.storage.k8s.io', { validate: validateStorageClass, validateUpdate: validateStorageClassUpdate }],
 ];
