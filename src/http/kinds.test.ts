@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import request from 'supertest';
+import { certificatePem, requestPem } from '../testing/certificate-fixtures.js';
 import { createTestApp, type TestApp } from '../testing/test-app.js';
 
 let t: TestApp;
@@ -97,24 +98,6 @@ test('namespaces carry their name as a label; a terminating namespace takes no n
 
 describe('CertificateSigningRequests', () => {
   const csrPath = '/apis/certificates.k8s.io/v1/certificatesigningrequests';
-  // A real PKCS#10 request and a real certificate (fixtures: made once with openssl).
-  const requestPem = `-----BEGIN CERTIFICATE REQUEST-----
-MIHZMIGAAgEAMB4xDTALBgNVBAMMBGphbmUxDTALBgNVBAoMBGRldnMwWTATBgcq
-hkjOPQIBBggqhkjOPQMBBwNCAASbUXUNFvuQD6kfQN8KbSDn06p0e/AkkLjuREoH
-lYS4agSVNaVgHb21sKfNiO3BFKZt5Dl/326pEgRpa10ndtnnoAAwCgYIKoZIzj0E
-AwIDSAAwRQIgefY66SQYNRFtWQXRZYbJ8SBLmPijRdtB8rtBL9mI2DgCIQDqBdqm
-/WMpz56iMZUYSBwtQjakBMKWSC+PGtLNbYKUcA==
------END CERTIFICATE REQUEST-----`;
-  const certificatePem = `-----BEGIN CERTIFICATE-----
-MIIBdDCCARmgAwIBAgIUARdgM3IHWTM2LWIgbIumo5bX5R4wCgYIKoZIzj0EAwIw
-DzENMAsGA1UEAwwEamFuZTAeFw0yNjExMjYyMjAwMTNaFw0yNjExMjcyMjAwMTNa
-MA8xDTALBgNVBAMMBGphbmUwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAASZFseA
-3IyPoKqfJjlOOg+55d62EJw6gL/AHGBfFfEm46tzEROIm5PKYXm7zi3oDJxklrpB
-v2QxSFyMdH6YjZMAo1MwUTAdBgNVHQ4EFgQUNC0WbQYbUO/Dx3Xu6MDarNeM9n8w
-HwYDVR0jBBgwFoAUNC0WbQYbUO/Dx3Xu6MDarNeM9n8wDwYDVR0TAQH/BAUwAwEB
-/zAKBggqhkjOPQQDAgNJADBGAiEA66FBhvtEGvtSynjHEKH2pa5K9K0KjPOZasib
-kWF2mvgCIQDP3AdvUfckLv6Vcktm6Y9yPeAvVxW1bVmRqhPjzxVjCw==
------END CERTIFICATE-----`;
   const b64 = (text: string) => Buffer.from(text).toString('base64');
   const csr = (name: string, extra: Record<string, unknown> = {}) => ({
     apiVersion: 'certificates.k8s.io/v1',

@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { requestPem } from '../../src/testing/certificate-fixtures.js';
 import { kubectlFor, kubectlVersionsUnderTest, removeDir, startKubemu, tempDir, type Kubectl, type KubemuProcess } from './harness.js';
 
 let server: KubemuProcess;
@@ -21,16 +22,6 @@ after(async () => {
   removeDir(server.dataDir);
   removeDir(work);
 });
-
-// A PKCS#10 request made once with openssl, for the CertificateSigningRequest tests.
-const requestPem = `-----BEGIN CERTIFICATE REQUEST-----
-MIHZMIGAAgEAMB4xDTALBgNVBAMMBGphbmUxDTALBgNVBAoMBGRldnMwWTATBgcq
-hkjOPQIBBggqhkjOPQMBBwNCAASbUXUNFvuQD6kfQN8KbSDn06p0e/AkkLjuREoH
-lYS4agSVNaVgHb21sKfNiO3BFKZt5Dl/326pEgRpa10ndtnnoAAwCgYIKoZIzj0E
-AwIDSAAwRQIgefY66SQYNRFtWQXRZYbJ8SBLmPijRdtB8rtBL9mI2DgCIQDqBdqm
-/WMpz56iMZUYSBwtQjakBMKWSC+PGtLNbYKUcA==
------END CERTIFICATE REQUEST-----
-`;
 
 const manifests = (ns: string) => `apiVersion: v1
 kind: ConfigMap
