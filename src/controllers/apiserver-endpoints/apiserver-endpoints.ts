@@ -5,14 +5,7 @@
 import type { LocalClient, ResourceClient } from '../../client/local-client.js';
 import type { Clock, TimerHandle } from '../../machinery/clock.js';
 import type { KubeObject } from '../../machinery/object.js';
-import {
-  apiserverEndpointSlice,
-  apiserverEndpoints,
-  apiserverService,
-  apiserverServiceName,
-  apiserverServiceNamespace,
-  apiserverServicePorts,
-} from './apiserver-objects.js';
+import { apiserverEndpointSlice, apiserverEndpoints, apiserverService, apiserverServiceName, apiserverServiceNamespace } from './apiserver-objects.js';
 
 export interface ApiserverEndpointsDeps {
   /** A client writing as kube-apiserver. */
@@ -38,31 +31,17 @@ export function startApiserverEndpoints(deps: ApiserverEndpointsDeps): { synced:
   let timer: TimerHandle | undefined;
   let stopped = false;
 
+  // What each object must hold; everything else in it is left as it is.
   async function reconcile(): Promise<void> {
-    const ports = apiserverServicePorts(deps.port);
-    await ensure(services, apiserverService(deps.serviceIP, deps.port), (svc) => sameJson(servicePorts(svc), ports), (svc) => ({
-      ...svc,
-      spec: { ...(svc.spec as object), ports },
-    }));
+    await ensure(services, apiserverService(deps.serviceIP, deps.port), [['spec', 'ports']]);
     if (deps.address === undefined) return;
-    const wantedEndpoints = apiserverEndpoints(deps.address, deps.port);
-    await ensure(endpoints, wantedEndpoints, (ep) => sameJson(ep.subsets, wantedEndpoints.subsets) && sameJson(ep.metadata?.labels, wantedEndpoints.metadata!.labels), (ep) => ({
-      ...ep,
-      metadata: { ...ep.metadata, labels: wantedEndpoints.metadata!.labels },
-      subsets: wantedEndpoints.subsets,
-    }));
-    const wantedSlice = apiserverEndpointSlice(deps.address, deps.port);
-    const sliceFields = ['addressType', 'endpoints', 'ports'] as const;
-    await ensure(
-      slices,
-      wantedSlice,
-      (slice) => sliceFields.every((f) => sameJson(slice[f], wantedSlice[f])) && sameJson(slice.metadata?.labels, wantedSlice.metadata!.labels),
-      (slice) => ({ ...slice, ...Object.fromEntries(sliceFields.map((f) => [f, wantedSlice[f]])), metadata: { ...slice.metadata, labels: wantedSlice.metadata!.labels } }),
-    );
+    await ensure(endpoints, apiserverEndpoints(deps.address, deps.port), [['metadata', 'labels'], ['subsets']]);
+    await ensure(slices, apiserverEndpointSlice(deps.address, deps.port), [['metadata', 'labels'], ['addressType'], ['endpoints'], ['ports']]);
   }
 
-  /** Creates `wanted` when missing; puts it right (`fix`) when `isRight` says it is not. */
-  async function ensure(client: ResourceClient, wanted: KubeObject, isRight: (current: KubeObject) => boolean, fix: (current: KubeObject) => KubeObject): Promise<void> {
+  /** Creates `wanted` when missing; else makes the `owned` paths of the object equal to wanted's. */
+  async function ensure(client: ResourceClient, wanted: KubeObject, owned: string[][]): Promise<void> {
+    const isRight = (current: KubeObject) => owned.every((path) => sameJson(valueAt(current, path), valueAt(wanted, path)));
     let current: KubeObject | undefined;
     try {
       current = await client.get(ns, name);
@@ -73,7 +52,12 @@ export function startApiserverEndpoints(deps: ApiserverEndpointsDeps): { synced:
       await client.create(ns, wanted);
       deps.log?.('created the API server endpoint object', { kind: wanted.kind, name: `${ns}/${name}` });
     } else if (!isRight(current)) {
-      await client.update(ns, name, (latest) => (isRight(latest) ? latest : fix(latest)));
+      await client.update(ns, name, (latest) => {
+        if (isRight(latest)) return latest;
+        const fixed = structuredClone(latest);
+        for (const path of owned) setValueAt(fixed, path, structuredClone(valueAt(wanted, path)));
+        return fixed;
+      });
       deps.log?.('reset the API server endpoint object', { kind: wanted.kind, name: `${ns}/${name}` });
     }
   }
@@ -96,9 +80,16 @@ export function startApiserverEndpoints(deps: ApiserverEndpointsDeps): { synced:
   };
 }
 
-function servicePorts(svc: KubeObject): unknown {
-  const ports = ((svc.spec as { ports?: Record<string, unknown>[] } | undefined)?.ports ?? []).map(({ name, port, protocol, targetPort }) => ({ name, port, protocol, targetPort }));
-  return ports;
+function valueAt(obj: unknown, path: string[]): unknown {
+  let value = obj;
+  for (const key of path) value = (value as Record<string, unknown> | undefined)?.[key];
+  return value;
+}
+
+function setValueAt(obj: Record<string, unknown>, path: string[], value: unknown): void {
+  let parent = obj;
+  for (const key of path.slice(0, -1)) parent = (parent[key] ??= {}) as Record<string, unknown>;
+  parent[path[path.length - 1]!] = value;
 }
 
 function sameJson(a: unknown, b: unknown): boolean {

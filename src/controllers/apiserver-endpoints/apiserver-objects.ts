@@ -6,10 +6,6 @@ import type { KubeObject } from '../../machinery/object.js';
 export const apiserverServiceNamespace = 'default';
 export const apiserverServiceName = 'kubernetes';
 
-export function apiserverServicePorts(securePort: number): Record<string, unknown>[] {
-  return [{ name: 'https', port: 443, protocol: 'TCP', targetPort: securePort }];
-}
-
 export function apiserverService(clusterIP: string, securePort: number): KubeObject {
   return {
     apiVersion: 'v1',
@@ -25,7 +21,7 @@ export function apiserverService(clusterIP: string, securePort: number): KubeObj
       internalTrafficPolicy: 'Cluster',
       ipFamilies: ['IPv4'],
       ipFamilyPolicy: 'SingleStack',
-      ports: apiserverServicePorts(securePort),
+      ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: securePort }],
       sessionAffinity: 'None',
       type: 'ClusterIP',
     },
