@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The kubemu command line: `kubemu serve [flags]` runs a cluster in the foreground until
 // SIGTERM or SIGINT, then flushes storage and exits.
+import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { packageVersion, startServer } from './server.js';
@@ -65,6 +66,9 @@ async function main(argv: string[]): Promise<void> {
     throw new Error(`--storage must be "level" or "memory", got "${storage}"`);
   }
 
+  const advertise = values['advertise-address'];
+  if (advertise !== undefined && isIP(advertise) === 0) throw new Error(`--advertise-address must be an IP address, got "${advertise}"`);
+
   const logger = pino({ base: undefined, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination(2));
   const started = performance.now();
   const server = await startServer({
@@ -75,7 +79,7 @@ async function main(argv: string[]): Promise<void> {
     storage: storage === 'memory' ? 'memory' : 'level',
     insecureHttp: values['insecure-http'] ?? false,
     tlsHosts: values['tls-host'] ?? [],
-    advertiseAddress: values['advertise-address'],
+    advertiseAddress: advertise,
     logRequests: values['log-requests'] ?? false,
     log: (msg, fields) => logger.info(fields ?? {}, msg),
   });
