@@ -21,6 +21,11 @@ Flags:
   --advertise-address <ip>
                         the address default/kubernetes's endpoints hold (default: --host unless it
                         is a wildcard or loopback address, else this machine's first external IPv4)
+  --controllers <list>  controllers to run, as kube-controller-manager's --controllers: "*" (default)
+                        runs every controller on by default, "-name" leaves one out, "name" adds one,
+                        "" runs none (a bare API server). Names: namespace, deployment, replicaset, …
+  --controller-module <file>
+                        load your own controller(s) from a JavaScript module (repeatable; see README)
   --log-requests        log every request
   -h, --help            show this help
   --version             print the version
@@ -40,6 +45,8 @@ async function main(argv: string[]): Promise<void> {
       'tls-host': { type: 'string', multiple: true },
       'advertise-address': { type: 'string' },
       'log-requests': { type: 'boolean' },
+      controllers: { type: 'string' },
+      'controller-module': { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean' },
     },
@@ -69,6 +76,13 @@ async function main(argv: string[]): Promise<void> {
   const advertise = values['advertise-address'];
   if (advertise !== undefined && isIP(advertise) === 0) throw new Error(`--advertise-address must be an IP address, got "${advertise}"`);
 
+  const { loadControllerModule, selectControllers } = await import('./controllers/runtime/controller-manager.js');
+  const { builtinControllers } = await import('./controllers/index.js');
+  const extraControllers = [];
+  for (const path of values['controller-module'] ?? []) extraControllers.push(...(await loadControllerModule(path)));
+  const controllers = values.controllers === undefined ? ['*'] : values.controllers.split(',');
+  selectControllers(controllers, [...builtinControllers, ...extraControllers]);
+
   const logger = pino({ base: undefined, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination(2));
   const started = performance.now();
   const server = await startServer({
@@ -81,6 +95,8 @@ async function main(argv: string[]): Promise<void> {
     tlsHosts: values['tls-host'] ?? [],
     advertiseAddress: advertise,
     logRequests: values['log-requests'] ?? false,
+    controllers,
+    extraControllers,
     log: (msg, fields) => logger.info(fields ?? {}, msg),
   });
   logger.info({ ms: Math.round(performance.now() - started) }, 'ready');

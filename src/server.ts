@@ -21,7 +21,10 @@ import { checkoutRoot, locateProtoDir } from './schema/spec-files.js';
 import { openBackend } from './storage/backends/index.js';
 import { startCompactor } from './storage/compactor.js';
 import { LocalClient } from './client/local-client.js';
-import { startNamespaceController } from './controllers/namespace/namespace-controller.js';
+import { builtinControllers } from './controllers/index.js';
+import type { ControllerDefinition } from './controllers/runtime/controller.js';
+import { selectControllers, startControllerManager, type ControllerManager } from './controllers/runtime/controller-manager.js';
+import { loggerFrom } from './controllers/runtime/logger.js';
 import { startApiserverEndpoints } from './controllers/apiserver-endpoints/apiserver-endpoints.js';
 import { advertiseAddress } from './controllers/apiserver-endpoints/advertise-address.js';
 import type { Backend } from './storage/types.js';
@@ -47,6 +50,10 @@ export interface ServerOptions {
   /** Seconds of watch/event history to keep in storage before compaction (default 5 minutes). */
   compactionRetainSeconds?: number;
   spec?: LoadedSpec;
+  /** kube-controller-manager's --controllers: "*" (default) for all, "-name" to leave one out, [] for none. */
+  controllers?: string[];
+  /** Controllers beyond the built-in ones (--controller-module). */
+  extraControllers?: ControllerDefinition[];
 }
 
 export interface RunningServer {
@@ -57,6 +64,8 @@ export interface RunningServer {
   kubeconfig: string;
   caCertPem?: string;
   registry: Registry;
+  /** The running controllers (none when --controllers is empty). */
+  controllers: ControllerManager;
   stop(): Promise<void>;
 }
 
@@ -91,7 +100,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
   const registry = await Registry.open({ backend, catalogue, spec: spec.document, clock });
   log('filled the watch cache', { revision: registry.watchCache.currentRevision() });
-  const namespaceController = startNamespaceController({ client: new LocalClient(registry, catalogue), clock, log });
+  const controllerDefinitions = [...builtinControllers, ...(options.extraControllers ?? [])];
+  // A wrong --controllers list is the caller's error: say so before anything starts.
+  selectControllers(options.controllers ?? ['*'], controllerDefinitions);
   const compactor = startCompactor({
     backend,
     clock,
@@ -165,7 +176,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const advertised = advertiseAddress(options.advertiseAddress, host);
   if (advertised === undefined) log('no address to advertise: default/kubernetes gets no endpoints (set --advertise-address)');
   const apiserverEndpoints = startApiserverEndpoints({
-    client: new LocalClient(registry, catalogue, 'kube-apiserver'),
+    client: new LocalClient(registry, catalogue, { userAgent: 'kube-apiserver' }),
     clock,
     serviceIP: registry.serviceAllocator.firstIP(),
     address: advertised,
@@ -173,6 +184,16 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     log,
   });
   void registry.pipeline.ready().catch((err: unknown) => log('loading the write pipeline failed', { err: String(err) }));
+  const commit = version.gitCommit.slice(0, 7);
+  const controllers = await startControllerManager({
+    client: new LocalClient(registry, catalogue, { userAgent: 'kube-controller-manager' }),
+    clock,
+    log: loggerFrom(log),
+    definitions: controllerDefinitions,
+    selection: options.controllers ?? ['*'],
+    userAgent: (serviceAccount) =>
+      `kube-controller-manager/${version.gitVersion} (${version.platform}) kubernetes/${commit}/system:serviceaccount:kube-system:${serviceAccount}`,
+  });
   void app.express().catch((err: unknown) => log('loading the HTTP documents app failed', { err: String(err) }));
   const { renderKubeconfig, writeKubeconfig } = await import('./pki/kubeconfig.js');
   const kubeconfig = renderKubeconfig({
@@ -197,7 +218,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const stop = () =>
     (stopped ??= (async () => {
       compactor.stop();
-      namespaceController.stop();
+      await controllers.stop();
       apiserverEndpoints.stop();
       registry.watchCache.stop();
       await new Promise<void>((r) => {
@@ -210,5 +231,5 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       log('stopped');
     })());
 
-  return { url, port, kubeconfigPath: options.kubeconfigPath ? resolve(options.kubeconfigPath) : undefined, kubeconfig, caCertPem, registry, stop };
+  return { url, port, kubeconfigPath: options.kubeconfigPath ? resolve(options.kubeconfigPath) : undefined, kubeconfig, caCertPem, registry, controllers, stop };
 }

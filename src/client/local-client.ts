@@ -1,71 +1,180 @@
-// The in-process client that controllers use: the same registry stores an HTTP request reaches,
-// so controllers get the same validation, defaulting and storage semantics (and, once they
-// exist, the same authorization and admission). Controllers never touch storage directly.
-import { notFound } from '../apierrors/index.js';
+// The in-process client that controllers, the scheduler and kubelets use: the same registry
+// stores an HTTP request reaches, so they get the same decoding, defaulting, validation,
+// managedFields and storage semantics (and, once they exist, the same authorization and
+// admission). Nothing here reaches storage directly.
+import { isApiError, notFound, type ApiError } from '../apierrors/index.js';
 import type { KubeObject } from '../machinery/object.js';
+import { parseFieldSelector, parseLabelSelector, type FieldSelector, type LabelSelector } from '../machinery/selectors/index.js';
+import { parseCached, type CacheEventType } from '../registry/cached-objects.js';
 import type { Registry } from '../registry/registry.js';
-import type { DeleteOptions, ListOptions, WriteOptions } from '../registry/request-options.js';
+import type { DeleteOptions, PatchType, WriteOptions, WriteSubresource } from '../registry/request-options.js';
 import type { ResourceStore } from '../registry/store.js';
 import type { Catalogue, ResourceInfo } from '../schema/catalogue.js';
-import { parseCached, type CacheEventType } from '../registry/cached-objects.js';
 
-export interface ClientWatchEvent {
-  type: CacheEventType;
-  object: KubeObject;
+export type WatchEventType = CacheEventType;
+
+export interface ClientWatchEvent<T = KubeObject> {
+  type: WatchEventType;
+  object: T;
 }
 
-export class ResourceClient {
+/** Who a client writes as: the User-Agent names the field manager unless fieldManager does. */
+export interface ClientIdentity {
+  userAgent: string;
+  fieldManager?: string;
+}
+
+export interface ClientListOptions {
+  labelSelector?: string | LabelSelector;
+  fieldSelector?: string | FieldSelector;
+}
+
+export interface ClientList<T> {
+  items: T[];
+  resourceVersion: string;
+}
+
+export interface ClientWatchSink<T> {
+  event(type: WatchEventType, object: T): void;
+  /** The server ended the watch (shutdown, a watcher too slow): resume from the last resourceVersion seen. */
+  close(reason: string): void;
+}
+
+export interface ClientDeleteOptions extends DeleteOptions {
+  dryRun?: boolean;
+}
+
+export interface ClientWriteOptions {
+  dryRun?: boolean;
+  /** Another field manager than the client's own (server-side apply needs one). */
+  fieldManager?: string;
+  /** Server-side apply: take conflicting fields. */
+  force?: boolean;
+  subresource?: 'status';
+}
+
+export class ResourceClient<T extends KubeObject = KubeObject> {
   constructor(
     readonly info: ResourceInfo,
     private readonly store: ResourceStore,
-    private readonly fieldManager: string,
+    private readonly identity: ClientIdentity,
   ) {}
 
-  private writeOptions(): WriteOptions {
-    return { dryRun: false, fieldManager: this.fieldManager, fieldValidation: 'Strict', warnings: [] };
+  private writeOptions(opts: ClientWriteOptions = {}, warnings: string[] = []): WriteOptions {
+    return {
+      dryRun: opts.dryRun ?? false,
+      fieldManager: opts.fieldManager ?? this.identity.fieldManager,
+      userAgent: this.identity.userAgent,
+      fieldValidation: 'Strict',
+      force: opts.force,
+      warnings,
+    };
   }
 
-  async get(namespace: string | undefined, name: string): Promise<KubeObject> {
-    return (await this.store.get(namespace, name)).copy();
+  private ns(namespace: string | undefined): string | undefined {
+    return this.info.namespaced ? namespace : undefined;
   }
 
-  async list(namespace?: string, opts: ListOptions = {}): Promise<KubeObject[]> {
-    const result = await this.store.list(namespace, opts);
-    return result.items.map((item) => this.store.served(item).copy());
+  async get(namespace: string | undefined, name: string): Promise<T> {
+    return (await this.store.get(this.ns(namespace), name)).copy() as T;
+  }
+
+  /** The object, or undefined when it does not exist. */
+  async find(namespace: string | undefined, name: string): Promise<T | undefined> {
+    try {
+      return await this.get(namespace, name);
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
+  async list(namespace?: string, opts: ClientListOptions = {}): Promise<ClientList<T>> {
+    const result = await this.store.list(this.ns(namespace), {
+      labelSelector: typeof opts.labelSelector === 'string' ? parseLabelSelector(opts.labelSelector) : opts.labelSelector,
+      fieldSelector: typeof opts.fieldSelector === 'string' ? parseFieldSelector(opts.fieldSelector) : opts.fieldSelector,
+    });
+    return { items: result.items.map((item) => this.store.served(item).copy() as T), resourceVersion: String(result.revision) };
   }
 
   /** How many objects exist (in a namespace), without decoding them. */
   async count(namespace?: string): Promise<number> {
-    return (await this.store.list(namespace, {})).items.length;
+    return (await this.store.list(this.ns(namespace), {})).items.length;
   }
 
-  async delete(namespace: string | undefined, name: string, opts: DeleteOptions = {}): Promise<void> {
-    await this.store.delete(namespace, name, opts, false);
+  async create(namespace: string | undefined, obj: T | KubeObject, opts: ClientWriteOptions = {}): Promise<T> {
+    return (await this.store.create(this.ns(namespace), structuredClone(obj), this.writeOptions(opts))).copy() as T;
   }
 
-  async deleteCollection(namespace: string | undefined, opts: DeleteOptions = {}): Promise<number> {
-    return (await this.store.deleteCollection(namespace, {}, opts, false)).length;
+  /** PUT: conditional on the object's resourceVersion when it carries one (409 Conflict when stale). */
+  async update(namespace: string | undefined, obj: T, opts: ClientWriteOptions = {}): Promise<T> {
+    const name = obj.metadata?.name ?? '';
+    const result = await this.store.update(this.ns(namespace), name, obj, this.writeOptions(opts), opts.subresource);
+    return result.object.copy() as T;
   }
 
-  async create(namespace: string | undefined, obj: KubeObject): Promise<KubeObject> {
-    return (await this.store.create(namespace, structuredClone(obj), this.writeOptions())).copy();
+  /** PUT of the status subresource. */
+  async updateStatus(namespace: string | undefined, obj: T, opts: ClientWriteOptions = {}): Promise<T> {
+    return this.update(namespace, obj, { ...opts, subresource: 'status' });
   }
 
-  /** Read-modify-write through the store's optimistic concurrency (retried on conflicts). */
-  async update(namespace: string | undefined, name: string, mutate: (current: KubeObject) => KubeObject, subresource?: 'status' | 'finalize'): Promise<KubeObject> {
-    const result = await this.store.guaranteedUpdate(namespace, name, this.writeOptions(), subresource, (current) => {
+  /** Read-modify-write on the latest object, retried on conflicts by the store. */
+  async mutate(
+    namespace: string | undefined,
+    name: string,
+    change: (current: T) => T | KubeObject,
+    subresource?: WriteSubresource,
+  ): Promise<T> {
+    const result = await this.store.guaranteedUpdate(this.ns(namespace), name, this.writeOptions(), subresource, (current) => {
       if (!current) throw notFound({ group: this.info.group, resource: this.info.resource }, name);
-      return { update: mutate(current) };
+      return { update: change(current as T) };
     });
-    return result.object.copy();
+    return result.object.copy() as T;
   }
 
-  /** Current objects as ADDED events, then every change. */
-  watch(namespace: string | undefined, onEvent: (event: ClientWatchEvent) => void): { stop(): void } {
-    return this.store.watch(namespace, {}, {
-      event: (type, object) => onEvent({ type, object: parseCached<KubeObject>(this.store.served(object)) }),
-      close: () => {},
-    });
+  async patch(namespace: string | undefined, name: string, type: PatchType, patch: unknown, opts: ClientWriteOptions = {}): Promise<T> {
+    const result = await this.store.patch(this.ns(namespace), name, type, patch, this.writeOptions(opts), opts.subresource);
+    return result.object.copy() as T;
+  }
+
+  /** Server-side apply of a (partial) configuration under `fieldManager`. */
+  async apply(namespace: string | undefined, config: KubeObject, opts: ClientWriteOptions & { fieldManager: string }): Promise<T> {
+    return this.patch(namespace, config.metadata?.name ?? '', 'apply', config, opts);
+  }
+
+  /** The object as deletion left it (still there with deletionTimestamp, or gone), or undefined on dry-run-free deletes of kinds that answer a Status. */
+  async delete(namespace: string | undefined, name: string, opts: ClientDeleteOptions = {}): Promise<{ object: T; deleted: boolean }> {
+    const { dryRun, ...options } = opts;
+    const result = await this.store.delete(this.ns(namespace), name, options, dryRun ?? false);
+    return { object: result.object.copy() as T, deleted: result.deleted };
+  }
+
+  async deleteCollection(namespace: string | undefined, opts: ClientDeleteOptions & ClientListOptions = {}): Promise<number> {
+    const { dryRun, labelSelector, fieldSelector, ...options } = opts;
+    const listOpts = {
+      labelSelector: typeof labelSelector === 'string' ? parseLabelSelector(labelSelector) : labelSelector,
+      fieldSelector: typeof fieldSelector === 'string' ? parseFieldSelector(fieldSelector) : fieldSelector,
+    };
+    return (await this.store.deleteCollection(this.ns(namespace), listOpts, options, dryRun ?? false)).length;
+  }
+
+  /**
+   * Changes after `resourceVersion` (or, when it is "" or "0", the current objects as ADDED events
+   * first). Throws a 410 Expired ApiError when that resourceVersion is no longer retained.
+   */
+  watch(namespace: string | undefined, opts: ClientListOptions & { resourceVersion?: string }, sink: ClientWatchSink<T>): { stop(): void } {
+    return this.store.watch(
+      this.ns(namespace),
+      {
+        labelSelector: typeof opts.labelSelector === 'string' ? parseLabelSelector(opts.labelSelector) : opts.labelSelector,
+        fieldSelector: typeof opts.fieldSelector === 'string' ? parseFieldSelector(opts.fieldSelector) : opts.fieldSelector,
+        resourceVersion: opts.resourceVersion ?? '',
+      },
+      {
+        event: (type, object) => sink.event(type, parseCached<T>(this.store.served(object))),
+        close: (reason) => sink.close(reason),
+      },
+    );
   }
 }
 
@@ -73,16 +182,46 @@ export class LocalClient {
   constructor(
     private readonly registry: Registry,
     readonly catalogue: Catalogue,
-    private readonly fieldManager = 'kubemu-controller-manager',
+    readonly identity: ClientIdentity = { userAgent: 'kubemu' },
   ) {}
 
-  resource(group: string, version: string, resource: string): ResourceClient {
+  resource<T extends KubeObject = KubeObject>(group: string, version: string, resource: string): ResourceClient<T> {
     const info = this.catalogue.lookup(group, version, resource);
     if (!info) throw new Error(`unknown resource ${group}/${version}/${resource}`);
-    return this.forInfo(info);
+    return this.forInfo<T>(info);
   }
 
-  forInfo(info: ResourceInfo): ResourceClient {
-    return new ResourceClient(info, this.registry.store(info), this.fieldManager);
+  /** The resource serving `kind` in `apiVersion` ("apps/v1", "Deployment"), if this server has it. */
+  forKind<T extends KubeObject = KubeObject>(apiVersion: string, kind: string): ResourceClient<T> | undefined {
+    const slash = apiVersion.indexOf('/');
+    const group = slash < 0 ? '' : apiVersion.slice(0, slash);
+    const version = slash < 0 ? apiVersion : apiVersion.slice(slash + 1);
+    const info = this.catalogue.byKind(group, version, kind);
+    return info ? this.forInfo<T>(info) : undefined;
   }
+
+  forInfo<T extends KubeObject = KubeObject>(info: ResourceInfo): ResourceClient<T> {
+    return new ResourceClient<T>(info, this.registry.store(info), this.identity);
+  }
+
+  /** The same cluster, writing as someone else. */
+  as(identity: ClientIdentity): LocalClient {
+    return new LocalClient(this.registry, this.catalogue, identity);
+  }
+}
+
+export function isNotFound(err: unknown): err is ApiError {
+  return isApiError(err) && err.code === 404;
+}
+
+export function isConflict(err: unknown): err is ApiError {
+  return isApiError(err) && err.code === 409 && err.status.reason === 'Conflict';
+}
+
+export function isAlreadyExists(err: unknown): err is ApiError {
+  return isApiError(err) && err.status.reason === 'AlreadyExists';
+}
+
+export function isExpired(err: unknown): err is ApiError {
+  return isApiError(err) && err.code === 410;
 }

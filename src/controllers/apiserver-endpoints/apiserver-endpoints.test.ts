@@ -12,7 +12,7 @@ let reconciler: { synced: Promise<void>; stop(): void };
 
 before(async () => {
   t = await createTestApp();
-  client = new LocalClient(t.registry, t.catalogue, 'kube-apiserver');
+  client = new LocalClient(t.registry, t.catalogue, { userAgent: 'kube-apiserver' });
   reconciler = startApiserverEndpoints({ client, clock: t.clock, serviceIP: t.registry.serviceAllocator.firstIP(), address: '10.1.2.3', port: 7443, intervalMs: 10_000 });
   await reconciler.synced;
 });
@@ -53,8 +53,8 @@ test('its Endpoints and EndpointSlice hold the advertised address and port', asy
 
 test('deleted or edited, they are put back at the next check; unchanged, they are not written', async () => {
   await endpoints().delete('default', 'kubernetes');
-  await slices().update('default', 'kubernetes', (s) => ({ ...s, endpoints: [{ addresses: ['10.9.9.9'] }] }));
-  await services().update('default', 'kubernetes', (s) => ({ ...s, spec: { ...(s.spec as object), ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 1 }] } }));
+  await slices().mutate('default', 'kubernetes', (s) => ({ ...s, endpoints: [{ addresses: ['10.9.9.9'] }] }));
+  await services().mutate('default', 'kubernetes', (s) => ({ ...s, spec: { ...(s.spec as object), ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 1 }] } }));
   await nextCheck();
   assert.deepEqual((await endpoints().get('default', 'kubernetes')).subsets, [{ addresses: [{ ip: '10.1.2.3' }], ports: [{ name: 'https', port: 7443, protocol: 'TCP' }] }]);
   assert.deepEqual((await slices().get('default', 'kubernetes') as { endpoints: unknown }).endpoints, [{ addresses: ['10.1.2.3'], conditions: { ready: true } }]);

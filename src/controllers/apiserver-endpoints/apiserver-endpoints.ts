@@ -52,7 +52,7 @@ export function startApiserverEndpoints(deps: ApiserverEndpointsDeps): { synced:
       await client.create(ns, wanted);
       deps.log?.('created the API server endpoint object', { kind: wanted.kind, name: `${ns}/${name}` });
     } else if (!isRight(current)) {
-      await client.update(ns, name, (latest) => {
+      await client.mutate(ns, name, (latest) => {
         if (isRight(latest)) return latest;
         const fixed = structuredClone(latest);
         for (const path of owned) setValueAt(fixed, path, structuredClone(valueAt(wanted, path)));

@@ -42,13 +42,13 @@ test('deleting a namespace deletes its content, then the namespace', async () =>
   await settle();
 
   // Everything without a finalizer of its own is gone; the held object keeps the namespace.
-  assert.deepEqual((await configmaps.list('doomed')).map((c) => c.metadata!.name), ['keep']);
+  assert.deepEqual((await configmaps.list('doomed')).items.map((c) => c.metadata!.name), ['keep']);
   assert.equal(await deployments.count('doomed'), 0);
   assert.ok(await namespaces.get(undefined, 'doomed'));
 
-  await configmaps.update('doomed', 'keep', (c) => ({ ...c, metadata: { ...c.metadata, finalizers: [] } }));
+  await configmaps.mutate('doomed', 'keep', (c) => ({ ...c, metadata: { ...c.metadata, finalizers: [] } }));
   t.clock.advance(1000);
   await settle();
   await assert.rejects(namespaces.get(undefined, 'doomed'), /namespaces "doomed" not found/);
-  assert.equal((await configmaps.list('default')).filter((c) => c.metadata!.name === 'elsewhere').length, 1);
+  assert.equal((await configmaps.list('default')).items.filter((c) => c.metadata!.name === 'elsewhere').length, 1);
 });

@@ -6,6 +6,7 @@ import type { LocalClient, ResourceClient } from '../../client/local-client.js';
 import type { Namespace } from '../../machinery/api-types.js';
 import type { Clock, TimerHandle } from '../../machinery/clock.js';
 import type { KubeObject } from '../../machinery/object.js';
+import type { ControllerDefinition } from '../runtime/controller.js';
 
 export interface NamespaceControllerDeps {
   client: LocalClient;
@@ -16,6 +17,11 @@ export interface NamespaceControllerDeps {
 }
 
 const finalizerName = 'kubernetes';
+
+export const namespaceController: ControllerDefinition = {
+  name: 'namespace',
+  start: (ctx) => startNamespaceController({ client: ctx.client, clock: ctx.clock, log: (message, fields) => ctx.log.info(message, fields) }),
+};
 
 export function startNamespaceController(deps: NamespaceControllerDeps): { stop(): void } {
   const namespaces = deps.client.resource('', 'v1', 'namespaces');
@@ -67,7 +73,7 @@ export function startNamespaceController(deps: NamespaceControllerDeps): { stop(
         schedule(name, deps.retryMs ?? 1000);
         return;
       }
-      await namespaces.update(
+      await namespaces.mutate(
         undefined,
         name,
         (current: KubeObject) => {
@@ -85,9 +91,12 @@ export function startNamespaceController(deps: NamespaceControllerDeps): { stop(
     }
   }
 
-  const watch = namespaces.watch(undefined, (event) => {
-    const ns = event.object as Namespace;
-    if (event.type !== 'DELETED' && ns.metadata?.deletionTimestamp && ns.metadata.name) schedule(ns.metadata.name, 0);
+  const watch = namespaces.watch(undefined, {}, {
+    event: (type, object) => {
+      const ns = object as Namespace;
+      if (type !== 'DELETED' && ns.metadata?.deletionTimestamp && ns.metadata.name) schedule(ns.metadata.name, 0);
+    },
+    close: () => {},
   });
 
   return {

@@ -1,0 +1,103 @@
+// What a controller is to the controller manager, and the reconcile loop most controllers run:
+// informer handlers add keys ("namespace/name") to a work queue; workers take a key, look at the
+// object as it is now (level-based, never at the event that brought the key) and make the world
+// match it. A failed key is retried with back-off and one log line; a key may ask to be looked at
+// again later (a deadline, a cron schedule) instead of polling.
+import type { LocalClient } from '../../client/local-client.js';
+import { isConflict } from '../../client/local-client.js';
+import type { Clock } from '../../machinery/clock.js';
+import type { EventRecorder } from './event-recorder.js';
+import type { SharedInformerFactory } from './informer.js';
+import type { Logger } from './logger.js';
+import { WorkQueue } from './work-queue.js';
+
+export interface ControllerContext {
+  /** The controller's name, as --controllers names it. */
+  name: string;
+  /** A client writing as this controller (its own user agent; field manager kube-controller-manager). */
+  client: LocalClient;
+  /** Informers shared by every controller of the process. */
+  informers: SharedInformerFactory;
+  clock: Clock;
+  log: Logger;
+  /** Records core/v1 Events with this controller as the source ("deployment-controller"). */
+  recorder(component: string): EventRecorder;
+  /** A work queue with workers calling `reconcile(key)`; started once the informers are synced. */
+  reconcileLoop(reconcile: Reconcile, opts?: ReconcileLoopOptions): ReconcileLoop;
+}
+
+/** Resolve with `{ requeueAfterMs }` to look at the key again later; throw to retry with back-off. */
+export type Reconcile = (key: string) => Promise<ReconcileResult | void>;
+
+export interface ReconcileResult {
+  requeueAfterMs?: number;
+}
+
+export interface ReconcileLoopOptions {
+  /** Keys processed at once (kube-controller-manager runs 5 workers for most controllers). */
+  workers?: number;
+  /** For log lines, when one controller runs several loops. */
+  name?: string;
+}
+
+export interface ReconcileLoop {
+  enqueue(key: string): void;
+  enqueueAfter(key: string, ms: number): void;
+  /** Nothing queued or being processed; keys waiting for a delay do not count (tests settle on this). */
+  idle(): boolean;
+  stop(): void;
+}
+
+export interface RunningController {
+  stop(): void | Promise<void>;
+}
+
+/** A controller the manager can start: built in, or loaded with --controller-module. */
+export interface ControllerDefinition {
+  name: string;
+  /** Started by "*" in --controllers (kube-controller-manager leaves a few off by default). */
+  enabledByDefault?: boolean;
+  start(ctx: ControllerContext): RunningController | Promise<RunningController>;
+}
+
+export function startReconcileLoop(deps: {
+  clock: Clock;
+  log: Logger;
+  /** Resolves when the caches the reconciler reads are filled. */
+  synced: () => Promise<void>;
+  reconcile: Reconcile;
+  workers?: number;
+}): ReconcileLoop {
+  const queue = new WorkQueue<string>({ clock: deps.clock });
+  let stopped = false;
+
+  const worker = async (): Promise<void> => {
+    await deps.synced();
+    for (;;) {
+      const key = await queue.get();
+      if (key === undefined || stopped) return;
+      try {
+        const result = await deps.reconcile(key);
+        queue.forget(key);
+        if (result?.requeueAfterMs !== undefined && !stopped) queue.addAfter(key, result.requeueAfterMs);
+      } catch (err) {
+        // A conflict means our copy was stale: retry soon, quietly, as client-go controllers do.
+        if (!isConflict(err)) deps.log.error('reconcile failed; retrying with back-off', { key, err: err instanceof Error ? err.message : String(err) });
+        if (!stopped) queue.addRateLimited(key);
+      } finally {
+        queue.done(key);
+      }
+    }
+  };
+  for (let i = 0; i < (deps.workers ?? 5); i++) void worker();
+
+  return {
+    enqueue: (key) => queue.add(key),
+    enqueueAfter: (key, ms) => queue.addAfter(key, ms),
+    idle: () => queue.idle(),
+    stop() {
+      stopped = true;
+      queue.shutDown();
+    },
+  };
+}

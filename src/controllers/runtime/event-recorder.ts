@@ -1,0 +1,115 @@
+// Events (core/v1) as client-go's recorder writes them, so `kubectl describe` and `kubectl events`
+// show what controllers did: one Event per distinct occurrence, named <object>.<hex nanoseconds>,
+// and a repeat of the same event (same object, type, reason and message) counted on the first one
+// (count and lastTimestamp patched) instead of written again.
+import type { LocalClient, ResourceClient } from '../../client/local-client.js';
+import { isNotFound } from '../../client/local-client.js';
+import type { Event } from '../../machinery/api-types.js';
+import type { Clock } from '../../machinery/clock.js';
+import type { KubeObject } from '../../machinery/object.js';
+import type { Logger } from './logger.js';
+
+export type EventType = 'Normal' | 'Warning';
+
+export interface EventRecorderDeps {
+  client: LocalClient;
+  /** The source component: "deployment-controller", "kubelet"… */
+  component: string;
+  /** The source host (kubelets name their node; controllers leave it empty). */
+  host?: string;
+  clock: Clock;
+  log: Logger;
+}
+
+interface SeenEvent {
+  name: string;
+  namespace: string;
+  count: number;
+}
+
+// client-go keeps the last 4096 distinct events per recorder for counting repeats.
+const maxRemembered = 4096;
+
+export class EventRecorder {
+  private readonly events: ResourceClient<Event>;
+  private readonly seen = new Map<string, SeenEvent>();
+  private pending: Promise<void> = Promise.resolve();
+  private sequence = 0;
+
+  constructor(private readonly deps: EventRecorderDeps) {
+    this.events = deps.client.resource<Event>('', 'v1', 'events');
+  }
+
+  /** Records the event in the background; failures are logged, never thrown. */
+  event(obj: KubeObject, type: EventType, reason: string, message: string): void {
+    const snapshot = reference(obj);
+    const at = this.deps.clock.now();
+    this.pending = this.pending.then(() =>
+      this.record(snapshot, type, reason, message, at).catch((err: unknown) =>
+        this.deps.log.error('could not record an event', { reason, object: `${snapshot.namespace ?? ''}/${snapshot.name ?? ''}`, err: String(err) }),
+      ),
+    );
+  }
+
+  /** Resolves once every event recorded so far is written. */
+  flushed(): Promise<void> {
+    return this.pending;
+  }
+
+  private async record(ref: ObjectReference, type: EventType, reason: string, message: string, at: number): Promise<void> {
+    const namespace = ref.namespace || 'default';
+    const key = [ref.kind, ref.namespace, ref.name, ref.uid, ref.apiVersion, type, reason, message].join('\u0000');
+    const timestamp = new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const known = this.seen.get(key);
+    if (known) {
+      try {
+        await this.events.patch(known.namespace, known.name, 'strategic', { count: known.count + 1, lastTimestamp: timestamp, message });
+        known.count++;
+        this.remember(key, known);
+        return;
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+        this.seen.delete(key); // deleted meanwhile (expired, or the namespace emptied): start a new one
+      }
+    }
+    const name = `${ref.name}.${eventSuffix(at, this.sequence++)}`;
+    const event: Event = {
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name, namespace },
+      involvedObject: ref,
+      reason,
+      message,
+      source: this.deps.host ? { component: this.deps.component, host: this.deps.host } : { component: this.deps.component },
+      firstTimestamp: timestamp,
+      lastTimestamp: timestamp,
+      count: 1,
+      type,
+      reportingComponent: this.deps.component,
+      reportingInstance: this.deps.host ?? '',
+    };
+    await this.events.create(namespace, event);
+    this.remember(key, { name, namespace, count: 1 });
+  }
+
+  private remember(key: string, seen: SeenEvent): void {
+    this.seen.delete(key);
+    this.seen.set(key, seen);
+    if (this.seen.size > maxRemembered) this.seen.delete(this.seen.keys().next().value!);
+  }
+}
+
+type ObjectReference = NonNullable<Event['involvedObject']>;
+
+function reference(obj: KubeObject): ObjectReference {
+  const meta = obj.metadata ?? {};
+  const ref: ObjectReference = { kind: obj.kind, name: meta.name, uid: meta.uid, apiVersion: obj.apiVersion, resourceVersion: meta.resourceVersion };
+  if (meta.namespace) ref.namespace = meta.namespace;
+  return ref;
+}
+
+// client-go names events by the time in nanoseconds, in hex; the sequence keeps two events of the
+// same millisecond apart.
+function eventSuffix(ms: number, sequence: number): string {
+  return (BigInt(ms) * 1_000_000n + BigInt(sequence % 1_000_000)).toString(16);
+}
