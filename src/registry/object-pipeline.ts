@@ -64,6 +64,12 @@ export class ObjectPipeline {
     return opts.fieldManager ?? this.p.parts.managerFromUserAgent(opts.userAgent);
   }
 
+  /** Metadata fields a status write may not change for this kind (deployments: labels; pods: deletionTimestamp, ownerReferences). */
+  statusResetMetadataFields(info: ResourceInfo): string[] {
+    const reset = statusResetFields.get(info.storage.resource) ?? defaultStatusResetFields;
+    return reset.filter((path) => path[0] === 'metadata' && path.length === 2).map((path) => path[1]!);
+  }
+
   /**
    * Fields nobody owns through this endpoint (kube-apiserver's reset fields): a main resource does
    * not write status; the status subresource does not write spec (nor, for some kinds, a few

@@ -91,6 +91,9 @@ export interface WatchSink {
 
 const generateNameMaxBase = 63 - 5;
 
+/** Metadata only the server sets (or that names the object): never taken from a write. */
+const systemMetadataFields = ['name', 'namespace', 'uid', 'creationTimestamp', 'resourceVersion', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generation', 'selfLink'];
+
 export class ResourceStore {
   readonly info: ResourceInfo;
   private readonly strategy: Strategy;
@@ -477,11 +480,14 @@ export class ResourceStore {
     else delete meta.generation;
   }
 
-  // The status endpoint changes status only, the finalize endpoint spec.finalizers only, a pod's
-  // binding spec.nodeName only, a CSR's approval status.conditions only: everything else is the
-  // stored object's.
+  // The status endpoint changes status and metadata (as kube-apiserver's status strategies, which
+  // reset spec and, for some kinds, a few metadata fields: controllers record annotations such as a
+  // Deployment's revision through it without bumping the generation); the finalize endpoint
+  // spec.finalizers only, a pod's binding spec.nodeName only, a CSR's approval status.conditions
+  // only: everything else is the stored object's.
   private prepareSubresourceUpdate(subresource: WriteSubresource, next: KubeObject, old: KubeObject): void {
     const status = next.status;
+    const newMeta = next.metadata;
     const spec = (next.spec ?? {}) as { finalizers?: unknown; nodeName?: unknown };
     const managedFields = next.metadata?.managedFields;
     for (const k of Object.keys(next)) delete next[k];
@@ -491,6 +497,7 @@ export class ResourceStore {
     if (subresource === 'status') {
       if (status === undefined) delete next.status;
       else next.status = status;
+      if (newMeta) next.metadata = this.statusWriteMetadata(newMeta, next.metadata ?? {});
     } else if (subresource === 'finalize') {
       next.spec = { ...(next.spec as object), finalizers: spec.finalizers };
     } else if (subresource === 'approval') {
@@ -502,6 +509,19 @@ export class ResourceStore {
     } else {
       next.spec = { ...(next.spec as object), nodeName: spec.nodeName };
     }
+  }
+
+  /** The metadata a status write leaves: the writer's, but for system fields and the kind's reset fields. */
+  private statusWriteMetadata(written: NonNullable<KubeObject['metadata']>, stored: NonNullable<KubeObject['metadata']>): NonNullable<KubeObject['metadata']> {
+    const merged: Record<string, unknown> = { ...written };
+    const keep = stored as Record<string, unknown>;
+    for (const field of [...systemMetadataFields, ...this.deps.pipeline.statusResetMetadataFields(this.info)]) {
+      if (keep[field] === undefined) delete merged[field];
+      else merged[field] = structuredClone(keep[field]);
+    }
+    merged.managedFields = stored.managedFields;
+    if (merged.managedFields === undefined) delete merged.managedFields;
+    return merged as NonNullable<KubeObject['metadata']>;
   }
 
   private hasPendingFinalizers(obj: KubeObject): boolean {
