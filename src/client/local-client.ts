@@ -178,6 +178,18 @@ export class ResourceClient<T extends KubeObject = KubeObject> {
   }
 }
 
+export interface ServedResource {
+  group: string;
+  version: string;
+  resource: string;
+  kind: string;
+  namespaced: boolean;
+  verbs: string[];
+  /** Resources served in several versions (or groups) share one storage: "group/resource". */
+  storage: string;
+  storedInThisVersion: boolean;
+}
+
 export class LocalClient {
   constructor(
     private readonly registry: Registry,
@@ -198,6 +210,20 @@ export class LocalClient {
     const version = slash < 0 ? apiVersion : apiVersion.slice(slash + 1);
     const info = this.catalogue.byKind(group, version, kind);
     return info ? this.forInfo<T>(info) : undefined;
+  }
+
+  /** Every resource the server serves, as a controller needs to know them (the garbage collector watches them all). */
+  resources(): ServedResource[] {
+    return this.catalogue.all().map((info) => ({
+      group: info.group,
+      version: info.version,
+      resource: info.resource,
+      kind: info.kind,
+      namespaced: info.namespaced,
+      verbs: [...info.verbs],
+      storage: `${info.storage.group}/${info.storage.resource}`,
+      storedInThisVersion: info.storage.version === info.version,
+    }));
   }
 
   forInfo<T extends KubeObject = KubeObject>(info: ResourceInfo): ResourceClient<T> {

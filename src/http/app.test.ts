@@ -140,7 +140,7 @@ describe('create, get, list, update, delete', () => {
       .post('/api/v1/namespaces/default/configmaps')
       .send({ ...cm('held'), metadata: { name: 'held', finalizers: ['example.com/hold'] } })
       .expect(201);
-    const pending = await request(t.app).delete('/api/v1/namespaces/default/configmaps/held').expect(202);
+    const pending = await request(t.app).delete('/api/v1/namespaces/default/configmaps/held').expect(200);
     assert.ok(pending.body.metadata.deletionTimestamp);
     const still = await request(t.app).get('/api/v1/namespaces/default/configmaps/held').expect(200);
     assert.ok(still.body.metadata.deletionTimestamp);

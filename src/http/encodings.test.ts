@@ -131,9 +131,28 @@ test('events.k8s.io/v1 and core/v1 Events are one stored object', async () => {
   assert.deepEqual(selected.body.items.map((e: { metadata: { name: string } }) => e.metadata.name), ['e1']);
 });
 
-test('Foreground and Orphan deletion are accepted with a warning (no garbage collector yet)', async () => {
+test('Foreground and Orphan deletion leave the object to the garbage collector, held by its finalizer', async () => {
   await request(t.app).post('/api/v1/namespaces/default/configmaps').send({ metadata: { name: 'owner' }, data: {} }).expect(201);
   const res = await request(t.app).delete('/api/v1/namespaces/default/configmaps/owner').send({ propagationPolicy: 'Foreground' }).expect(200);
-  assert.match(String(res.headers.warning), /no garbage collector yet: propagationPolicy=Foreground/);
+  assert.deepEqual(res.body.metadata.finalizers, ['foregroundDeletion']);
+  assert.ok(res.body.metadata.deletionTimestamp);
+  // Deleting again with another policy swaps the finalizer (kube-apiserver allows it while no grace period runs).
+  const again = await request(t.app).delete('/api/v1/namespaces/default/configmaps/owner?propagationPolicy=Orphan').expect(200);
+  assert.deepEqual(again.body.metadata.finalizers, ['orphan']);
+  // orphanDependents=false is the one case kube-apiserver answers 202 Accepted.
+  await request(t.app).post('/api/v1/namespaces/default/configmaps').send({ metadata: { name: 'owner2' }, data: {} }).expect(201);
+  const accepted = await request(t.app).delete('/api/v1/namespaces/default/configmaps/owner2').send({ orphanDependents: false }).expect(200);
+  assert.equal(accepted.body.kind, 'Status', 'nothing holds it: deleted at once');
   await request(t.app).delete('/api/v1/namespaces/default/configmaps/nothing').send({ propagationPolicy: 'Sideways' }).expect(422);
+});
+
+test('a Job deleted without a propagation policy keeps its pods and says so', async () => {
+  const job = {
+    metadata: { name: 'j' },
+    spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'x' }] } } },
+  };
+  await request(t.app).post('/apis/batch/v1/namespaces/default/jobs').send(job).expect(201);
+  const res = await request(t.app).delete('/apis/batch/v1/namespaces/default/jobs/j').expect(200);
+  assert.match(String(res.headers.warning), /child pods are preserved by default when jobs are deleted/);
+  assert.deepEqual(res.body.metadata.finalizers, ['orphan']);
 });

@@ -78,7 +78,7 @@ test('pods: created Pending with a QoS class; bound by pods/binding; a bound pod
     .post('/api/v1/namespaces/default/pods/p/binding')
     .send({ metadata: { name: 'p' }, target: { kind: 'Node', name: 'node-2' } })
     .expect(409);
-  const deleting = await request(t.app).delete('/api/v1/namespaces/default/pods/p').expect(202);
+  const deleting = await request(t.app).delete('/api/v1/namespaces/default/pods/p').expect(200);
   assert.equal(deleting.body.metadata.deletionGracePeriodSeconds, 30);
   assert.ok(deleting.body.metadata.deletionTimestamp);
   await request(t.app).get('/api/v1/namespaces/default/pods/p').expect(200);
@@ -90,7 +90,7 @@ test('pods: created Pending with a QoS class; bound by pods/binding; a bound pod
 test('namespaces carry their name as a label; a terminating namespace takes no new content', async () => {
   const ns = await request(t.app).post('/api/v1/namespaces').send({ metadata: { name: 'going' } }).expect(201);
   assert.deepEqual(ns.body.metadata.labels, { 'kubernetes.io/metadata.name': 'going' });
-  const del = await request(t.app).delete('/api/v1/namespaces/going').expect(202);
+  const del = await request(t.app).delete('/api/v1/namespaces/going').expect(200);
   assert.equal(del.body.status.phase, 'Terminating');
   const res = await request(t.app).post('/api/v1/namespaces/going/configmaps').send({ metadata: { name: 'x' } }).expect(403);
   assert.equal(res.body.message, 'configmaps "x" is forbidden: unable to create new content in namespace going because it is being terminated');

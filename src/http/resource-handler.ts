@@ -134,12 +134,13 @@ export async function handleResourceRequest(
       const body = await readOptionalOptionsBody(req);
       const dryRun = parseDryRun(query, body?.dryRun);
       const options = parseDeleteOptions(query, body);
-      const warnings = propagationWarnings(options);
+      const warnings = store.deleteWarnings(options);
       if (query.has('ignoreStoreReadErrorWithClusterBreakingPotential')) {
         warnings.push('kubemu ignores ignoreStoreReadErrorWithClusterBreakingPotential: it has no unreadable objects to force-delete');
       }
       const result = await store.delete(ri.namespace, ri.name!, options, dryRun);
-      const status = result.deleted ? 200 : 202;
+      // kube-apiserver answers 202 only when the client asked for cascading with orphanDependents=false.
+      const status = !result.deleted && options.orphanDependents === false ? 202 : 200;
       if (result.deleted && !store.returnsDeletedObject()) {
         const meta = result.object.object.metadata ?? {};
         const details: Record<string, unknown> = { name: meta.name, kind: info.resource, uid: meta.uid };
@@ -155,7 +156,7 @@ export async function handleResourceRequest(
       const options = parseDeleteOptions(query, body);
       const listOpts = parseListOptions(query, deps.registry.selectableFields(info));
       const deleted = await store.deleteCollection(ri.namespace, listOpts, options, dryRun);
-      setWarnings(res, propagationWarnings(options));
+      setWarnings(res, store.deleteWarnings(options));
       return sendValue(
         res,
         200,
@@ -208,16 +209,6 @@ function startWatch(
     clock: deps.clock,
     protobuf: deps.protobuf,
   });
-}
-
-/**
- * kubemu has no garbage collector yet: the owner goes at once whatever the policy, and dependents
- * are neither deleted first (Foreground) nor orphaned (Orphan). Say so rather than pretend.
- */
-function propagationWarnings(options: { propagationPolicy?: string; orphanDependents?: boolean }): string[] {
-  const policy = options.propagationPolicy ?? (options.orphanDependents ? 'Orphan' : undefined);
-  if (policy !== 'Foreground' && policy !== 'Orphan') return [];
-  return [`kubemu has no garbage collector yet: propagationPolicy=${policy} is accepted, but dependents are not ${policy === 'Orphan' ? 'orphaned' : 'deleted first'}`];
 }
 
 function mentionsProtobuf(req: IncomingMessage): boolean {

@@ -91,6 +91,9 @@ export interface WatchSink {
 
 const generateNameMaxBase = 63 - 5;
 
+const orphanFinalizer = 'orphan';
+const foregroundFinalizer = 'foregroundDeletion';
+
 /** Metadata only the server sets (or that names the object): never taken from a write. */
 const systemMetadataFields = ['name', 'namespace', 'uid', 'creationTimestamp', 'resourceVersion', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generation', 'selfLink'];
 
@@ -552,6 +555,17 @@ export class ResourceStore {
         );
       }
       const grace = this.strategy.gracePeriodSeconds?.(obj, options.gracePeriodSeconds) ?? 0;
+      const current = meta.deletionGracePeriodSeconds ?? 0;
+      const deleting = !!meta.deletionTimestamp;
+      // A graceful deletion under way is only ever shortened; its finalizers are no longer the delete's to change.
+      if (deleting && current > 0 && grace >= current) {
+        return { object: this.deps.pipeline.toServed(this.info, ObjectOut.fromRaw(cached.raw)), deleted: false };
+      }
+      const gc = this.garbageCollectionFinalizers(meta.finalizers ?? [], options);
+      if (gc.changed) {
+        if (gc.finalizers.length) meta.finalizers = gc.finalizers;
+        else delete meta.finalizers;
+      }
       const hasFinalizers = this.hasPendingFinalizers(obj);
       if (!hasFinalizers && grace === 0) {
         if (dryRun) return { object: this.deps.pipeline.toServed(this.info, ObjectOut.fromObject(obj)), deleted: true };
@@ -566,17 +580,30 @@ export class ResourceStore {
       }
       // Graceful or finalized deletion: mark the object and keep it.
       const now = this.deps.now();
-      if (meta.deletionTimestamp) {
-        // Already terminating: a shorter grace period may bring the deadline forward; nothing else changes.
-        const current = meta.deletionGracePeriodSeconds ?? 0;
-        if (grace >= current || hasFinalizers && grace === current) {
-          return { object: this.deps.pipeline.toServed(this.info, ObjectOut.fromRaw(cached.raw)), deleted: false };
+      if (deleting && !gc.changed && grace >= current) {
+        return { object: this.deps.pipeline.toServed(this.info, ObjectOut.fromRaw(cached.raw)), deleted: false };
+      }
+      if (deleting) {
+        // Already terminating: a shorter grace period brings the deadline forward; the GC finalizers may change.
+        if (grace < current) {
+          meta.deletionTimestamp = formatTime(new Date(now.getTime() + grace * 1000));
+          meta.deletionGracePeriodSeconds = grace;
+        }
+        if (dryRun) return { object: this.deps.pipeline.toServed(this.info, ObjectOut.fromObject(obj)), deleted: false };
+        try {
+          const stored = await this.deps.watchCache.update(key, obj as Record<string, unknown>, cached.modRevision);
+          return { object: this.deps.pipeline.toServed(this.info, ObjectOut.fromJson(stored.value)), deleted: false };
+        } catch (err) {
+          if (isStorageError(err, 'Conflict') && attempt < 10) continue;
+          if (isStorageError(err, 'KeyNotFound')) throw notFound(this.gr, name);
+          throw err;
         }
       }
       meta.deletionTimestamp = formatTime(new Date(now.getTime() + grace * 1000));
       meta.deletionGracePeriodSeconds = grace;
       this.strategy.prepareForDeletion?.(obj);
-      if (this.strategy.tracksGeneration && grace > 0) meta.generation = (meta.generation ?? 1) + 1;
+      // kube-apiserver bumps the generation when deletion starts (graceful, or held by finalizers).
+      if (this.strategy.tracksGeneration) meta.generation = (meta.generation ?? 1) + 1;
       if (dryRun) return { object: this.deps.pipeline.toServed(this.info, ObjectOut.fromObject(obj)), deleted: false };
       try {
         const stored = await this.deps.watchCache.update(key, obj as Record<string, unknown>, cached.modRevision);
@@ -587,6 +614,41 @@ export class ResourceStore {
         throw err;
       }
     }
+  }
+
+  /**
+   * The orphan and foregroundDeletion finalizers a delete leaves on the object (kube-apiserver's
+   * deletionFinalizersForGarbageCollection): the request's propagation policy wins, then a
+   * finalizer already there, then the kind's default (Orphan for ReplicationControllers and
+   * batch/v1 Jobs, for compatibility).
+   */
+  private garbageCollectionFinalizers(finalizers: readonly string[], options: DeleteOptions): { changed: boolean; finalizers: string[] } {
+    const policy = this.strategy.defaultGarbageCollectionPolicy ?? 'DeleteDependents';
+    if (policy === 'Unsupported') return { changed: false, finalizers: [...finalizers] };
+    let orphan: boolean;
+    let foreground: boolean;
+    if (options.orphanDependents !== undefined) {
+      orphan = options.orphanDependents;
+      foreground = false;
+    } else if (options.propagationPolicy) {
+      orphan = options.propagationPolicy === 'Orphan';
+      foreground = options.propagationPolicy === 'Foreground';
+    } else {
+      const marked = finalizers.find((f) => f === orphanFinalizer || f === foregroundFinalizer);
+      orphan = marked ? marked === orphanFinalizer : policy === 'OrphanDependents';
+      foreground = marked === foregroundFinalizer;
+    }
+    const next = finalizers.filter((f) => f !== orphanFinalizer && f !== foregroundFinalizer);
+    if (orphan) next.push(orphanFinalizer);
+    if (foreground) next.push(foregroundFinalizer);
+    const changed = next.length !== finalizers.length || next.some((f) => !finalizers.includes(f));
+    return { changed, finalizers: changed ? next : [...finalizers] };
+  }
+
+  /** The kind's warning for a delete that names no propagation policy (Jobs: their pods stay). */
+  deleteWarnings(options: DeleteOptions): string[] {
+    const warning = this.strategy.warningOnDefaultDelete;
+    return warning && options.propagationPolicy === undefined && options.orphanDependents === undefined ? [warning] : [];
   }
 
   async deleteCollection(namespace: string | undefined, listOpts: ListOptions, options: DeleteOptions, dryRun: boolean): Promise<ObjectOut[]> {

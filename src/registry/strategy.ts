@@ -29,6 +29,14 @@ export interface Strategy {
   /** Keep the status a client sends on create (most kinds clear it). */
   keepStatusOnCreate?: boolean;
   fieldSelectors?: FieldExtractors;
+  /**
+   * What a delete without a propagation policy does to dependents (kube-apiserver's
+   * DefaultGarbageCollectionPolicy): DeleteDependents (default) in the background, or
+   * OrphanDependents (ReplicationControllers and batch/v1 Jobs, for compatibility).
+   */
+  defaultGarbageCollectionPolicy?: 'DeleteDependents' | 'OrphanDependents' | 'Unsupported';
+  /** A Warning for a delete that names no propagation policy. */
+  warningOnDefaultDelete?: string;
 
   /** Kind-specific initialization on create, after system fields are set; may report allocation errors (422). */
   prepareForCreate?(obj: KubeObject, ctx: StrategyContext): FieldError[] | void;

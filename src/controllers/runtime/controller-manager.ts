@@ -40,6 +40,7 @@ export function selectControllers(selection: readonly string[], definitions: rea
   for (const d of definitions) {
     byName.set(d.name, d);
     byName.set(`${d.name}-controller`, d);
+    for (const alias of d.aliases ?? []) byName.set(alias, d);
   }
   const on = new Set<string>();
   const off = new Set<string>();

@@ -55,6 +55,8 @@ export interface RunningController {
 /** A controller the manager can start: built in, or loaded with --controller-module. */
 export interface ControllerDefinition {
   name: string;
+  /** Other names --controllers accepts (kube-controller-manager's, such as "garbage-collector-controller"). */
+  aliases?: readonly string[];
   /** Started by "*" in --controllers (kube-controller-manager leaves a few off by default). */
   enabledByDefault?: boolean;
   start(ctx: ControllerContext): RunningController | Promise<RunningController>;

@@ -75,7 +75,8 @@ export const strategies: ReadonlyMap<string, Strategy> = new Map<string, Strateg
   ['services', serviceStrategy],
   ['endpoints', createOnUpdate],
   ['limitranges', createOnUpdate],
-  ['replicationcontrollers', { tracksGeneration: true, fieldSelectors: replicaCountSelector }],
+  // Orphaning by default is what these kinds did before the garbage collector existed.
+  ['replicationcontrollers', { tracksGeneration: true, fieldSelectors: replicaCountSelector, defaultGarbageCollectionPolicy: 'OrphanDependents' }],
   ['deployments.apps', { tracksGeneration: true, generationCountsAnnotations: true }],
   ['replicasets.apps', { tracksGeneration: true, fieldSelectors: replicaCountSelector }],
   ['statefulsets.apps', withGeneration],

@@ -11,6 +11,10 @@ const legacyJobNameLabel = 'job-name';
 
 export const jobStrategy: Strategy = {
   tracksGeneration: true,
+  // batch/v1 keeps orphaning a Job's pods by default, for compatibility, and says so.
+  defaultGarbageCollectionPolicy: 'OrphanDependents',
+  warningOnDefaultDelete:
+    'child pods are preserved by default when jobs are deleted; set propagationPolicy=Background to remove them or set propagationPolicy=Orphan to suppress this warning',
   fieldSelectors: { 'status.successful': (j: Job) => String(j.status?.succeeded ?? 0) },
   prepareForCreate(obj: KubeObject) {
     const job = obj as Job;
