@@ -8,6 +8,9 @@
 //  4. cold start to ready (first start with an empty data dir, and a restart with an empty store);
 //  5. RSS per stored pod: a restarted server holding 20,000 pods against the same server empty
 //     (what the objects themselves cost), and the growth under load from 10,000 to 20,000 pods.
+//  1-5 measure the API server alone (--controllers ''), comparable across releases; then
+//  6. the controllers: pod creates/s with every controller on (what informers cost a write), a
+//     Deployment of 1,000 replicas from create to 1,000 pods, and the CPU 500 idle Deployments use.
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -121,9 +124,10 @@ function rssKb(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
 }
 
-async function startKubemu(dataDir: string): Promise<{ child: ChildProcess; port: number; readyMs: number }> {
+async function startKubemu(dataDir: string, controllers = ''): Promise<{ child: ChildProcess; port: number; readyMs: number }> {
   const started = performance.now();
-  const child = spawn(process.execPath, [mainScript, 'serve', '--port', '0', '--data-dir', join(dataDir, 'data'), '--kubeconfig', join(dataDir, 'kubeconfig')], {
+  const args = [mainScript, 'serve', '--port', '0', '--data-dir', join(dataDir, 'data'), '--kubeconfig', join(dataDir, 'kubeconfig'), '--controllers', controllers];
+  const child = spawn(process.execPath, args, {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let err = '';
@@ -187,6 +191,90 @@ async function fill(ep: Endpoint, target: number, prefix: string): Promise<numbe
   return count();
 }
 
+/** CPU seconds (user + system) the process has used so far. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime and stime, in clock ticks of 1/100 s
+}
+
+/** Resolves when `count` objects matching the watch have been ADDED (or MODIFIED to match `done`). */
+function watchUntil(ep: Endpoint, path: string, done: (objects: Map<string, Record<string, unknown>>) => boolean): { finished: Promise<void>; stop(): void } {
+  const objects = new Map<string, Record<string, unknown>>();
+  let req: import('node:http').ClientRequest | undefined;
+  const finished = new Promise<void>((resolve, reject) => {
+    req = https.request({ host: '127.0.0.1', port: ep.port, path, agent: new https.Agent({ keepAlive: false }), rejectUnauthorized: false }, (res) => {
+      let buffer = '';
+      res.on('data', (chunk: Buffer) => {
+        buffer += chunk.toString();
+        let nl: number;
+        while ((nl = buffer.indexOf('\n')) >= 0) {
+          const line = buffer.slice(0, nl);
+          buffer = buffer.slice(nl + 1);
+          if (!line) continue;
+          const ev = JSON.parse(line) as { type: string; object: { metadata: { name: string } } & Record<string, unknown> };
+          if (ev.type === 'DELETED') objects.delete(ev.object.metadata.name);
+          else objects.set(ev.object.metadata.name, ev.object);
+          if (done(objects)) resolve();
+        }
+      });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+  return { finished, stop: () => req?.destroy() };
+}
+
+/** 6. Controllers: a 1,000-replica Deployment, then 500 idle Deployments' CPU. */
+async function controllerFigures(dir: string): Promise<{ bigSeconds: number; idleCpuPercent: number; idleDeployments: number; createsWithControllers: number }> {
+  const withControllers = await startKubemu(join(dir, 'controllers-creates'), '*');
+  await createLoad(`https://127.0.0.1:${withControllers.port}`, 3, 'warmup');
+  const createsWithControllers = (await createLoad(`https://127.0.0.1:${withControllers.port}`, createSeconds, 'bench')).rate;
+  await stop(withControllers.child);
+
+  const { child, port } = await startKubemu(join(dir, 'controllers'), '*');
+  const ep: Endpoint = { port, agent: new https.Agent({ keepAlive: true, maxSockets: 16 }) };
+  const deployment = (name: string, replicas: number) =>
+    JSON.stringify({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name },
+      spec: { replicas, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'app', image: 'nginx:1.25' }] } } },
+    });
+  const bigPods = watchUntil(ep, '/api/v1/namespaces/default/pods?watch=1&labelSelector=app%3Dbig', (objects) => objects.size >= 1000);
+  const t0 = performance.now();
+  await request(ep, 'POST', '/apis/apps/v1/namespaces/default/deployments', deployment('big', 1000));
+  await bigPods.finished;
+  const bigSeconds = (performance.now() - t0) / 1000;
+  bigPods.stop();
+
+  const idleDeployments = Number(process.env.BENCH_IDLE_DEPLOYMENTS ?? 500);
+  const settled = watchUntil(ep, '/apis/apps/v1/namespaces/default/replicasets?watch=1&labelSelector=idle%3Dyes', (objects) => {
+    if (objects.size < idleDeployments) return false;
+    for (const rs of objects.values()) if ((rs.status as { replicas?: number } | undefined)?.replicas !== 1) return false;
+    return true;
+  });
+  for (let i = 0; i < idleDeployments; i += 25) {
+    await Promise.all(
+      Array.from({ length: Math.min(25, idleDeployments - i) }, (_, j) => {
+        const body = JSON.parse(deployment(`idle-${i + j}`, 1)) as { metadata: { labels?: Record<string, string> }; spec: { template: { metadata: { labels: Record<string, string> } } } };
+        body.metadata.labels = { idle: 'yes' };
+        body.spec.template.metadata.labels.idle = 'yes';
+        return request(ep, 'POST', '/apis/apps/v1/namespaces/default/deployments', JSON.stringify(body));
+      }),
+    );
+  }
+  await settled.finished;
+  settled.stop();
+  ep.agent.destroy();
+  await new Promise((r) => setTimeout(r, 2000)); // let the last status writes and events finish
+  const cpu0 = cpuSeconds(child.pid!);
+  const idleSeconds = 10;
+  await new Promise((r) => setTimeout(r, idleSeconds * 1000));
+  const idleCpuPercent = ((cpuSeconds(child.pid!) - cpu0) / idleSeconds) * 100;
+  await stop(child);
+  return { bigSeconds, idleCpuPercent, idleDeployments, createsWithControllers };
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'kubemu-bench-'));
   const rows: [string, string][] = [];
@@ -195,6 +283,20 @@ async function main(): Promise<void> {
     process.stdout.write(`\nkubemu benchmark (${new Date().toISOString()}, node ${process.version})\n`);
     for (const [k, v] of rows) process.stdout.write(`  ${k.padEnd(width)}  ${v}\n`);
   };
+  if (process.env.BENCH_ONLY === 'controllers') {
+    const bare = await startKubemu(join(dir, 'no-controllers'));
+    await createLoad(`https://127.0.0.1:${bare.port}`, 3, 'warmup');
+    const without = (await createLoad(`https://127.0.0.1:${bare.port}`, createSeconds, 'bench')).rate;
+    await stop(bare.child);
+    const c = await controllerFigures(dir);
+    rows.push(['pod creates/s, no controllers', `${without.toFixed(0)} /s`]);
+    rows.push(['pod creates/s, every controller on', `${c.createsWithControllers.toFixed(0)} /s`]);
+    rows.push(['Deployment of 1,000 replicas: create → 1,000 pods', `${c.bigSeconds.toFixed(2)} s (target ≤ 3 s)`]);
+    rows.push([`CPU with ${c.idleDeployments} idle Deployments`, `${c.idleCpuPercent.toFixed(1)} % of a core over 10 s (target ~0 %)`]);
+    rmSync(dir, { recursive: true, force: true });
+    print();
+    return;
+  }
   try {
     // 4. Cold start: a first start (creates the CA and certificates), then a restart, both with no objects.
     const first = await startKubemu(join(dir, 'cold'));
@@ -290,12 +392,14 @@ async function main(): Promise<void> {
     await stop(empty.child);
 
     const pki = { key: readFileSync(join(dir, 'main', 'data', 'pki', 'apiserver.key'), 'utf8'), cert: readFileSync(join(dir, 'main', 'data', 'pki', 'apiserver.crt'), 'utf8') };
+    const controllers = await controllerFigures(dir);
     const bare = await ceiling(dir);
     const bareTls = await ceiling(dir, pki);
 
     rows.push(['pod creates/s over HTTPS, 50 connections', `${creates.rate.toFixed(0)} /s (${podBytes} B pods as stored; target ≥ 2,500)${creates.failed ? `, ${creates.failed} failed` : ''}`]);
     rows.push(['ceiling: bare Node http + LevelDB put', `${bare.toFixed(0)} /s → kubemu at ${(creates.rate / bare).toFixed(2)} of it (target ≥ 0.3)`]);
     rows.push(['  same ceiling over HTTPS, for context', `${bareTls.toFixed(0)} /s → kubemu at ${(creates.rate / bareTls).toFixed(2)} of it`]);
+    rows.push(['  with every controller on (informers, GC graph)', `${controllers.createsWithControllers.toFixed(0)} /s`]);
     rows.push([`GET one pod, ${have} stored`, `p50 ${percentile(getTimes, 50).toFixed(2)} ms, p99 ${percentile(getTimes, 99).toFixed(2)} ms`]);
     rows.push([`LIST ${have} pods over HTTPS (${(listBytes / 1e6).toFixed(1)} MB)`, `p50 ${percentile(listTimes, 50).toFixed(0)} ms, p99 ${percentile(listTimes, 99).toFixed(0)} ms (target ≤ 150 ms)`]);
     rows.push([`one write → ${watcherCount} watchers`, `p50 ${percentile(deliveries, 50).toFixed(1)} ms, p99 ${percentile(deliveries, 99).toFixed(1)} ms (target p99 ≤ 100 ms)`]);
@@ -312,6 +416,8 @@ async function main(): Promise<void> {
       '  growth under load',
       `${((rss20k - rss10k) / (have20k - have)).toFixed(2)} KB per pod created (RSS ${Math.round(rss10k / 1024)} MB at ${have} pods, ${Math.round(rss20k / 1024)} MB at ${have20k}; includes garbage not yet returned)`,
     ]);
+    rows.push(['Deployment of 1,000 replicas: create → 1,000 pods', `${controllers.bigSeconds.toFixed(2)} s (target ≤ 3 s)`]);
+    rows.push([`CPU with ${controllers.idleDeployments} idle Deployments`, `${controllers.idleCpuPercent.toFixed(1)} % of a core over 10 s (target ~0 %)`]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -103,13 +103,13 @@ export class ResourceClient<T extends KubeObject = KubeObject> {
   }
 
   async create(namespace: string | undefined, obj: T | KubeObject, opts: ClientWriteOptions = {}): Promise<T> {
-    return (await this.store.create(this.ns(namespace), structuredClone(obj), this.writeOptions(opts))).copy() as T;
+    return (await this.store.create(this.ns(namespace), asJson(obj), this.writeOptions(opts))).copy() as T;
   }
 
   /** PUT: conditional on the object's resourceVersion when it carries one (409 Conflict when stale). */
   async update(namespace: string | undefined, obj: T, opts: ClientWriteOptions = {}): Promise<T> {
     const name = obj.metadata?.name ?? '';
-    const result = await this.store.update(this.ns(namespace), name, obj, this.writeOptions(opts), opts.subresource);
+    const result = await this.store.update(this.ns(namespace), name, asJson(obj), this.writeOptions(opts), opts.subresource);
     return result.object.copy() as T;
   }
 
@@ -127,13 +127,13 @@ export class ResourceClient<T extends KubeObject = KubeObject> {
   ): Promise<T> {
     const result = await this.store.guaranteedUpdate(this.ns(namespace), name, this.writeOptions(), subresource, (current) => {
       if (!current) throw notFound({ group: this.info.group, resource: this.info.resource }, name);
-      return { update: change(current as T) };
+      return { update: asJson(change(current as T)) };
     });
     return result.object.copy() as T;
   }
 
   async patch(namespace: string | undefined, name: string, type: PatchType, patch: unknown, opts: ClientWriteOptions = {}): Promise<T> {
-    const result = await this.store.patch(this.ns(namespace), name, type, patch, this.writeOptions(opts), opts.subresource);
+    const result = await this.store.patch(this.ns(namespace), name, type, asJson(patch), this.writeOptions(opts), opts.subresource);
     return result.object.copy() as T;
   }
 
@@ -234,6 +234,11 @@ export class LocalClient {
   as(identity: ClientIdentity): LocalClient {
     return new LocalClient(this.registry, this.catalogue, identity);
   }
+}
+
+// What goes in is what an HTTP client would send: JSON (undefined fields absent, no shared references).
+function asJson<V>(value: V): V {
+  return JSON.parse(JSON.stringify(value)) as V;
 }
 
 export function isNotFound(err: unknown): err is ApiError {

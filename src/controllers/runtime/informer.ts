@@ -265,9 +265,18 @@ export class Informer<T extends KubeObject = KubeObject> {
   }
 }
 
+/**
+ * managedFields are half of a typical object and no controller reads them: kube-controller-manager
+ * drops them from its informer caches too. The object is freshly parsed, so this is done in place.
+ */
+export function withoutManagedFields<T extends KubeObject>(obj: T): T {
+  if (obj.metadata?.managedFields) delete obj.metadata.managedFields;
+  return obj;
+}
+
 /** Only what the garbage collector needs of an object: kind and metadata. */
 export function metadataOnly<T extends KubeObject>(obj: T): T {
-  return { apiVersion: obj.apiVersion, kind: obj.kind, metadata: obj.metadata } as T;
+  return { apiVersion: obj.apiVersion, kind: obj.kind, metadata: withoutManagedFields(obj).metadata } as T;
 }
 
 /** One informer per resource (and one metadata-only informer per resource) for all controllers. */
@@ -284,9 +293,13 @@ export class SharedInformerFactory {
     return this.informer<T>(group, version, resource, false);
   }
 
-  /** Objects reduced to apiVersion, kind and metadata (the garbage collector's view of everything). */
+  /**
+   * Objects reduced to apiVersion, kind and metadata (the garbage collector's view of everything).
+   * Where a controller already asked for the full objects, that informer serves: one watch and one
+   * parse per change, not two.
+   */
   metadataFor(group: string, version: string, resource: string): Informer<KubeObject> {
-    return this.informer(group, version, resource, true);
+    return this.informers.get(`${group}/${version}/${resource}`) ?? this.informer(group, version, resource, true);
   }
 
   private informer<T extends KubeObject>(group: string, version: string, resource: string, metadata: boolean): Informer<T> {
@@ -302,7 +315,7 @@ export class SharedInformerFactory {
         clock: this.opts.clock,
         log: this.opts.log,
         name: group ? `${resource}.${group}` : resource,
-        transform: metadata ? metadataOnly : undefined,
+        transform: metadata ? metadataOnly : withoutManagedFields,
       });
       this.informers.set(id, informer);
       if (this.started) informer.start();
