@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { kubectlFor, kubectlVersionsUnderTest, removeDir, startKubemu, tempDir } from './harness.js';
+import { eventually, KubeletStandIn } from './kubelet-stand-in.js';
 
 const work = tempDir('kubemu-restart-');
 after(() => removeDir(work));
@@ -35,6 +36,32 @@ test('objects, revisions and watch history survive a restart', async () => {
       .map((l) => (JSON.parse(l) as { type: string; object: { metadata: { name: string } } }))
       .map((e) => `${e.type} ${e.object.metadata.name}`);
     assert.deepEqual(names, ['ADDED two', 'ADDED three']);
+  } finally {
+    assert.equal(await second.stop('SIGINT'), 0);
+  }
+});
+
+test('a rollout interrupted by a restart finishes from what is stored', async () => {
+  const binary = kubectlVersionsUnderTest().at(-1)!;
+  const dataDir = join(work, 'rollout');
+  const first = await startKubemu({ dataDir });
+  let k = kubectlFor(binary, first.kubeconfig, join(work, 'cache-c'));
+  let kubelet = new KubeletStandIn(k);
+  await k.ok(['create', 'deployment', 'web', '--image=nginx:1.25', '--replicas=2']);
+  await kubelet.whileReadying('default', k.run(['rollout', 'status', 'deployment/web', '--timeout=60s']));
+  await k.ok(['set', 'image', 'deployment/web', 'nginx=nginx:1.26']);
+  // 2 replicas, 25% surge and unavailability: one new pod, and the old ones stay until it is ready.
+  await eventually('the new ReplicaSet', async () => ((await k.ok(['get', 'rs', '-o', 'name'])).trim().split('\n').length === 2 ? true : undefined));
+  assert.equal(await first.stop('SIGTERM'), 0);
+
+  const second = await startKubemu({ dataDir });
+  try {
+    k = kubectlFor(binary, second.kubeconfig, join(work, 'cache-d'));
+    kubelet = new KubeletStandIn(k);
+    const rolled = await kubelet.whileReadying('default', k.run(['rollout', 'status', 'deployment/web', '--timeout=60s']));
+    assert.match(rolled.stdout, /successfully rolled out/);
+    const sizes = await k.ok(['get', 'rs', '-o', 'jsonpath={range .items[*]}{.metadata.annotations.deployment\\.kubernetes\\.io/revision}={.spec.replicas} {end}']);
+    assert.deepEqual(sizes.trim().split(' ').sort(), ['1=0', '2=2']);
   } finally {
     assert.equal(await second.stop('SIGINT'), 0);
   }

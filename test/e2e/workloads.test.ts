@@ -5,10 +5,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { kubectlFor, kubectlVersionsUnderTest, removeDir, startKubemu, tempDir, type Kubectl, type KubemuProcess } from './harness.js';
+import { eventually, KubeletStandIn, pause } from './kubelet-stand-in.js';
 
 let server: KubemuProcess;
 let work: string;
-let kubelet: Kubectl;
+let kubelet: KubeletStandIn;
 
 const versions = kubectlVersionsUnderTest();
 
@@ -16,7 +17,7 @@ before(async () => {
   server = await startKubemu();
   work = tempDir('kubemu-workloads-');
   // The newest kubectl patches pod status for the test (--subresource needs 1.24+).
-  kubelet = kubectlFor(versions[versions.length - 1]!, server.kubeconfig, work);
+  kubelet = new KubeletStandIn(kubectlFor(versions[versions.length - 1]!, server.kubeconfig, work));
 });
 
 after(async () => {
@@ -25,51 +26,6 @@ after(async () => {
   removeDir(server.dataDir);
   removeDir(work);
 });
-
-const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Polls until `check` returns a value (the real server works asynchronously). */
-async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await pause(100);
-  }
-}
-
-interface PodView {
-  metadata: { name: string; labels?: Record<string, string>; ownerReferences?: { kind: string; name: string }[]; deletionTimestamp?: string };
-  status: { phase: string; conditions?: { type: string; status: string }[] };
-}
-
-async function podsIn(ns: string, selector?: string): Promise<PodView[]> {
-  const args = ['-n', ns, 'get', 'pods', '-o', 'json', ...(selector ? ['-l', selector] : [])];
-  return (JSON.parse(await kubelet.ok(args)) as { items: PodView[] }).items;
-}
-
-/** What a kubelet would report for every pod that is still Pending. */
-async function readyPendingPods(ns: string): Promise<number> {
-  const pending = (await podsIn(ns)).filter((p) => p.status.phase === 'Pending' && !p.metadata.deletionTimestamp);
-  const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const status = { status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: now }] } };
-  for (const p of pending) {
-    await kubelet.run(['-n', ns, 'patch', 'pod', p.metadata.name, '--subresource=status', '--type=merge', '-p', JSON.stringify(status)]);
-  }
-  return pending.length;
-}
-
-/** Runs a kubectl command that waits for the rollout, playing the kubelet until it returns. */
-async function whileReadying(ns: string, command: Promise<{ code: number; stdout: string; stderr: string }>): Promise<{ code: number; stdout: string; stderr: string }> {
-  let done = false;
-  const result = command.finally(() => (done = true));
-  while (!done) {
-    await readyPendingPods(ns);
-    await Promise.race([result, pause(150)]);
-  }
-  return result;
-}
 
 for (const binary of versions) {
   describe(`workloads with kubectl ${binary.version}`, () => {
@@ -84,7 +40,7 @@ for (const binary of versions) {
     test('create deployment → a ReplicaSet and 3 Pods it owns; rollout status ends once they are ready', async () => {
       assert.match(await k.ok(['-n', ns, 'create', 'deployment', 'web', '--image=nginx:1.25', '--replicas=3']), /deployment.apps\/web created/);
       const pods = await eventually('3 pods', async () => {
-        const p = await podsIn(ns, 'app=web');
+        const p = await kubelet.pods(ns, 'app=web');
         return p.length === 3 ? p : undefined;
       });
       const rsName = pods[0]!.metadata.ownerReferences![0]!.name;
@@ -93,7 +49,7 @@ for (const binary of versions) {
         assert.equal(p.metadata.ownerReferences![0]!.kind, 'ReplicaSet');
         assert.equal(p.metadata.labels!['pod-template-hash'], rsName.slice('web-'.length));
       }
-      const rollout = await whileReadying(ns, k.run(['-n', ns, 'rollout', 'status', 'deployment/web', '--timeout=60s']));
+      const rollout = await kubelet.whileReadying(ns, k.run(['-n', ns, 'rollout', 'status', 'deployment/web', '--timeout=60s']));
       assert.equal(rollout.code, 0, rollout.stderr);
       assert.match(rollout.stdout, /deployment "web" successfully rolled out/);
       const table = await k.ok(['-n', ns, 'get', 'deploy', 'web']);
@@ -112,16 +68,16 @@ for (const binary of versions) {
 
     test('scale to 5 and back to 3', async () => {
       await k.ok(['-n', ns, 'scale', 'deployment', 'web', '--replicas=5']);
-      await eventually('5 pods', async () => ((await podsIn(ns, 'app=web')).filter((p) => !p.metadata.deletionTimestamp).length === 5 ? true : undefined));
-      await whileReadying(ns, k.run(['-n', ns, 'rollout', 'status', 'deployment/web', '--timeout=60s']));
+      await eventually('5 pods', async () => ((await kubelet.pods(ns, 'app=web')).filter((p) => !p.metadata.deletionTimestamp).length === 5 ? true : undefined));
+      await kubelet.whileReadying(ns, k.run(['-n', ns, 'rollout', 'status', 'deployment/web', '--timeout=60s']));
       await k.ok(['-n', ns, 'scale', 'deployment', 'web', '--replicas=3']);
-      await eventually('3 pods', async () => ((await podsIn(ns, 'app=web')).length === 3 ? true : undefined));
+      await eventually('3 pods', async () => ((await kubelet.pods(ns, 'app=web')).length === 3 ? true : undefined));
       assert.match(await k.ok(['-n', ns, 'get', 'deploy', 'web']), /^web\s+3\/3\s+3\s+3\s+/m);
     });
 
     test('set image rolls to a new ReplicaSet with history; rollout undo goes back', async () => {
       await k.ok(['-n', ns, 'set', 'image', 'deployment/web', 'nginx=nginx:1.26']);
-      const rolled = await whileReadying(ns, k.run(['-n', ns, 'rollout', 'status', 'deployment/web', '--timeout=60s']));
+      const rolled = await kubelet.whileReadying(ns, k.run(['-n', ns, 'rollout', 'status', 'deployment/web', '--timeout=60s']));
       assert.equal(rolled.code, 0, rolled.stderr);
       assert.match(rolled.stdout, /successfully rolled out/);
       const rs = await k.ok(['-n', ns, 'get', 'rs', '-o', 'jsonpath={range .items[*]}{.metadata.annotations.deployment\\.kubernetes\\.io/revision}={.spec.replicas} {end}']);
@@ -134,7 +90,7 @@ for (const binary of versions) {
       assert.match(revision2, /Image:\s+nginx:1\.26/);
 
       assert.match(await k.ok(['-n', ns, 'rollout', 'undo', 'deployment/web']), /deployment.apps\/web rolled back/);
-      const back = await whileReadying(ns, k.run(['-n', ns, 'rollout', 'status', 'deployment/web', '--timeout=60s']));
+      const back = await kubelet.whileReadying(ns, k.run(['-n', ns, 'rollout', 'status', 'deployment/web', '--timeout=60s']));
       assert.equal(back.code, 0, back.stderr);
       assert.equal(await k.ok(['-n', ns, 'get', 'deploy', 'web', '-o', 'jsonpath={.spec.template.spec.containers[0].image}']), 'nginx:1.25');
       const after = await k.ok(['-n', ns, 'rollout', 'history', 'deployment/web']);
@@ -150,10 +106,10 @@ for (const binary of versions) {
       const whilePaused = await k.ok(['-n', ns, 'get', 'rs', '-o', 'name']);
       assert.equal(whilePaused.trim().split('\n').length, 2, 'no new ReplicaSet while paused');
       await k.ok(['-n', ns, 'rollout', 'resume', 'deployment/web']);
-      const resumed = await whileReadying(ns, k.run(['-n', ns, 'rollout', 'status', 'deployment/web', '--timeout=60s']));
+      const resumed = await kubelet.whileReadying(ns, k.run(['-n', ns, 'rollout', 'status', 'deployment/web', '--timeout=60s']));
       assert.equal(resumed.code, 0, resumed.stderr);
       assert.match(await k.ok(['-n', ns, 'rollout', 'restart', 'deployment/web']), /deployment.apps\/web restarted/);
-      const restarted = await whileReadying(ns, k.run(['-n', ns, 'rollout', 'status', 'deployment/web', '--timeout=60s']));
+      const restarted = await kubelet.whileReadying(ns, k.run(['-n', ns, 'rollout', 'status', 'deployment/web', '--timeout=60s']));
       assert.equal(restarted.code, 0, restarted.stderr);
       const template = await k.ok(['-n', ns, 'get', 'deploy', 'web', '-o', 'jsonpath={.spec.template.metadata.annotations}']);
       assert.match(template, /kubectl.kubernetes.io\/restartedAt/);
@@ -161,15 +117,15 @@ for (const binary of versions) {
 
     test('delete --cascade=background, foreground and orphan', async () => {
       for (const name of ['bg', 'fg', 'or']) await k.ok(['-n', ns, 'create', 'deployment', name, '--image=nginx', '--replicas=2']);
-      for (const name of ['bg', 'fg', 'or']) await eventually(`pods of ${name}`, async () => ((await podsIn(ns, `app=${name}`)).length === 2 ? true : undefined));
+      for (const name of ['bg', 'fg', 'or']) await eventually(`pods of ${name}`, async () => ((await kubelet.pods(ns, `app=${name}`)).length === 2 ? true : undefined));
 
       await k.ok(['-n', ns, 'delete', 'deployment', 'bg']);
-      await eventually('background cascade', async () => ((await podsIn(ns, 'app=bg')).length === 0 ? true : undefined));
+      await eventually('background cascade', async () => ((await kubelet.pods(ns, 'app=bg')).length === 0 ? true : undefined));
       assert.equal((await k.ok(['-n', ns, 'get', 'rs', '-l', 'app=bg', '-o', 'name'])).trim(), '');
 
       // Foreground: kubectl waits until the Deployment is gone, which happens only after its pods.
       await k.ok(['-n', ns, 'delete', 'deployment', 'fg', '--cascade=foreground']);
-      assert.equal((await podsIn(ns, 'app=fg')).length, 0);
+      assert.equal((await kubelet.pods(ns, 'app=fg')).length, 0);
       assert.equal((await k.ok(['-n', ns, 'get', 'rs', '-l', 'app=fg', '-o', 'name'])).trim(), '');
 
       await k.ok(['-n', ns, 'delete', 'deployment', 'or', '--cascade=orphan']);
@@ -178,14 +134,14 @@ for (const binary of versions) {
         return items.length === 1 && !items[0]!.metadata.ownerReferences ? items : undefined;
       });
       assert.equal(rs.length, 1);
-      assert.equal((await podsIn(ns, 'app=or')).length, 2, 'its pods stay');
+      assert.equal((await kubelet.pods(ns, 'app=or')).length, 2, 'its pods stay');
     });
 
     test('pods deleted by hand come back; an orphan pod matching a ReplicaSet is adopted', async () => {
-      const before = await podsIn(ns, 'app=web');
+      const before = await kubelet.pods(ns, 'app=web');
       await k.ok(['-n', ns, 'delete', 'pod', before[0]!.metadata.name]);
       await eventually('a replacement pod', async () => {
-        const now = await podsIn(ns, 'app=web');
+        const now = await kubelet.pods(ns, 'app=web');
         return now.length === 3 && !now.some((p) => p.metadata.name === before[0]!.metadata.name) ? true : undefined;
       });
     });
