@@ -1,26 +1,20 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { LocalClient } from '../../client/local-client.js';
-import { createTestApp, type TestApp } from '../../testing/test-app.js';
-import { startNamespaceController } from './namespace-controller.js';
+import type { LocalClient } from '../../client/local-client.js';
+import { startTestCluster, type TestCluster } from '../../testing/test-cluster.js';
 
-let t: TestApp;
-let controller: { stop(): void };
+let t: TestCluster;
 let client: LocalClient;
 
 before(async () => {
-  t = await createTestApp();
-  client = new LocalClient(t.registry, t.catalogue);
-  controller = startNamespaceController({ client, clock: t.clock, retryMs: 1000 });
+  t = await startTestCluster({ controllers: ['namespace'] });
+  client = t.client;
 });
 after(async () => {
-  controller.stop();
   await t.stop();
 });
 
-const settle = async () => {
-  for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
-};
+const settle = () => t.settle();
 
 test('deleting a namespace deletes its content, then the namespace', async () => {
   const namespaces = client.resource('', 'v1', 'namespaces');

@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { conflict } from '../../apierrors/index.js';
+import { FakeClock } from '../../machinery/clock.js';
+import { startReconcileLoop } from './controller.js';
+
+const settle = async () => {
+  for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
+};
+
+test('a failed key is retried with back-off and one log line; a conflict is retried quietly', async () => {
+  const clock = new FakeClock();
+  const logged: string[] = [];
+  const attempts: string[] = [];
+  const loop = startReconcileLoop({
+    clock,
+    log: { info() {}, error: (m, f) => logged.push(`${m} ${String(f?.key)}`) },
+    synced: async () => {},
+    workers: 2,
+    async reconcile(key) {
+      attempts.push(key);
+      const n = attempts.filter((k) => k === key).length;
+      if (key === 'stale' && n === 1) throw conflict({ group: 'apps', resource: 'deployments' }, 'stale', 'the object has been modified');
+      if (key === 'broken' && n < 3) throw new Error('boom');
+    },
+  });
+  loop.enqueue('stale');
+  loop.enqueue('broken');
+  await settle();
+  assert.deepEqual(attempts, ['stale', 'broken']);
+  clock.advance(5); // first back-off
+  await settle();
+  clock.advance(10); // second back-off for "broken"
+  await settle();
+  assert.deepEqual(attempts, ['stale', 'broken', 'stale', 'broken', 'broken']);
+  assert.deepEqual(logged, ['reconcile failed; retrying with back-off broken', 'reconcile failed; retrying with back-off broken']);
+  clock.advance(10_000);
+  await settle();
+  assert.equal(attempts.length, 5, 'no more retries once it succeeded');
+  loop.stop();
+});
+
+test('a reconcile may ask to be looked at again later, on the clock', async () => {
+  const clock = new FakeClock();
+  let runs = 0;
+  const loop = startReconcileLoop({
+    clock,
+    log: { info() {}, error() {} },
+    synced: async () => {},
+    async reconcile() {
+      runs++;
+      return runs < 3 ? { requeueAfterMs: 60_000 } : undefined;
+    },
+  });
+  loop.enqueue('cron');
+  await settle();
+  assert.equal(runs, 1);
+  clock.advance(59_999);
+  await settle();
+  assert.equal(runs, 1);
+  clock.advance(1);
+  await settle();
+  assert.equal(runs, 2);
+  clock.advance(60_000);
+  await settle();
+  clock.advance(600_000);
+  await settle();
+  assert.equal(runs, 3);
+  loop.stop();
+});
