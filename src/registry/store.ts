@@ -583,27 +583,16 @@ export class ResourceStore {
       if (deleting && !gc.changed && grace >= current) {
         return { object: this.deps.pipeline.toServed(this.info, ObjectOut.fromRaw(cached.raw)), deleted: false };
       }
-      if (deleting) {
-        // Already terminating: a shorter grace period brings the deadline forward; the GC finalizers may change.
-        if (grace < current) {
-          meta.deletionTimestamp = formatTime(new Date(now.getTime() + grace * 1000));
-          meta.deletionGracePeriodSeconds = grace;
-        }
-        if (dryRun) return { object: this.deps.pipeline.toServed(this.info, ObjectOut.fromObject(obj)), deleted: false };
-        try {
-          const stored = await this.deps.watchCache.update(key, obj as Record<string, unknown>, cached.modRevision);
-          return { object: this.deps.pipeline.toServed(this.info, ObjectOut.fromJson(stored.value)), deleted: false };
-        } catch (err) {
-          if (isStorageError(err, 'Conflict') && attempt < 10) continue;
-          if (isStorageError(err, 'KeyNotFound')) throw notFound(this.gr, name);
-          throw err;
-        }
+      if (!deleting || grace < current) {
+        // Starting, or bringing forward with a shorter grace period (the GC finalizers may change either way).
+        meta.deletionTimestamp = formatTime(new Date(now.getTime() + grace * 1000));
+        meta.deletionGracePeriodSeconds = grace;
       }
-      meta.deletionTimestamp = formatTime(new Date(now.getTime() + grace * 1000));
-      meta.deletionGracePeriodSeconds = grace;
-      this.strategy.prepareForDeletion?.(obj);
-      // kube-apiserver bumps the generation when deletion starts (graceful, or held by finalizers).
-      if (this.strategy.tracksGeneration) meta.generation = (meta.generation ?? 1) + 1;
+      if (!deleting) {
+        this.strategy.prepareForDeletion?.(obj);
+        // kube-apiserver bumps the generation when deletion starts (graceful, or held by finalizers).
+        if (this.strategy.tracksGeneration) meta.generation = (meta.generation ?? 1) + 1;
+      }
       if (dryRun) return { object: this.deps.pipeline.toServed(this.info, ObjectOut.fromObject(obj)), deleted: false };
       try {
         const stored = await this.deps.watchCache.update(key, obj as Record<string, unknown>, cached.modRevision);
