@@ -3,11 +3,14 @@
 // informers the other controllers asked for instead of watching the same resources again.
 import type { ControllerDefinition } from './runtime/controller.js';
 import { cronJobController } from './cronjob/cronjob-controller.js';
+import { daemonSetController } from './daemonset/daemon-set-controller.js';
 import { deploymentController } from './deployment/deployment-controller.js';
 import { garbageCollectorController } from './garbagecollector/garbage-collector.js';
 import { jobController } from './job/job-controller.js';
 import { namespaceController } from './namespace/namespace-controller.js';
+import { persistentVolumeBinderController } from './persistentvolume/persistent-volume-binder.js';
 import { replicaSetController, replicationControllerController } from './replicaset/replica-set-controller.js';
+import { statefulSetController } from './statefulset/stateful-set-controller.js';
 import { ttlAfterFinishedController } from './ttlafterfinished/ttl-after-finished-controller.js';
 
 export const builtinControllers: readonly ControllerDefinition[] = [
@@ -18,6 +21,9 @@ export const builtinControllers: readonly ControllerDefinition[] = [
   jobController,
   cronJobController,
   ttlAfterFinishedController,
+  statefulSetController,
+  daemonSetController,
+  persistentVolumeBinderController,
   garbageCollectorController,
 ];
 
