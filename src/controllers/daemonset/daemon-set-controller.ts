@@ -7,11 +7,12 @@ import { isApiError } from '../../apierrors/index.js';
 import { isNotFound } from '../../client/local-client.js';
 import type { ControllerRevision, DaemonSet, Node, Pod } from '../../machinery/api-types.js';
 import type { KubeObject } from '../../machinery/object.js';
-import { labelSelectorFromObject, matchesLabels, type LabelSelector } from '../../machinery/selectors/index.js';
+import { labelSelectorFromObject, matchesLabels } from '../../machinery/selectors/index.js';
 import type { ControllerContext, ControllerDefinition, ReconcileResult } from '../runtime/controller.js';
 import { objectKey, splitKey } from '../runtime/informer.js';
-import { claimObjects, controllerRefOf, newControllerRef } from '../workload/controller-ref.js';
+import { claimObjects, newControllerRef } from '../workload/controller-ref.js';
 import { controllerUidIndex, indexPodsByController } from '../workload/pod-indexes.js';
+import { controllerLookup, ownedObjectHandler, ownerHandler, recheckWhenAvailable } from '../workload/owned-objects.js';
 import { isPodAvailable, isPodReady } from '../workload/pod-status.js';
 import { podFromTemplate, podNamePrefix } from '../workload/pod-template.js';
 import { byCreationTimestampAndPhase, daemonPodTemplate, isPodTerminal, isPodUpdated, pinToNode, targetNodeName, templateGeneration } from './daemon-pods.js';
@@ -46,80 +47,21 @@ function startDaemonSetController(ctx: ControllerContext) {
     pods: podClient,
   });
   const backoff = new FailedPodBackoff(ctx.clock);
-  const selectors = new WeakMap<object, LabelSelector | null>();
   const loop = ctx.reconcileLoop((key) => sync(key));
 
-  const selectorOf = (ds: DaemonSet): LabelSelector | null => {
-    let s = selectors.get(ds);
-    if (s === undefined) {
-      try {
-        s = labelSelectorFromObject(ds.spec?.selector);
-      } catch {
-        s = null;
-      }
-      selectors.set(ds, s);
-    }
-    return s;
-  };
-  const resolveRef = (obj: KubeObject): DaemonSet | undefined => {
-    const ref = controllerRefOf(obj);
-    if (!ref || ref.kind !== daemonSetKind.kind) return undefined;
-    const ds = daemonSets.getByName(obj.metadata?.namespace, ref.name);
-    return ds?.metadata?.uid === ref.uid ? ds : undefined;
-  };
-  const matching = (obj: KubeObject): DaemonSet[] =>
-    daemonSets.list(obj.metadata?.namespace ?? '').filter((ds) => {
-      const sel = selectorOf(ds);
-      return sel !== null && (sel.requirements?.length ?? 0) > 0 && matchesLabels(sel, obj.metadata?.labels);
-    });
+  const lookup = controllerLookup(daemonSets, daemonSetKind.kind, (ds) => labelSelectorFromObject(ds.spec?.selector));
+  const selectorOf = lookup.selectorOf;
   const enqueue = (ds: DaemonSet | undefined) => ds && loop.enqueue(objectKey(ds));
-
-  daemonSets.addHandler({
-    onAdd: enqueue,
-    onUpdate: (_old, ds) => enqueue(ds),
-    onDelete: enqueue,
-  });
+  daemonSets.addHandler(ownerHandler(enqueue));
   // Pods and revisions: their controller, or for orphans every DaemonSet that might adopt them.
-  const ownedHandler = <T extends KubeObject>(opts: { enqueueOwnerOnAdd: boolean; onReady?: (old: T, cur: T, ds: DaemonSet) => void }) => ({
-    onAdd(obj: T) {
-      const ds = resolveRef(obj);
-      if (ds) {
-        if (opts.enqueueOwnerOnAdd) enqueue(ds);
-        return;
-      }
-      if (!controllerRefOf(obj) && !obj.metadata?.deletionTimestamp) for (const d of matching(obj)) enqueue(d);
-    },
-    onUpdate(old: T, obj: T) {
-      if (old.metadata?.resourceVersion === obj.metadata?.resourceVersion) return;
-      const oldRef = controllerRefOf(old);
-      const curRef = controllerRefOf(obj);
-      const refChanged = JSON.stringify(oldRef) !== JSON.stringify(curRef);
-      if (refChanged && oldRef) enqueue(resolveRef(old));
-      if (curRef) {
-        const ds = resolveRef(obj);
-        if (ds) {
-          enqueue(ds);
-          opts.onReady?.(old, obj, ds);
-        }
-        return;
-      }
-      const labelsChanged = JSON.stringify(old.metadata?.labels ?? {}) !== JSON.stringify(obj.metadata?.labels ?? {});
-      if (labelsChanged || refChanged) for (const d of matching(obj)) enqueue(d);
-    },
-    onDelete: (obj: T) => enqueue(resolveRef(obj)),
-  });
   pods.addHandler(
-    ownedHandler<Pod>({
-      enqueueOwnerOnAdd: true,
-      onReady(old, pod, ds) {
-        // Available minReadySeconds after becoming ready; a second more absorbs skew.
-        const minReady = ds.spec?.minReadySeconds ?? 0;
-        if (minReady > 0 && !isPodReady(old) && isPodReady(pod)) loop.enqueueAfter(objectKey(ds), minReady * 1000 + 1000);
-      },
+    ownedObjectHandler<DaemonSet, Pod>(lookup, {
+      enqueue,
+      updated: recheckWhenAvailable((ds, ms) => loop.enqueueAfter(objectKey(ds), ms)),
     }),
   );
   // A revision the DaemonSet made itself tells it nothing new.
-  revisions.addHandler(ownedHandler<ControllerRevision>({ enqueueOwnerOnAdd: false }));
+  revisions.addHandler(ownedObjectHandler<DaemonSet, ControllerRevision>(lookup, { enqueue, onAdd: false }));
   nodes.addHandler({
     onAdd(node) {
       for (const ds of daemonSets.list()) if (nodeShouldRunDaemonPod(node, ds).shouldRun) enqueue(ds);

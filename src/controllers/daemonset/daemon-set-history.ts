@@ -9,7 +9,7 @@ import type { ControllerRevision, DaemonSet, Pod } from '../../machinery/api-typ
 import { matchesLabels, type LabelSelector } from '../../machinery/selectors/index.js';
 import type { Informer } from '../runtime/informer.js';
 // pkg/controller's ComputeHash, shared with the Deployment controller's pod-template-hash.
-import { computeTemplateHash } from '../deployment/template-hash.js';
+import { computeTemplateHash } from '../workload/template-hash.js';
 import { goJson, maxRevision, templateRevisionData } from '../workload/controller-history.js';
 import { claimObjects, newControllerRef } from '../workload/controller-ref.js';
 

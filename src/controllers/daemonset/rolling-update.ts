@@ -5,7 +5,7 @@
 // most maxSurge at once, immediately where the old one is unavailable) and the old one is deleted
 // once the new one is available.
 import type { DaemonSet, Node, Pod } from '../../machinery/api-types.js';
-import { scaledValue } from '../deployment/rollout-math.js';
+import { scaledValue } from '../workload/int-or-percent.js';
 import { isPodAvailable } from '../workload/pod-status.js';
 import { isPodUpdated, templateGeneration } from './daemon-pods.js';
 import { nodeShouldRunDaemonPod } from './node-eligibility.js';

@@ -12,6 +12,7 @@ import type { ControllerContext, ControllerDefinition, ReconcileResult } from '.
 import { objectKey, splitKey } from '../runtime/informer.js';
 import { claimObjects, controllerRefOf, newControllerRef } from '../workload/controller-ref.js';
 import { controllerUidIndex, indexPodsByController } from '../workload/pod-indexes.js';
+import { controllerLookup, ownedObjectHandler, ownerHandler } from '../workload/owned-objects.js';
 import {
   deploymentComplete,
   deploymentProgressing,
@@ -43,7 +44,7 @@ import {
   sumStatusReplicas,
   sumTerminatingReplicas,
 } from './rollout-math.js';
-import { computeTemplateHash, equalIgnoringHash, podTemplateHashLabel } from './template-hash.js';
+import { computeTemplateHash, equalIgnoringHash, podTemplateHashLabel } from '../workload/template-hash.js';
 
 export const deploymentController: ControllerDefinition = {
   name: 'deployment',
@@ -66,65 +67,21 @@ function startDeploymentController(ctx: ControllerContext) {
   const loop = ctx.reconcileLoop((key) => syncDeployment(key));
   const now = () => ctx.clock.now();
 
-  const resolve = (namespace: string | undefined, ref: ReturnType<typeof controllerRefOf>): Deployment | undefined => {
-    if (!ref || ref.kind !== 'Deployment') return undefined;
-    const d = deployments.getByName(namespace, ref.name);
-    return d && d.metadata?.uid === ref.uid ? d : undefined;
-  };
-  const enqueue = (d: Deployment | undefined) => d && loop.enqueue(objectKey(d));
-  const deploymentsSelecting = (rs: ReplicaSet): Deployment[] =>
-    deployments.list(rs.metadata?.namespace ?? '').filter((d) => {
-      const s = selectorOf(d);
-      return s !== null && !isEverything(d) && matchesLabels(s, rs.metadata?.labels);
-    });
-
-  deployments.addHandler({
-    onAdd: (d) => enqueue(d),
-    onUpdate: (_old, d) => enqueue(d),
-    onDelete: (d) => enqueue(d),
-  });
-  replicaSets.addHandler({
-    onAdd(rs) {
-      const d = resolve(rs.metadata?.namespace, controllerRefOf(rs));
-      if (d) return enqueue(d);
-      if (!controllerRefOf(rs)) for (const o of deploymentsSelecting(rs)) enqueue(o);
-    },
-    onUpdate(old, rs) {
-      if (old.metadata?.resourceVersion === rs.metadata?.resourceVersion) return;
-      const oldRef = controllerRefOf(old);
-      const curRef = controllerRefOf(rs);
-      if (oldRef && oldRef.uid !== curRef?.uid) enqueue(resolve(old.metadata?.namespace, oldRef));
-      const d = resolve(rs.metadata?.namespace, curRef);
-      if (d) return enqueue(d);
-      const labelsChanged = JSON.stringify(old.metadata?.labels ?? {}) !== JSON.stringify(rs.metadata?.labels ?? {});
-      if (!curRef && (labelsChanged || oldRef)) for (const o of deploymentsSelecting(rs)) enqueue(o);
-    },
-    onDelete: (rs) => enqueue(resolve(rs.metadata?.namespace, controllerRefOf(rs))),
-  });
+  const lookup = controllerLookup(deployments, 'Deployment', (d) => labelSelectorFromObject(d.spec?.selector));
+  const selectorOf = lookup.selectorOf;
+  const enqueue = (d: Deployment) => loop.enqueue(objectKey(d));
+  deployments.addHandler(ownerHandler(enqueue));
+  replicaSets.addHandler(ownedObjectHandler<Deployment, ReplicaSet>(lookup, { enqueue }));
   // A Recreate rollout waits for the old pods to be gone.
   pods.addHandler({
     onDelete(pod) {
       const rsRef = controllerRefOf(pod);
       if (rsRef?.kind !== 'ReplicaSet') return;
       const rs = replicaSets.getByName(pod.metadata?.namespace, rsRef.name);
-      const d = rs && resolve(rs.metadata?.namespace, controllerRefOf(rs));
+      const d = rs && lookup.controllerOf(rs);
       if (d && d.spec?.strategy?.type === 'Recreate') enqueue(d);
     },
   });
-
-  const selectors = new WeakMap<object, LabelSelector | null>();
-  function selectorOf(d: Deployment): LabelSelector | null {
-    let s = selectors.get(d);
-    if (s === undefined) {
-      try {
-        s = labelSelectorFromObject(d.spec?.selector);
-      } catch {
-        s = null;
-      }
-      selectors.set(d, s);
-    }
-    return s;
-  }
 
   async function syncDeployment(key: string): Promise<ReconcileResult | void> {
     const { namespace, name } = splitKey(key);

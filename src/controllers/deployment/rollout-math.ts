@@ -2,8 +2,8 @@
 // maxUnavailable stretch, how many replicas a new ReplicaSet may have, and how a scaling event is
 // shared out between the ReplicaSets of a rollout in progress.
 import type { Deployment, ReplicaSet } from '../../machinery/api-types.js';
+import { scaledValue } from '../workload/int-or-percent.js';
 
-type IntOrString = number | string;
 
 export const desiredReplicasAnnotation = 'deployment.kubernetes.io/desired-replicas';
 export const maxReplicasAnnotation = 'deployment.kubernetes.io/max-replicas';
@@ -11,20 +11,6 @@ const maxInt32 = 2147483647;
 
 export function replicasOf(obj: Deployment | ReplicaSet | undefined): number {
   return obj?.spec?.replicas ?? 0;
-}
-
-/** An int-or-percent of `total`, percentages rounded up or down. */
-export function scaledValue(value: IntOrString | undefined, total: number, roundUp: boolean): number {
-  if (value === undefined) return 0;
-  if (typeof value === 'number') return value;
-  const m = /^(\d+)%$/.exec(value);
-  if (!m) {
-    const n = Number(value);
-    if (Number.isInteger(n)) return n;
-    throw new Error(`invalid value for IntOrString: invalid value "${value}": must be an integer or percentage (e.g '5%')`);
-  }
-  const exact = (Number(m[1]) * total) / 100;
-  return roundUp ? Math.ceil(exact) : Math.floor(exact);
 }
 
 export function isRollingUpdate(d: Deployment): boolean {

@@ -1,13 +1,14 @@
 // The Job controller (pkg/controller/job): runs each Job's pods to completion, as job-sync.ts
 // describes. Pod events wake the pod's Job; a Job that finished or went away has its pods'
 // tracking finalizers removed by a second loop over orphaned pods, so nothing blocks their deletion.
-import type { Job, OwnerReference, Pod } from '../../machinery/api-types.js';
-import { labelSelectorFromObject, matchesLabels, type LabelSelector } from '../../machinery/selectors/index.js';
+import type { Job, Pod } from '../../machinery/api-types.js';
+import { labelSelectorFromObject } from '../../machinery/selectors/index.js';
 import { isNotFound } from '../../client/local-client.js';
 import type { ControllerContext, ControllerDefinition, RunningController } from '../runtime/controller.js';
 import { objectKey, splitKey } from '../runtime/informer.js';
 import { controllerRefOf } from '../workload/controller-ref.js';
 import { controllerUidIndex, indexPodsByController } from '../workload/pod-indexes.js';
+import { controllerLookup } from '../workload/owned-objects.js';
 import { isJobFinished } from './job-conditions.js';
 import { hasTrackingFinalizer, JobSyncer, managedByExternalController, removeTrackingFinalizerPatch } from './job-sync.js';
 import { BackoffStore } from './pod-backoff.js';
@@ -25,20 +26,8 @@ function startJobController(ctx: ControllerContext): RunningController {
   const podClient = ctx.client.resource<Pod>('', 'v1', 'pods');
   const recorder = ctx.recorder('job-controller');
   const backoff = new BackoffStore();
-  const selectors = new WeakMap<object, LabelSelector | null>();
-
-  const selectorOf = (job: Job): LabelSelector | null => {
-    let s = selectors.get(job);
-    if (s === undefined) {
-      try {
-        s = labelSelectorFromObject(job.spec?.selector);
-      } catch {
-        s = null;
-      }
-      selectors.set(job, s);
-    }
-    return s;
-  };
+  const lookup = controllerLookup(jobs, 'Job', (job) => labelSelectorFromObject(job.spec?.selector));
+  const selectorOf = lookup.selectorOf;
 
   const syncer = new JobSyncer({
     jobClient,
@@ -73,16 +62,6 @@ function startJobController(ctx: ControllerContext): RunningController {
 
   const orphans = ctx.reconcileLoop((key) => syncOrphanPod(key), { workers: 1, name: 'orphan-pods' });
 
-  const resolveRef = (namespace: string | undefined, ref: OwnerReference): Job | undefined => {
-    if (ref.kind !== 'Job') return undefined;
-    const job = jobs.getByName(namespace, ref.name);
-    return job && job.metadata?.uid === ref.uid ? job : undefined;
-  };
-  const jobsMatching = (pod: Pod): Job[] =>
-    jobs.list(pod.metadata?.namespace ?? '').filter((j) => {
-      const s = selectorOf(j);
-      return s !== null && (s.requirements?.length ?? 0) > 0 && matchesLabels(s, pod.metadata?.labels);
-    });
   const enqueueJob = (job: Job | undefined) => job && loop.enqueue(objectKey(job));
   const enqueueOrphan = (pod: Pod) => orphans.enqueue(objectKey(pod));
 
@@ -93,7 +72,7 @@ function startJobController(ctx: ControllerContext): RunningController {
       if (hasTrackingFinalizer(pod)) enqueueOrphan(pod);
       return;
     }
-    const job = resolveRef(pod.metadata?.namespace, ref);
+    const job = lookup.controllerOf(pod);
     if (!job || isJobFinished(job)) {
       if (hasTrackingFinalizer(pod)) enqueueOrphan(pod);
       return;
@@ -112,9 +91,9 @@ function startJobController(ctx: ControllerContext): RunningController {
     onAdd(pod) {
       if (pod.metadata?.deletionTimestamp) return podDeleted(pod);
       const ref = controllerRefOf(pod);
-      if (ref) return enqueueJob(resolveRef(pod.metadata?.namespace, ref));
+      if (ref) return enqueueJob(lookup.controllerOf(pod));
       if (hasTrackingFinalizer(pod)) enqueueOrphan(pod);
-      for (const job of jobsMatching(pod)) enqueueJob(job);
+      for (const job of lookup.selecting(pod)) enqueueJob(job);
     },
     onUpdate(old, pod) {
       if (old.metadata?.resourceVersion === pod.metadata?.resourceVersion) return;
@@ -122,11 +101,11 @@ function startJobController(ctx: ControllerContext): RunningController {
       const oldRef = controllerRefOf(old);
       const ref = controllerRefOf(pod);
       const refChanged = JSON.stringify(oldRef) !== JSON.stringify(ref);
-      if (refChanged && oldRef) enqueueJob(resolveRef(old.metadata?.namespace, oldRef));
-      if (ref) return enqueueJob(resolveRef(pod.metadata?.namespace, ref));
+      if (refChanged && oldRef) enqueueJob(lookup.controllerOf(old));
+      if (ref) return enqueueJob(lookup.controllerOf(pod));
       if (hasTrackingFinalizer(pod)) enqueueOrphan(pod);
       const labelsChanged = JSON.stringify(old.metadata?.labels ?? {}) !== JSON.stringify(pod.metadata?.labels ?? {});
-      if (labelsChanged || refChanged) for (const job of jobsMatching(pod)) enqueueJob(job);
+      if (labelsChanged || refChanged) for (const job of lookup.selecting(pod)) enqueueJob(job);
     },
     onDelete: podDeleted,
   });
@@ -151,7 +130,7 @@ function startJobController(ctx: ControllerContext): RunningController {
     if (ref) {
       // Another kind's pod: its finalizers are not ours to touch.
       if (ref.kind !== 'Job' || ref.apiVersion !== 'batch/v1') return;
-      const job = resolveRef(namespace, ref);
+      const job = lookup.controllerOf(pod);
       if (job && managedByExternalController(job)) return;
       // Adopted meanwhile by a running job: that job counts it.
       if (job && !isJobFinished(job)) return;

@@ -20,7 +20,7 @@ import { claimObjects, controllerRefOf, newControllerRef } from '../workload/con
 import { isPodActive, isPodReady, isPodTerminating } from '../workload/pod-status.js';
 import { podFromTemplate, podNamePrefix } from '../workload/pod-template.js';
 import { slowStartBatch } from '../workload/slow-start.js';
-import { compareActivePods } from './active-pods-order.js';
+import { compareActivePods } from '../workload/pod-ranking.js';
 import {
   addCompletionIndexEnv,
   byCompletionIndex,
@@ -352,38 +352,29 @@ export class JobSyncer {
     return result;
   }
 
-  private async deleteActivePods(job: Job, pods: readonly Pod[]): Promise<{ deleted: number; deletedReady: number; error?: unknown }> {
-    let deleted = 0;
-    let deletedReady = 0;
-    let error: unknown;
-    await Promise.all(
-      pods.map(async (pod) => {
-        try {
-          await this.deletePod(job, pod);
-          deleted++;
-        } catch (err) {
-          if (isNotFound(err)) deleted++;
-          else error ??= err;
-        }
-        if (isPodReady(pod)) deletedReady++;
-      }),
-    );
-    return { deleted, deletedReady, error };
+  private deleteActivePods(job: Job, pods: readonly Pod[]): Promise<{ deleted: number; deletedReady: number; error?: unknown }> {
+    return this.deletePods(job, pods, false);
   }
 
   /** Pods the job no longer wants: the finalizer comes off first, so they are never counted. */
-  private async deleteJobPods(job: Job, pods: readonly Pod[]): Promise<{ deleted: number; deletedReady: number; error?: unknown }> {
+  private deleteJobPods(job: Job, pods: readonly Pod[]): Promise<{ deleted: number; deletedReady: number; error?: unknown }> {
+    return this.deletePods(job, pods, true);
+  }
+
+  private async deletePods(job: Job, pods: readonly Pod[], finalizerFirst: boolean): Promise<{ deleted: number; deletedReady: number; error?: unknown }> {
     let deleted = 0;
     let deletedReady = 0;
     let error: unknown;
     await Promise.all(
       pods.map(async (pod) => {
-        try {
-          if (hasTrackingFinalizer(pod)) await this.deps.podClient.patch(pod.metadata?.namespace, pod.metadata?.name ?? '', 'strategic', removeTrackingFinalizerPatch);
-        } catch (err) {
-          if (!isNotFound(err)) error ??= new Error(`removing completion finalizer: ${err instanceof Error ? err.message : String(err)}`);
-          else deleted++;
-          return;
+        if (finalizerFirst) {
+          try {
+            if (hasTrackingFinalizer(pod)) await this.deps.podClient.patch(pod.metadata?.namespace, pod.metadata?.name ?? '', 'strategic', removeTrackingFinalizerPatch);
+          } catch (err) {
+            if (!isNotFound(err)) error ??= new Error(`removing completion finalizer: ${err instanceof Error ? err.message : String(err)}`);
+            else deleted++;
+            return;
+          }
         }
         try {
           await this.deletePod(job, pod);

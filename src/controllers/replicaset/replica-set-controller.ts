@@ -9,12 +9,13 @@ import type { KubeObject } from '../../machinery/object.js';
 import { isApiError } from '../../apierrors/index.js';
 import { labelSelectorFromObject, labelSelectorFromSet, matchesLabels, type LabelSelector } from '../../machinery/selectors/index.js';
 import type { ControllerContext, ControllerDefinition, ReconcileResult } from '../runtime/controller.js';
-import { objectKey, splitKey, type Informer } from '../runtime/informer.js';
+import { objectKey, splitKey } from '../runtime/informer.js';
 import { claimObjects, controllerRefOf, newControllerRef } from '../workload/controller-ref.js';
 import { isPodActive, isPodAvailable, isPodReady, isPodTerminating, msUntilAvailable } from '../workload/pod-status.js';
 import { rankPodsForDeletion } from '../workload/pod-ranking.js';
 import { podFromTemplate, podNamePrefix } from '../workload/pod-template.js';
 import { controllerUidIndex, indexPodsByController } from '../workload/pod-indexes.js';
+import { controllerLookup, ownedObjectHandler, ownerHandler, recheckWhenAvailable } from '../workload/owned-objects.js';
 import { slowStartBatch } from '../workload/slow-start.js';
 
 type ReplicaSetLike = ReplicaSet;
@@ -75,74 +76,22 @@ function startReplicatedController(ctx: ControllerContext, kind: ReplicatedKind)
   const ownerClient = ctx.client.resource<ReplicaSetLike>(kind.group, kind.version, kind.resource);
   const podClient = ctx.client.resource<Pod>('', 'v1', 'pods');
   const recorder = ctx.recorder(kind.component);
-  const selectors = new WeakMap<object, LabelSelector | null>();
-
-  const selectorOf = (owner: ReplicaSetLike): LabelSelector | null => {
-    let s = selectors.get(owner);
-    if (s === undefined) {
-      try {
-        s = kind.selector(owner);
-      } catch {
-        s = null; // validation keeps invalid selectors out; an old stored one selects nothing
-      }
-      selectors.set(owner, s);
-    }
-    return s;
-  };
-
+  const lookup = controllerLookup(owners, kind.kind, kind.selector);
   const loop = ctx.reconcileLoop((key) => sync(key));
-
-  const resolveRef = (pod: Pod): ReplicaSetLike | undefined => {
-    const ref = controllerRefOf(pod);
-    if (!ref || ref.kind !== kind.kind || ref.apiVersion?.split('/')[0] !== kind.apiVersion.split('/')[0]) return undefined;
-    const owner = owners.getByName(pod.metadata?.namespace, ref.name);
-    return owner && owner.metadata?.uid === ref.uid ? owner : undefined;
-  };
-  const matchingOwners = (pod: Pod): ReplicaSetLike[] =>
-    owners.list(pod.metadata?.namespace ?? '').filter((o) => {
-      const s = selectorOf(o);
-      return s !== null && (s.requirements?.length ?? 0) > 0 && matchesLabels(s, pod.metadata?.labels);
-    });
-  const enqueueOwner = (owner: ReplicaSetLike | undefined) => owner && loop.enqueue(objectKey(owner));
-
-  owners.addHandler({
-    onAdd: (o) => loop.enqueue(objectKey(o)),
-    onUpdate: (_old, o) => loop.enqueue(objectKey(o)),
-    onDelete: (o) => loop.enqueue(objectKey(o)),
-  });
-  pods.addHandler({
-    onAdd(pod) {
-      const owner = resolveRef(pod);
-      if (owner) return enqueueOwner(owner);
-      if (controllerRefOf(pod)) return;
-      for (const o of matchingOwners(pod)) enqueueOwner(o);
-    },
-    onUpdate(old, pod) {
-      if (old.metadata?.resourceVersion === pod.metadata?.resourceVersion) return;
-      const labelsChanged = JSON.stringify(old.metadata?.labels ?? {}) !== JSON.stringify(pod.metadata?.labels ?? {});
-      const oldRef = controllerRefOf(old);
-      const curRef = controllerRefOf(pod);
-      if (oldRef && oldRef.uid !== curRef?.uid) enqueueOwner(resolveRef(old));
-      const owner = resolveRef(pod);
-      if (owner) {
-        enqueueOwner(owner);
-        // A pod that just became ready is available minReadySeconds later: look again then.
-        const minReady = owner.spec?.minReadySeconds ?? 0;
-        if (minReady > 0 && !isPodReady(old) && isPodReady(pod)) loop.enqueueAfter(objectKey(owner), minReady * 1000 + 1000);
-        return;
-      }
-      if (!curRef && (labelsChanged || oldRef)) for (const o of matchingOwners(pod)) enqueueOwner(o);
-    },
-    onDelete(pod) {
-      enqueueOwner(resolveRef(pod));
-    },
-  });
+  const enqueue = (owner: ReplicaSetLike) => loop.enqueue(objectKey(owner));
+  owners.addHandler(ownerHandler(enqueue));
+  pods.addHandler(
+    ownedObjectHandler<ReplicaSetLike, Pod>(lookup, {
+      enqueue,
+      updated: recheckWhenAvailable((owner, ms) => loop.enqueueAfter(objectKey(owner), ms)),
+    }),
+  );
 
   async function sync(key: string): Promise<ReconcileResult | void> {
     const { namespace, name } = splitKey(key);
     const owner = owners.getByName(namespace, name);
     if (!owner) return;
-    const selector = selectorOf(owner);
+    const selector = lookup.selectorOf(owner);
     if (selector === null) {
       ctx.log.error('invalid selector; not syncing', { key });
       return;

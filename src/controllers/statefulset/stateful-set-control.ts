@@ -9,7 +9,7 @@ import { isNotFound } from '../../client/local-client.js';
 import type { ControllerRevision, Pod, StatefulSet } from '../../machinery/api-types.js';
 import type { Clock } from '../../machinery/clock.js';
 import type { LabelSelector } from '../../machinery/selectors/index.js';
-import { scaledValue } from '../deployment/rollout-math.js';
+import { scaledValue } from '../workload/int-or-percent.js';
 import {
   type ControllerHistory,
   equalRevision,

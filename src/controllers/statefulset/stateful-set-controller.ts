@@ -4,13 +4,13 @@
 // the algorithm of stateful-set-control.ts. PersistentVolumeClaims come from their own informer.
 import type { ControllerRevision, PersistentVolumeClaim, Pod, StatefulSet } from '../../machinery/api-types.js';
 import type { KubeObject } from '../../machinery/object.js';
-import { labelSelectorFromObject, matchesLabels, type LabelSelector } from '../../machinery/selectors/index.js';
+import { labelSelectorFromObject, matchesLabels } from '../../machinery/selectors/index.js';
 import type { ControllerContext, ControllerDefinition, ReconcileResult } from '../runtime/controller.js';
 import { objectKey, splitKey } from '../runtime/informer.js';
 import { ControllerHistory } from '../workload/controller-history.js';
-import { claimObjects, controllerRefOf } from '../workload/controller-ref.js';
+import { claimObjects } from '../workload/controller-ref.js';
 import { indexPodsByController } from '../workload/pod-indexes.js';
-import { isPodReady } from '../workload/pod-status.js';
+import { controllerLookup, ownedObjectHandler, ownerHandler, recheckWhenAvailable } from '../workload/owned-objects.js';
 import { StatefulPodControl } from './stateful-pod-control.js';
 import { isMemberOf, replicasOf } from './stateful-pod-identity.js';
 import { StatefulSetControl, statefulSetKind, type StatefulSetStatus } from './stateful-set-control.js';
@@ -29,7 +29,6 @@ function startStatefulSetController(ctx: ControllerContext) {
   const setClient = ctx.client.resource<StatefulSet>('apps', 'v1', 'statefulsets');
   const podClient = ctx.client.resource<Pod>('', 'v1', 'pods');
   const recorder = ctx.recorder('statefulset-controller');
-  const selectors = new WeakMap<object, LabelSelector | null>();
 
   const control = new StatefulSetControl({
     history: new ControllerHistory(ctx.client.resource<ControllerRevision>('apps', 'v1', 'controllerrevisions'), revisions),
@@ -45,63 +44,16 @@ function startStatefulSetController(ctx: ControllerContext) {
   });
   const loop = ctx.reconcileLoop((key) => sync(key));
 
-  const selectorOf = (set: StatefulSet): LabelSelector | null => {
-    let s = selectors.get(set);
-    if (s === undefined) {
-      try {
-        s = labelSelectorFromObject(set.spec?.selector);
-      } catch {
-        s = null;
-      }
-      selectors.set(set, s);
-    }
-    return s;
-  };
-  const resolveRef = (pod: Pod): StatefulSet | undefined => {
-    const ref = controllerRefOf(pod);
-    if (!ref || ref.kind !== statefulSetKind.kind) return undefined;
-    const set = sets.getByName(pod.metadata?.namespace, ref.name);
-    return set?.metadata?.uid === ref.uid ? set : undefined;
-  };
-  // GetPodStatefulSets: sets whose (non-empty) selector matches the orphan's labels.
-  const setsForPod = (pod: Pod): StatefulSet[] =>
-    sets.list(pod.metadata?.namespace ?? '').filter((s) => {
-      const sel = selectorOf(s);
-      return sel !== null && (sel.requirements?.length ?? 0) > 0 && matchesLabels(sel, pod.metadata?.labels);
-    });
-  const enqueue = (set: StatefulSet | undefined) => set && loop.enqueue(objectKey(set));
-
-  sets.addHandler({
-    onAdd: (s) => enqueue(s),
-    onUpdate: (_old, s) => enqueue(s),
-    onDelete: (s) => enqueue(s),
-  });
-  pods.addHandler({
-    onAdd(pod) {
-      const owner = resolveRef(pod);
-      if (owner) return enqueue(owner);
-      if (!controllerRefOf(pod)) for (const s of setsForPod(pod)) enqueue(s);
-    },
-    onUpdate(old, pod) {
-      if (old.metadata?.resourceVersion === pod.metadata?.resourceVersion) return;
-      const oldRef = controllerRefOf(old);
-      const curRef = controllerRefOf(pod);
-      const refChanged = JSON.stringify(oldRef) !== JSON.stringify(curRef);
-      if (refChanged && oldRef) enqueue(resolveRef(old));
-      if (curRef) {
-        const set = resolveRef(pod);
-        if (!set) return;
-        enqueue(set);
-        // A pod that just became ready is available minReadySeconds later; a second more absorbs skew.
-        const minReady = set.spec?.minReadySeconds ?? 0;
-        if (minReady > 0 && !isPodReady(old) && isPodReady(pod)) loop.enqueueAfter(objectKey(set), minReady * 1000 + 1000);
-        return;
-      }
-      const labelsChanged = JSON.stringify(old.metadata?.labels ?? {}) !== JSON.stringify(pod.metadata?.labels ?? {});
-      if (labelsChanged || refChanged) for (const s of setsForPod(pod)) enqueue(s);
-    },
-    onDelete: (pod) => enqueue(resolveRef(pod)),
-  });
+  const lookup = controllerLookup(sets, statefulSetKind.kind, (set) => labelSelectorFromObject(set.spec?.selector));
+  const selectorOf = lookup.selectorOf;
+  const enqueue = (set: StatefulSet) => loop.enqueue(objectKey(set));
+  sets.addHandler(ownerHandler(enqueue));
+  pods.addHandler(
+    ownedObjectHandler<StatefulSet, Pod>(lookup, {
+      enqueue,
+      updated: recheckWhenAvailable((set, ms) => loop.enqueueAfter(objectKey(set), ms)),
+    }),
+  );
 
   async function sync(key: string): Promise<ReconcileResult | void> {
     const { namespace, name } = splitKey(key);

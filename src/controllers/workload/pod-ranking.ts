@@ -49,15 +49,10 @@ export function rankPodsForDeletion(pods: readonly Pod[], related: readonly Pod[
   }
   const rank = (p: Pod) => perNode.get(p.spec?.nodeName ?? '') ?? 0;
   return [...pods].sort((a, b) => {
-    const nodeA = a.spec?.nodeName ?? '';
-    const nodeB = b.spec?.nodeName ?? '';
-    if (nodeA !== nodeB && (nodeA === '' || nodeB === '')) return nodeA === '' ? -1 : 1;
-    const phaseA = phaseOrdinal[a.status?.phase ?? ''] ?? 0;
-    const phaseB = phaseOrdinal[b.status?.phase ?? ''] ?? 0;
-    if (phaseA !== phaseB) return phaseA - phaseB;
+    const byState = compareByState(a, b);
+    if (byState !== 0) return byState;
     const readyA = isPodReady(a);
     const readyB = isPodReady(b);
-    if (readyA !== readyB) return readyA ? 1 : -1;
     const costA = deletionCost(a);
     const costB = deletionCost(b);
     if (costA !== costB) return costA - costB;
@@ -75,4 +70,40 @@ export function rankPodsForDeletion(pods: readonly Pod[], related: readonly Pod[
     const byCreation = compareTimes(creationTime(a), creationTime(b), now, uidA, uidB);
     return byCreation ?? 0;
   });
+}
+
+/** Unscheduled before scheduled, Pending before Unknown before Running, not ready before ready. */
+function compareByState(a: Pod, b: Pod): number {
+  const nodeA = a.spec?.nodeName ?? '';
+  const nodeB = b.spec?.nodeName ?? '';
+  if (nodeA !== nodeB && (nodeA === '' || nodeB === '')) return nodeA === '' ? -1 : 1;
+  const phaseA = phaseOrdinal[a.status?.phase ?? ''] ?? 0;
+  const phaseB = phaseOrdinal[b.status?.phase ?? ''] ?? 0;
+  if (phaseA !== phaseB) return phaseA - phaseB;
+  const readyA = isPodReady(a);
+  const readyB = isPodReady(b);
+  if (readyA !== readyB) return readyA ? 1 : -1;
+  return 0;
+}
+
+/**
+ * pkg/controller's plain ActivePods order (Jobs give up surplus pods in it): by state as above,
+ * then the most recently ready, the most restarted, the newest first, times compared exactly.
+ */
+export function compareActivePods(a: Pod, b: Pod): number {
+  const byState = compareByState(a, b);
+  if (byState !== 0) return byState;
+  if (isPodReady(a) && isPodReady(b)) {
+    const byReady = laterOrUnknownFirst(podReadySince(a), podReadySince(b));
+    if (byReady !== 0) return byReady;
+  }
+  const restarts = maxContainerRestarts(b) - maxContainerRestarts(a);
+  if (restarts !== 0) return restarts;
+  return laterOrUnknownFirst(creationTime(a), creationTime(b));
+}
+
+function laterOrUnknownFirst(a: number | undefined, b: number | undefined): number {
+  if (a === b) return 0;
+  if (a === undefined || b === undefined) return a === undefined ? -1 : 1;
+  return a > b ? -1 : 1;
 }

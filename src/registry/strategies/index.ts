@@ -4,6 +4,7 @@ import type { Event, Namespace, Node, Secret } from '../../machinery/api-types.j
 import type { KubeObject } from '../../machinery/object.js';
 import type { Strategy } from '../strategy.js';
 import { certificateSigningRequestStrategy } from './certificate-signing-requests.js';
+import { daemonSetStrategy } from './daemonsets.js';
 import { jobStrategy } from './jobs.js';
 import { podStrategy } from './pods.js';
 import { serviceStrategy } from './services.js';
@@ -80,7 +81,7 @@ export const strategies: ReadonlyMap<string, Strategy> = new Map<string, Strateg
   ['deployments.apps', { tracksGeneration: true, generationCountsAnnotations: true }],
   ['replicasets.apps', { tracksGeneration: true, fieldSelectors: replicaCountSelector }],
   ['statefulsets.apps', withGeneration],
-  ['daemonsets.apps', withGeneration],
+  ['daemonsets.apps', daemonSetStrategy],
   ['jobs.batch', jobStrategy],
   ['cronjobs.batch', withGeneration],
   ['poddisruptionbudgets.policy', withGeneration],

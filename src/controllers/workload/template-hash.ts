@@ -1,5 +1,6 @@
-// The pod-template-hash: a ReplicaSet of a Deployment is named <deployment>-<hash of the pod
-// template>, and its pods carry the hash as a label. Upstream hashes Go's dump of the template
+// Pod template hashes (controller.ComputeHash): a ReplicaSet of a Deployment is named
+// <deployment>-<hash of the pod template> and its pods carry the hash as a label; DaemonSet
+// revisions are named by it too. Upstream hashes Go's dump of the template
 // (FNV-32a, plus the collision count) and spells the decimal number in a vowel-free alphabet; we
 // hash the template's canonical JSON the same way, so hashes look alike and are stable.
 import type { PodTemplateSpec } from '../../machinery/api-types.js';

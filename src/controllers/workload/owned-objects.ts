@@ -1,0 +1,108 @@
+// The event wiring every workload controller shares (pkg/controller's pattern): an object's
+// changes wake its controller (found by the controller reference), and an orphan's wake every
+// controller whose selector matches it, since one of them may adopt it.
+import type { Pod } from '../../machinery/api-types.js';
+import type { KubeObject } from '../../machinery/object.js';
+import { matchesLabels, type LabelSelector } from '../../machinery/selectors/index.js';
+import type { Informer, InformerHandler } from '../runtime/informer.js';
+import { controllerRefOf } from './controller-ref.js';
+import { isPodReady } from './pod-status.js';
+
+export interface ControllerLookup<O extends KubeObject> {
+  /** The owner's compiled selector (cached per cached object); null when it does not compile. */
+  selectorOf(owner: O): LabelSelector | null;
+  /** The controller an object's controller reference names, if it exists (same uid). */
+  controllerOf(obj: KubeObject): O | undefined;
+  /** Controllers in the object's namespace whose (non-empty) selector matches its labels. */
+  selecting(obj: KubeObject): O[];
+}
+
+export function controllerLookup<O extends KubeObject>(owners: Informer<O>, kind: string, compile: (owner: O) => LabelSelector): ControllerLookup<O> {
+  const selectors = new WeakMap<object, LabelSelector | null>();
+  const selectorOf = (owner: O): LabelSelector | null => {
+    let s = selectors.get(owner);
+    if (s === undefined) {
+      try {
+        s = compile(owner);
+      } catch {
+        s = null; // validation keeps invalid selectors out; an old stored one selects nothing
+      }
+      selectors.set(owner, s);
+    }
+    return s;
+  };
+  return {
+    selectorOf,
+    controllerOf(obj) {
+      const ref = controllerRefOf(obj);
+      if (!ref || ref.kind !== kind) return undefined;
+      const owner = owners.getByName(obj.metadata?.namespace, ref.name);
+      return owner?.metadata?.uid === ref.uid ? owner : undefined;
+    },
+    selecting(obj) {
+      return owners.list(obj.metadata?.namespace ?? '').filter((o) => {
+        const s = selectorOf(o);
+        return s !== null && (s.requirements?.length ?? 0) > 0 && matchesLabels(s, obj.metadata?.labels);
+      });
+    },
+  };
+}
+
+export interface OwnedObjectEvents<O, D> {
+  enqueue(owner: O): void;
+  /** Wake the controller when an object it made is added (its own creations: not needed for revisions). Default true. */
+  onAdd?: boolean;
+  /** Called for an update of an object with a living controller, after that controller is woken. */
+  updated?(old: D, cur: D, owner: O): void;
+}
+
+/** Handlers for the objects a controller owns (pods, ReplicaSets, revisions…). */
+export function ownedObjectHandler<O extends KubeObject, D extends KubeObject>(lookup: ControllerLookup<O>, events: OwnedObjectEvents<O, D>): InformerHandler<D> {
+  const wake = (owner: O | undefined) => owner && events.enqueue(owner);
+  return {
+    onAdd(obj) {
+      const owner = lookup.controllerOf(obj);
+      if (owner) {
+        if (events.onAdd !== false) wake(owner);
+        return;
+      }
+      if (!controllerRefOf(obj) && !obj.metadata?.deletionTimestamp) for (const o of lookup.selecting(obj)) wake(o);
+    },
+    onUpdate(old, obj) {
+      if (old.metadata?.resourceVersion === obj.metadata?.resourceVersion) return;
+      const oldRef = controllerRefOf(old);
+      const curRef = controllerRefOf(obj);
+      const refChanged = JSON.stringify(oldRef) !== JSON.stringify(curRef);
+      if (refChanged && oldRef) wake(lookup.controllerOf(old));
+      if (curRef) {
+        const owner = lookup.controllerOf(obj);
+        if (owner) {
+          wake(owner);
+          events.updated?.(old, obj, owner);
+        }
+        return;
+      }
+      const labelsChanged = JSON.stringify(old.metadata?.labels ?? {}) !== JSON.stringify(obj.metadata?.labels ?? {});
+      if (labelsChanged || refChanged) for (const o of lookup.selecting(obj)) wake(o);
+    },
+    onDelete: (obj) => wake(lookup.controllerOf(obj)),
+  };
+}
+
+/** Handlers for the controllers themselves: any change wakes them. */
+export function ownerHandler<O extends KubeObject>(enqueue: (owner: O) => void): InformerHandler<O> {
+  return { onAdd: enqueue, onUpdate: (_old, owner) => enqueue(owner), onDelete: enqueue };
+}
+
+/**
+ * For `updated`: a pod that just became ready is available minReadySeconds later, so its
+ * controller looks again then (a second more absorbs clock skew, as upstream does).
+ */
+export function recheckWhenAvailable<O extends KubeObject & { spec?: { minReadySeconds?: number } }>(
+  enqueueAfter: (owner: O, ms: number) => void,
+): (old: Pod, pod: Pod, owner: O) => void {
+  return (old, pod, owner) => {
+    const minReady = owner.spec?.minReadySeconds ?? 0;
+    if (minReady > 0 && !isPodReady(old) && isPodReady(pod)) enqueueAfter(owner, minReady * 1000 + 1000);
+  };
+}
