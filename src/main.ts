@@ -26,6 +26,9 @@ Flags:
                         "" runs none (a bare API server). Names: namespace, deployment, replicaset, …
   --controller-module <file>
                         load your own controller(s) from a JavaScript module (repeatable; see README)
+  --nodes <n>           simulated nodes, each with a fake kubelet (default 3: one control-plane node,
+                        tainted, and workers; 0 for none)
+  --config <file>       cluster configuration (YAML): node pools, kubelet behaviour (see README)
   --log-requests        log every request
   -h, --help            show this help
   --version             print the version
@@ -46,6 +49,8 @@ async function main(argv: string[]): Promise<void> {
       'advertise-address': { type: 'string' },
       'log-requests': { type: 'boolean' },
       controllers: { type: 'string' },
+      nodes: { type: 'string' },
+      config: { type: 'string' },
       'controller-module': { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean' },
@@ -83,6 +88,24 @@ async function main(argv: string[]): Promise<void> {
   const controllers = values.controllers === undefined ? ['*'] : values.controllers.split(',');
   selectControllers(controllers, [...builtinControllers, ...extraControllers]);
 
+  const nodes = values.nodes === undefined ? 3 : Number(values.nodes);
+  if (!Number.isInteger(nodes) || nodes < 0 || nodes > 10_000) throw new Error(`--nodes must be a whole number from 0 to 10000, got "${values.nodes}"`);
+  const { parseClusterConfig, ClusterConfigError } = await import('./machinery/cluster-config.js');
+  let cluster;
+  try {
+    let doc: unknown;
+    if (values.config !== undefined) {
+      const { readFileSync } = await import('node:fs');
+      const { parse } = await import('yaml');
+      doc = parse(readFileSync(values.config, 'utf8'));
+      const pools = (doc as { nodePools?: unknown } | null)?.nodePools;
+      if (pools !== undefined && values.nodes !== undefined) throw new ClusterConfigError('--nodes and nodePools in --config both say how many nodes to run: use one');
+    }
+    cluster = parseClusterConfig(doc, nodes);
+  } catch (err) {
+    throw new Error(`--config ${values.config ?? ''}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+
   const logger = pino({ base: undefined, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination(2));
   const started = performance.now();
   const server = await startServer({
@@ -97,6 +120,7 @@ async function main(argv: string[]): Promise<void> {
     logRequests: values['log-requests'] ?? false,
     controllers,
     extraControllers,
+    cluster,
     log: (msg, fields) => logger.info(fields ?? {}, msg),
   });
   logger.info({ ms: Math.round(performance.now() - started) }, 'ready');

@@ -25,6 +25,9 @@ import { builtinControllers } from './controllers/index.js';
 import type { ControllerDefinition } from './controllers/runtime/controller.js';
 import { selectControllers, startControllerManager, type ControllerManager } from './controllers/runtime/controller-manager.js';
 import { loggerFrom } from './controllers/runtime/logger.js';
+import { createKubeletFleet } from './kubelet/index.js';
+import { defaultClusterConfig, type ClusterConfig } from './machinery/cluster-config.js';
+import { schedulerDefinition } from './scheduler/index.js';
 import { startApiserverEndpoints } from './controllers/apiserver-endpoints/apiserver-endpoints.js';
 import { advertiseAddress } from './controllers/apiserver-endpoints/advertise-address.js';
 import type { Backend } from './storage/types.js';
@@ -54,6 +57,8 @@ export interface ServerOptions {
   controllers?: string[];
   /** Controllers beyond the built-in ones (--controller-module). */
   extraControllers?: ControllerDefinition[];
+  /** Simulated nodes and their behaviour (--nodes, --config); default: kind's layout of 3 nodes. */
+  cluster?: ClusterConfig;
 }
 
 export interface RunningServer {
@@ -100,9 +105,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
   const registry = await Registry.open({ backend, catalogue, spec: spec.document, clock });
   log('filled the watch cache', { revision: registry.watchCache.currentRevision() });
-  const controllerDefinitions = [...builtinControllers, ...(options.extraControllers ?? [])];
+  const cluster = options.cluster ?? defaultClusterConfig();
+  const kubelets = createKubeletFleet(cluster);
+  const runsNodes = cluster.nodePools.some((p) => p.count > 0);
+  const controllerDefinitions = [...builtinControllers, schedulerDefinition, ...(options.extraControllers ?? []), ...(runsNodes ? [kubelets.definition] : [])];
+  // The kubelets are not kube-controller-manager's: --nodes and --config decide whether they run.
+  const selection = [...(options.controllers ?? ['*']), ...(runsNodes ? [kubelets.definition.name] : [])];
   // A wrong --controllers list is the caller's error: say so before anything starts.
-  selectControllers(options.controllers ?? ['*'], controllerDefinitions);
+  selectControllers(selection, controllerDefinitions);
   const compactor = startCompactor({
     backend,
     clock,
@@ -127,6 +137,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     loadProtobuf: () => protobufModule.load(),
     version,
     serverAddress: () => address,
+    nodeConnections: runsNodes ? kubelets.connections : undefined,
+    clusterConfig: cluster,
     onInternalError: (err, req) =>
       log('internal error (a bug in kubemu): answered 500', { verb: req.method, uri: req.url, err: err instanceof Error ? err.stack : String(err) }),
     onRequest: options.logRequests
@@ -190,9 +202,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     clock,
     log: loggerFrom(log),
     definitions: controllerDefinitions,
-    selection: options.controllers ?? ['*'],
-    userAgent: (serviceAccount) =>
-      `kube-controller-manager/${version.gitVersion} (${version.platform}) kubernetes/${commit}/system:serviceaccount:kube-system:${serviceAccount}`,
+    selection,
+    userAgent: (component, serviceAccount) =>
+      `${component}/${version.gitVersion} (${version.platform}) kubernetes/${commit}${serviceAccount ? `/system:serviceaccount:kube-system:${serviceAccount}` : ''}`,
   });
   void app.express().catch((err: unknown) => log('loading the HTTP documents app failed', { err: String(err) }));
   const { renderKubeconfig, writeKubeconfig } = await import('./pki/kubeconfig.js');

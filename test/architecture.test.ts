@@ -1,5 +1,6 @@
 // The layering rules of style.md §6.1, checked on every import of every source file: storage never
-// sees HTTP or kinds, HTTP never reaches storage, controllers go through the client.
+// sees HTTP or kinds, HTTP never reaches storage, controllers (and the scheduler and kubelets) go
+// through the client.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -32,8 +33,11 @@ const allowed: Record<string, string[]> = {
   http: ['http', 'registry', 'schema', 'apierrors', 'machinery', 'generated'],
   client: ['client', 'registry', 'schema', 'apierrors', 'machinery'],
   controllers: ['controllers', 'client', 'machinery', 'apierrors'],
+  // kube-scheduler and the kubelets are controllers of their own kind: same runtime, same client.
+  scheduler: ['scheduler', 'controllers', 'client', 'machinery', 'apierrors'],
+  kubelet: ['kubelet', 'controllers', 'client', 'machinery', 'apierrors'],
   pki: ['pki'],
-  testing: ['testing', 'http', 'registry', 'schema', 'storage', 'machinery', 'apierrors', 'client', 'controllers'],
+  testing: ['testing', 'http', 'registry', 'schema', 'storage', 'machinery', 'apierrors', 'client', 'controllers', 'scheduler', 'kubelet'],
 };
 
 test('every import follows the layering rules', () => {

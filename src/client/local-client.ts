@@ -6,6 +6,7 @@ import { isApiError, notFound, type ApiError } from '../apierrors/index.js';
 import type { KubeObject } from '../machinery/object.js';
 import { parseFieldSelector, parseLabelSelector, type FieldSelector, type LabelSelector } from '../machinery/selectors/index.js';
 import { parseCached, type CacheEventType } from '../registry/cached-objects.js';
+import { bindPod } from '../registry/pod-binding.js';
 import type { Registry } from '../registry/registry.js';
 import type { DeleteOptions, PatchType, WriteOptions, WriteSubresource } from '../registry/request-options.js';
 import type { ResourceStore } from '../registry/store.js';
@@ -135,6 +136,12 @@ export class ResourceClient<T extends KubeObject = KubeObject> {
   async patch(namespace: string | undefined, name: string, type: PatchType, patch: unknown, opts: ClientWriteOptions = {}): Promise<T> {
     const result = await this.store.patch(this.ns(namespace), name, type, asJson(patch), this.writeOptions(opts), opts.subresource);
     return result.object.copy() as T;
+  }
+
+  /** pods/binding: assigns a pod to a node (the scheduler's write). */
+  async bind(namespace: string | undefined, podName: string, nodeName: string): Promise<void> {
+    if (this.info.qualified !== 'pods') throw new Error(`${this.info.qualified} has no binding subresource`);
+    await bindPod(this.store, namespace, podName, { apiVersion: 'v1', kind: 'Binding', metadata: { name: podName }, target: { kind: 'Node', name: nodeName } }, this.writeOptions());
   }
 
   /** Server-side apply of a (partial) configuration under `fieldManager`. */

@@ -20,6 +20,8 @@ import { parseRequestInfo, type RequestInfo } from './request-info.js';
 import { handleResourceRequest } from './resource-handler.js';
 import { sendJsonText, sendStatus } from './responses.js';
 import type { VersionInfo } from './version.js';
+import type { ClusterConfig } from '../machinery/cluster-config.js';
+import type { NodeConnections } from '../machinery/node-connection.js';
 
 export interface AppDeps {
   catalogue: Catalogue;
@@ -39,6 +41,10 @@ export interface AppDeps {
   /** Called with errors that are bugs, not API errors (they are answered as 500 InternalError). */
   onInternalError?: (err: unknown, req: IncomingMessage) => void;
   defaultWatchSeconds?: () => number;
+  /** The kubelets, for pods/log, exec, attach and portforward (absent: no nodes run pods). */
+  nodeConnections?: NodeConnections;
+  /** The simulated cluster's settings (the metrics load model reads them). */
+  clusterConfig?: ClusterConfig;
 }
 
 export interface ApiApp {

@@ -2,10 +2,10 @@
 // (namespaces/finalize, pods/binding, pods/eviction, certificatesigningrequests/approval). Streaming ones (log, exec, attach,
 // port-forward, proxy) need a kubelet and answer a clear error until the fake kubelets exist.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ApiError, badRequest, conflict, methodNotAllowed } from '../apierrors/index.js';
-import type { Pod } from '../machinery/api-types.js';
+import { ApiError, badRequest, methodNotAllowed } from '../apierrors/index.js';
 import { isPlainObject, type KubeObject } from '../machinery/object.js';
 import type { WriteOptions } from '../registry/request-options.js';
+import { bindPod } from '../registry/pod-binding.js';
 import { getScale, updateScale } from '../registry/scale.js';
 import type { ResourceInfo, SubresourceInfo } from '../schema/catalogue.js';
 import type { OutputFormat } from './media-types.js';
@@ -91,7 +91,7 @@ export async function handleSubresource(
     const format = formatFor(false);
     const opts = writeOptions(query, req);
     const body = await tools.readWriteBody(req, opts, deps);
-    await bindPod(deps, ri.namespace, name, body, opts);
+    await bindPod(store, ri.namespace, name, body, opts);
     return sendValue(res, 201, successStatus({}), ctx(format));
   }
 
@@ -110,23 +110,4 @@ export async function handleSubresource(
 /** A subresource kubemu does not serve yet: a clear 501, never a quietly wrong answer. */
 function notImplemented(what: string, needs: string): ApiError {
   return new ApiError(501, 'NotImplemented', `${what} is not implemented by kubemu yet: it needs ${needs}, which kubemu does not have yet`);
-}
-
-/** pods/binding (the scheduler's write): sets spec.nodeName once. */
-export async function bindPod(deps: ResourceHandlerDeps, namespace: string | undefined, podName: string, binding: KubeObject, opts: WriteOptions): Promise<void> {
-  const target = (binding.target ?? {}) as { kind?: string; name?: string };
-  if (!target.name) throw badRequest('Binding target name is required');
-  if (target.kind && target.kind !== 'Node') throw badRequest(`Binding target kind must be Node, got ${target.kind}`);
-  const info = deps.catalogue.lookup('', 'v1', 'pods')!;
-  const store = deps.registry.store(info);
-  await store.guaranteedUpdate(namespace, podName, { ...opts, fieldValidation: 'Ignore' }, 'binding', (current) => {
-    if (!current) throw badRequest(`pods "${podName}" not found`);
-    const pod = structuredClone(current) as Pod;
-    if (pod.metadata?.deletionTimestamp) throw conflict({ group: '', resource: 'pods' }, podName, 'pod is being deleted, cannot be assigned to a host');
-    if (pod.spec?.nodeName) {
-      throw conflict({ group: '', resource: 'pods' }, podName, `pod ${podName} is already assigned to node "${pod.spec.nodeName}"`);
-    }
-    pod.spec = { ...pod.spec!, nodeName: target.name };
-    return { update: pod as KubeObject };
-  });
 }

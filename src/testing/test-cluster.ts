@@ -1,34 +1,49 @@
-// An in-process cluster for controller tests: the test app (memory backend, fake clock) plus the
-// controller manager running the named controllers, and a way to wait until they have done all
-// they can for now.
+// An in-process cluster for controller, scheduler and kubelet tests: the test app (memory backend,
+// fake clock) plus the controller manager running the named controllers (and, when `cluster` has
+// nodes, the fake kubelets), and a way to wait until they have done all they can for now.
 import { LocalClient } from '../client/local-client.js';
 import { builtinControllers } from '../controllers/index.js';
 import type { ControllerDefinition } from '../controllers/runtime/controller.js';
 import { startControllerManager, type ControllerManager } from '../controllers/runtime/controller-manager.js';
 import { silentLogger, type Logger } from '../controllers/runtime/logger.js';
+import { createKubeletFleet, type KubeletFleet } from '../kubelet/index.js';
+import type { ClusterConfig } from '../machinery/cluster-config.js';
+import { schedulerDefinition } from '../scheduler/index.js';
 import { createTestApp, type TestApp } from './test-app.js';
 
 export interface TestCluster extends TestApp {
   /** Writes as a user would (field manager "test"). */
   client: LocalClient;
   manager: ControllerManager;
+  /** The fake kubelets, when `cluster` named nodes. */
+  kubelets?: KubeletFleet;
   /** Lets queued work, informer events and event writes run until nothing is left to do. */
   settle(): Promise<void>;
   /** Moves the fake clock forward, firing due timers, then settles. */
   advance(ms: number): Promise<void>;
 }
 
-export async function startTestCluster(opts: { controllers: string[]; definitions?: ControllerDefinition[]; log?: Logger }): Promise<TestCluster> {
+export interface TestClusterOptions {
+  /** Controllers to run, as --controllers names them ("scheduler" included). */
+  controllers: string[];
+  definitions?: ControllerDefinition[];
+  /** Nodes with fake kubelets (none when absent). */
+  cluster?: ClusterConfig;
+  log?: Logger;
+}
+
+export async function startTestCluster(opts: TestClusterOptions): Promise<TestCluster> {
   const app = await createTestApp();
   await app.registry.pipeline.ready();
   const base = new LocalClient(app.registry, app.catalogue, { userAgent: 'test', fieldManager: 'test' });
+  const kubelets = opts.cluster && opts.cluster.nodePools.some((p) => p.count > 0) ? createKubeletFleet(opts.cluster) : undefined;
   const manager = await startControllerManager({
     client: base,
     clock: app.clock,
     log: opts.log ?? silentLogger,
-    definitions: opts.definitions ?? builtinControllers,
-    selection: opts.controllers,
-    userAgent: (sa) => `kube-controller-manager/v1.36.0 (linux/amd64) kubernetes/test/system:serviceaccount:kube-system:${sa}`,
+    definitions: [...(opts.definitions ?? [...builtinControllers, schedulerDefinition]), ...(kubelets ? [kubelets.definition] : [])],
+    selection: [...opts.controllers, ...(kubelets ? [kubelets.definition.name] : [])],
+    userAgent: (component, sa) => `${component}/v1.36.0 (linux/amd64) kubernetes/test${sa ? `/system:serviceaccount:kube-system:${sa}` : ''}`,
   });
   await manager.informers.synced();
   const settle = async () => {
@@ -43,6 +58,7 @@ export async function startTestCluster(opts: { controllers: string[]; definition
     ...app,
     client: base,
     manager,
+    kubelets,
     settle,
     async advance(ms) {
       app.clock.advance(ms);

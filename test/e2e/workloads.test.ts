@@ -190,7 +190,7 @@ export default {
       await k.ok(['create', 'deployment', 'idle', '--image=nginx']);
       await pause(500);
       assert.equal((await k.ok(['get', 'rs', '-o', 'name'])).trim(), '');
-      assert.match(custom.stderr(), /"controllers":\["namespace","configmap-stamper"\]/);
+      assert.match(custom.stderr(), /"controllers":\["namespace","configmap-stamper","kubelet"\]/);
     } finally {
       await custom.stop();
       removeDir(custom.dataDir);

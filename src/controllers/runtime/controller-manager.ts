@@ -19,8 +19,11 @@ export interface ControllerManagerDeps {
   definitions: readonly ControllerDefinition[];
   /** The --controllers list (default ["*"]). */
   selection?: readonly string[];
-  /** The User-Agent a controller's requests carry, given the service account it runs as. */
-  userAgent(serviceAccount: string): string;
+  /**
+   * The User-Agent a controller's requests carry: its component's, with the service account it runs
+   * as for kube-controller-manager's controllers (client-go's AddUserAgent).
+   */
+  userAgent(component: string, serviceAccount?: string): string;
 }
 
 export interface ControllerManager {
@@ -89,7 +92,8 @@ export async function startControllerManager(deps: ControllerManagerDeps): Promi
       info: (message, fields) => deps.log.info(message, { controller: def.name, ...fields }),
       error: (message, fields) => deps.log.error(message, { controller: def.name, ...fields }),
     };
-    const client = deps.client.as({ userAgent: deps.userAgent(`${def.name}-controller`) });
+    const component = def.component ?? 'kube-controller-manager';
+    const client = deps.client.as({ userAgent: deps.userAgent(component, component === 'kube-controller-manager' ? `${def.name}-controller` : undefined) });
     const ctx: ControllerContext = {
       name: def.name,
       client,

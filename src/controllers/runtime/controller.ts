@@ -59,6 +59,11 @@ export interface ControllerDefinition {
   aliases?: readonly string[];
   /** Started by "*" in --controllers (kube-controller-manager leaves a few off by default). */
   enabledByDefault?: boolean;
+  /**
+   * The component it is part of, which names its client (User-Agent, so the managedFields manager)
+   * and its identity: kube-controller-manager (default), kube-scheduler, kubelet.
+   */
+  component?: 'kube-controller-manager' | 'kube-scheduler' | 'kubelet';
   start(ctx: ControllerContext): RunningController | Promise<RunningController>;
 }
 

@@ -1,0 +1,67 @@
+// What the API server asks of a node's kubelet for the pods/log, pods/exec, pods/attach and
+// pods/portforward subresources (kube-apiserver proxies these to the kubelet). The fake kubelets
+// implement it in process; the HTTP layer speaks the client protocols (chunked text, WebSocket
+// channels, SPDY) on top of it. Streams are Node streams.
+import type { Duplex, Readable, Writable } from 'node:stream';
+
+/** A failure the kubelet reports, with the HTTP code and text kube-apiserver passes on. */
+export class KubeletError extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+    readonly reason: 'BadRequest' | 'NotFound' | 'InternalError' | 'ServiceUnavailable' = code === 404 ? 'NotFound' : code >= 500 ? 'InternalError' : 'BadRequest',
+  ) {
+    super(message);
+    this.name = 'KubeletError';
+  }
+}
+
+export interface LogOptions {
+  /** Already resolved by the API server (the only container, or the one named). */
+  container: string;
+  follow?: boolean;
+  previous?: boolean;
+  tailLines?: number;
+  sinceSeconds?: number;
+  /** RFC 3339. */
+  sinceTime?: string;
+  timestamps?: boolean;
+  limitBytes?: number;
+}
+
+export interface ExecOptions {
+  container: string;
+  /** argv; empty for attach. */
+  command: string[];
+  stdin: boolean;
+  stdout: boolean;
+  stderr: boolean;
+  tty: boolean;
+}
+
+export interface TerminalSize {
+  width: number;
+  height: number;
+}
+
+export interface ContainerStreams {
+  stdin?: Readable;
+  stdout?: Writable;
+  stderr?: Writable;
+  /** Terminal size changes (tty only). */
+  resize?: Readable & AsyncIterable<TerminalSize>;
+}
+
+/** How an exec or attach ended: exit code 0 is Success, anything else NonZeroExitCode. */
+export interface ExecOutcome {
+  exitCode: number;
+}
+
+export interface NodeConnections {
+  /** The log of a container; with follow, the stream stays open until the container stops or `signal` aborts. */
+  logs(namespace: string, pod: string, opts: LogOptions, signal: AbortSignal): Promise<Readable>;
+  exec(namespace: string, pod: string, opts: ExecOptions, streams: ContainerStreams, signal: AbortSignal): Promise<ExecOutcome>;
+  attach(namespace: string, pod: string, opts: ExecOptions, streams: ContainerStreams, signal: AbortSignal): Promise<ExecOutcome>;
+  /** A connection to `port` inside the pod (one per forwarded client connection). */
+  portForward(namespace: string, pod: string, port: number, signal: AbortSignal): Promise<Duplex>;
+}
