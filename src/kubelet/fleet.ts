@@ -1,26 +1,383 @@
-// All fake kubelets of the process. The API server reaches them through `connections` (logs,
-// exec, attach, port-forward), which answers as an unreachable kubelet until the fleet runs.
-import { KubeletError, type NodeConnections } from '../machinery/node-connection.js';
-import type { ClusterConfig } from '../machinery/cluster-config.js';
-import type { ControllerDefinition } from '../controllers/runtime/controller.js';
+// All fake kubelets of the process, one per simulated node: each registers its Node, renews its
+// Lease in kube-node-lease, reports node status, and runs the pods bound to it (pod-runtime.ts),
+// writing their status as a real kubelet does and removing them once a deletion has stopped
+// their containers. The API server reaches them through `connections` (logs, exec, attach,
+// port-forward), which answers as an unreachable kubelet until the fleet runs.
+import { createHash } from 'node:crypto';
+import { PassThrough } from 'node:stream';
+import type { ResourceClient } from '../client/local-client.js';
+import { isNotFound } from '../client/local-client.js';
+import type { ControllerContext, ControllerDefinition, ReconcileResult } from '../controllers/runtime/controller.js';
+import type { EventRecorder } from '../controllers/runtime/event-recorder.js';
+import { objectKey, splitKey } from '../controllers/runtime/informer.js';
+import type { ConfigMap, Lease, Node, PersistentVolumeClaim, Pod, Secret } from '../machinery/api-types.js';
+import { nodeNames, type ClusterConfig } from '../machinery/cluster-config.js';
+import type { KubeObject } from '../machinery/object.js';
+import { KubeletError, type LogOptions, type NodeConnections } from '../machinery/node-connection.js';
+import { podStatus } from './kubelet-status.js';
+import { format } from './log-buffer.js';
+import { nodeForRegistration, nodeStatus, simulatedNodes, type SimulatedNode } from './node-object.js';
+import { normalizeImage, PodRuntime, type RuntimeEnvironment } from './pod-runtime.js';
 
 export interface KubeletFleet {
   definition: ControllerDefinition;
   connections: NodeConnections;
+  nodes: readonly SimulatedNode[];
 }
 
+const nodeIndex = 'spec.nodeName';
+const leaseNamespace = 'kube-node-lease';
+const leaseDurationSeconds = 40;
+
 export function createKubeletFleet(config: ClusterConfig): KubeletFleet {
-  void config;
-  const unavailable = (): never => {
-    throw new KubeletError(503, 'the kubelets are not running', 'ServiceUnavailable');
+  const nodes = simulatedNodes(config.nodePools, nodeNames);
+  let running: RunningFleet | undefined;
+  const fleet = (): RunningFleet => {
+    if (!running) throw new KubeletError(503, 'the kubelets are not running', 'ServiceUnavailable');
+    return running;
   };
   return {
-    definition: { name: 'kubelet', component: 'kubelet', start: () => ({ stop() {} }) },
+    nodes,
+    definition: {
+      name: 'kubelet',
+      component: 'kubelet',
+      async start(ctx) {
+        running = await startFleet(ctx, config, nodes);
+        return {
+          stop() {
+            running?.stop();
+            running = undefined;
+          },
+        };
+      },
+    },
     connections: {
-      logs: async () => unavailable(),
-      exec: async () => unavailable(),
-      attach: async () => unavailable(),
-      portForward: async () => unavailable(),
+      logs: async (ns, pod, opts, signal) => fleet().logs(ns, pod, opts, signal),
+      exec: async () => {
+        throw new KubeletError(501, 'exec is not implemented by kubemu\'s kubelet yet');
+      },
+      attach: async () => {
+        throw new KubeletError(501, 'attach is not implemented by kubemu\'s kubelet yet');
+      },
+      portForward: async () => {
+        throw new KubeletError(501, 'port-forward is not implemented by kubemu\'s kubelet yet');
+      },
     },
   };
 }
+
+interface RunningFleet {
+  logs(namespace: string, pod: string, opts: LogOptions, signal: AbortSignal): Promise<PassThrough>;
+  stop(): void;
+}
+
+async function startFleet(ctx: ControllerContext, config: ClusterConfig, nodes: readonly SimulatedNode[]): Promise<RunningFleet> {
+  const byName = new Map(nodes.map((n) => [n.name, n]));
+  const nodeClient = ctx.client.resource<Node>('', 'v1', 'nodes');
+  const leaseClient = ctx.client.resource<Lease>('coordination.k8s.io', 'v1', 'leases');
+  const podClient = ctx.client.resource<Pod>('', 'v1', 'pods');
+  const pods = ctx.informers.forResource<Pod>('', 'v1', 'pods');
+  pods.addIndex(nodeIndex, (p) => [p.spec?.nodeName ?? '']);
+  const configMaps = ctx.informers.forResource<ConfigMap>('', 'v1', 'configmaps');
+  const secrets = ctx.informers.forResource<Secret>('', 'v1', 'secrets');
+  const claims = ctx.informers.forResource<PersistentVolumeClaim>('', 'v1', 'persistentvolumeclaims');
+  const runtimes = new Map<string, PodRuntime>();
+  const images = new Map<string, Map<string, number>>();
+  const recorders = new Map<string, EventRecorder>();
+  const now = () => ctx.clock.now();
+  const recorder = (node: string) => {
+    let r = recorders.get(node);
+    if (!r) recorders.set(node, (r = ctx.recorder('kubelet', node)));
+    return r;
+  };
+  let stopped = false;
+
+  // ---------- nodes and leases ----------
+
+  const nodeRef = (name: string): KubeObject => ({ apiVersion: 'v1', kind: 'Node', metadata: { name, uid: name } });
+
+  async function register(node: SimulatedNode): Promise<void> {
+    const existing = await nodeClient.find(undefined, node.name);
+    const r = recorder(node.name);
+    const ref = nodeRef(node.name);
+    r.event(ref, 'Normal', 'Starting', 'Starting kubelet.');
+    if (!existing) {
+      await nodeClient.create(undefined, nodeForRegistration(node, now()));
+      for (const s of ['NodeHasSufficientMemory', 'NodeHasNoDiskPressure', 'NodeHasSufficientPID']) {
+        r.event(ref, 'Normal', s, `Node ${node.name} status is now: ${s}`);
+      }
+      r.event(ref, 'Normal', 'NodeAllocatableEnforced', 'Updated Node Allocatable limit across pods');
+      r.event(ref, 'Normal', 'NodeReady', `Node ${node.name} status is now: NodeReady`);
+    } else {
+      await reportNodeStatus(node);
+    }
+    await renewLease(node);
+  }
+
+  async function reportNodeStatus(node: SimulatedNode): Promise<void> {
+    const pulled = [...(images.get(node.name) ?? new Map<string, number>())].map(([name, size]) => ({ name, size }));
+    await nodeClient.mutate(undefined, node.name, (current) => ({ ...current, status: nodeStatus(node, current.status, now(), pulled) }), 'status');
+  }
+
+  async function renewLease(node: SimulatedNode): Promise<void> {
+    const renewTime = new Date(now()).toISOString().replace(/Z$/, '000Z');
+    try {
+      await leaseClient.mutate(leaseNamespace, node.name, (lease) => ({ ...lease, spec: { ...lease.spec, holderIdentity: node.name, leaseDurationSeconds, renewTime } }));
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+      const owner = await nodeClient.find(undefined, node.name);
+      await leaseClient.create(leaseNamespace, {
+        apiVersion: 'coordination.k8s.io/v1',
+        kind: 'Lease',
+        metadata: {
+          name: node.name,
+          ownerReferences: owner ? [{ apiVersion: 'v1', kind: 'Node', name: node.name, uid: owner.metadata!.uid! }] : undefined,
+        },
+        spec: { holderIdentity: node.name, leaseDurationSeconds, renewTime },
+      });
+    }
+  }
+
+  await Promise.all(nodes.map((n) => register(n)));
+
+  // Heartbeats: every lease renewed on one timer; node status reported when it changes or every few minutes.
+  const timers: { cancel(): void }[] = [];
+  const every = (ms: number, fn: () => Promise<void>) => {
+    const tick = () => {
+      if (stopped) return;
+      void fn()
+        .catch((err: unknown) => ctx.log.error('kubelet heartbeat failed', { err: String(err) }))
+        .finally(() => {
+          if (!stopped) timers.push(ctx.clock.setTimer(ms, tick));
+        });
+    };
+    timers.push(ctx.clock.setTimer(ms, tick));
+  };
+  every(config.kubelet.leaseRenewMs, async () => {
+    for (const n of nodes) await renewLease(n);
+  });
+  every(config.kubelet.nodeStatusReportMs, async () => {
+    for (const n of nodes) await reportNodeStatus(n);
+  });
+  const imagesChanged = new Set<string>();
+  let imageReport: { cancel(): void } | undefined;
+  const reportImagesSoon = (node: string) => {
+    imagesChanged.add(node);
+    imageReport ??= ctx.clock.setTimer(1000, () => {
+      imageReport = undefined;
+      const changed = [...imagesChanged];
+      imagesChanged.clear();
+      void (async () => {
+        for (const name of changed) await reportNodeStatus(byName.get(name)!);
+      })().catch((err: unknown) => ctx.log.error('reporting node images failed', { err: String(err) }));
+    });
+  };
+
+  // ---------- pods ----------
+
+  const loop = ctx.reconcileLoop((key) => syncPod(key), { name: 'pods', workers: 10 });
+  const enqueue = (pod: Pod) => {
+    if (byName.has(pod.spec?.nodeName ?? '')) loop.enqueue(objectKey(pod));
+  };
+  pods.addHandler({
+    onAdd: enqueue,
+    onUpdate: (_old, pod) => enqueue(pod),
+    onDelete: (pod) => runtimes.delete(pod.metadata?.uid ?? ''),
+  });
+  // A pod waiting for a ConfigMap, Secret or claim to mount tries again when one appears or changes.
+  const wakeWaitingPods = (obj: KubeObject) => {
+    for (const pod of pods.list(obj.metadata?.namespace ?? '')) {
+      const rt = runtimes.get(pod.metadata?.uid ?? '');
+      if (byName.has(pod.spec?.nodeName ?? '') && rt && rt.sandboxReadyAt === undefined) loop.enqueue(objectKey(pod));
+    }
+  };
+  for (const informer of [configMaps, secrets, claims] as const) {
+    (informer as typeof configMaps).addHandler({ onAdd: wakeWaitingPods, onUpdate: (_o, obj) => wakeWaitingPods(obj) });
+  }
+
+  function environment(node: SimulatedNode, pod: Pod): RuntimeEnvironment {
+    const seed = (what: string) => createHash('sha256').update(what).digest();
+    const nodeImages = () => {
+      let m = images.get(node.name);
+      if (!m) images.set(node.name, (m = new Map()));
+      return m;
+    };
+    const pattern = config.kubelet.failingImages.map(globToRegExp);
+    return {
+      startDelayMs: () => config.kubelet.containerStartMs + (config.kubelet.jitterMs ? seed(`${pod.metadata?.uid}/start`).readUInt32BE(0) % (config.kubelet.jitterMs + 1) : 0),
+      imageFails: (image) => pattern.some((re) => re.test(image) || re.test(normalizeImage(image))),
+      imagePresent: (image) => nodeImages().has(normalizeImage(image)),
+      markPulled: (image) => {
+        nodeImages().set(normalizeImage(image), imageSize(image));
+        reportImagesSoon(node.name);
+      },
+      unmountable: (p) => unmountable(p),
+      allocateIP: () => allocateIP(node),
+      emit: (e) => recorder(node.name).event(pod, e.type, e.reason, e.message, e.fieldPath),
+      newContainerID: (s) => `containerd://${createHash('sha256').update(`${s}/${now()}`).digest('hex')}`,
+      pullMs: (image) => 500 + (seed(image).readUInt32BE(0) % 4000),
+      imageSize,
+    };
+  }
+
+  function imageSize(image: string): number {
+    return 5_000_000 + (createHash('sha256').update(normalizeImage(image)).digest().readUInt32BE(0) % 200_000_000);
+  }
+
+  function allocateIP(node: SimulatedNode): string | undefined {
+    const prefix = node.podCIDR.replace(/\.0\/24$/, '');
+    const used = new Set<string>();
+    for (const p of pods.byIndex(nodeIndex, node.name)) {
+      if (p.status?.podIP && p.status.phase !== 'Succeeded' && p.status.phase !== 'Failed') used.add(p.status.podIP);
+      const rt = runtimes.get(p.metadata?.uid ?? '');
+      if (rt?.podIP) used.add(rt.podIP);
+    }
+    for (let i = 2; i < 255; i++) if (!used.has(`${prefix}.${i}`)) return `${prefix}.${i}`;
+    return undefined;
+  }
+
+  /** kubelet's volume manager: the first volume whose source does not exist yet. */
+  function unmountable(pod: Pod): string | undefined {
+    const ns = pod.metadata?.namespace;
+    for (const v of pod.spec?.volumes ?? []) {
+      const configMapsNeeded = [
+        ...(v.configMap && !v.configMap.optional ? [v.configMap.name ?? ''] : []),
+        ...(v.projected?.sources ?? []).filter((s) => s.configMap && !s.configMap.optional).map((s) => s.configMap!.name ?? ''),
+      ];
+      for (const name of configMapsNeeded) {
+        // kube-root-ca.crt is published in every namespace by the root-ca-cert-publisher.
+        if (name === 'kube-root-ca.crt') continue;
+        if (!configMaps.getByName(ns, name)) return `MountVolume.SetUp failed for volume "${v.name}" : configmap "${name}" not found`;
+      }
+      const secretsNeeded = [
+        ...(v.secret && !v.secret.optional ? [v.secret.secretName ?? ''] : []),
+        ...(v.projected?.sources ?? []).filter((s) => s.secret && !s.secret.optional).map((s) => s.secret!.name ?? ''),
+      ];
+      for (const name of secretsNeeded) {
+        if (!secrets.getByName(ns, name)) return `MountVolume.SetUp failed for volume "${v.name}" : secret "${name}" not found`;
+      }
+      if (v.persistentVolumeClaim) {
+        const claim = claims.getByName(ns, v.persistentVolumeClaim.claimName);
+        if (!claim) return `Unable to attach or mount volumes: unmounted volumes=[${v.name}], unattached volumes=[${v.name}]: error processing PVC ${ns}/${v.persistentVolumeClaim.claimName}: failed to fetch PVC from API server: persistentvolumeclaims "${v.persistentVolumeClaim.claimName}" not found`;
+        if (claim.status?.phase !== 'Bound') return `Unable to attach or mount volumes: unmounted volumes=[${v.name}], unattached volumes=[${v.name}]: error processing PVC ${ns}/${v.persistentVolumeClaim.claimName}: PVC is not bound`;
+      }
+    }
+    return undefined;
+  }
+
+  async function syncPod(key: string): Promise<ReconcileResult | void> {
+    const { namespace, name } = splitKey(key);
+    const pod = pods.getByName(namespace, name);
+    if (!pod) return;
+    const node = byName.get(pod.spec?.nodeName ?? '');
+    if (!node) return;
+    const uid = pod.metadata?.uid ?? '';
+    let rt = runtimes.get(uid);
+    if (!rt) {
+      rt = pod.status?.startTime ? PodRuntime.restore(pod, now()) : new PodRuntime(pod);
+      runtimes.set(uid, rt);
+    }
+    const t = now();
+    rt.advance(pod, t, environment(node, pod));
+    const status = podStatus(pod, rt, { hostIP: node.internalIP }, t);
+    if (!sameJson(pod.status, status)) await writeStatus(podClient, pod, status);
+    if (pod.metadata?.deletionTimestamp && rt.allStopped()) {
+      // Everything stopped: the kubelet removes the pod (grace period 0, this very pod only).
+      try {
+        await podClient.delete(namespace, name, { gracePeriodSeconds: 0, preconditions: { uid } });
+      } catch (err) {
+        if (!isNotFound(err) && !(err instanceof Error && /Precondition failed/.test(err.message))) throw err;
+      }
+      runtimes.delete(uid);
+      return;
+    }
+    const next = rt.nextWakeAt(pod, t);
+    if (next !== undefined) return { requeueAfterMs: Math.max(0, next - now()) };
+  }
+
+  // ---------- logs ----------
+
+  async function logs(namespace: string, podName: string, opts: LogOptions, signal: AbortSignal): Promise<PassThrough> {
+    const pod = pods.getByName(namespace, podName);
+    if (!pod || !byName.has(pod.spec?.nodeName ?? '')) throw new KubeletError(404, `pods "${podName}" not found`, 'NotFound');
+    const run = runtimes.get(pod.metadata?.uid ?? '')?.run(opts.container);
+    const waiting = (reason: string) => new KubeletError(400, `container "${opts.container}" in pod "${podName}" is waiting to start: ${reason}`);
+    if (!run) throw waiting('ContainerCreating');
+    const buffer = opts.previous ? run.previousLogs : run.logs;
+    if (!buffer) {
+      if (opts.previous) throw new KubeletError(400, `previous terminated container "${opts.container}" in pod "${podName}" not found`);
+      throw waiting(run.waitingReason || 'ContainerCreating');
+    }
+    const since = opts.sinceTime ? Date.parse(opts.sinceTime) : opts.sinceSeconds !== undefined ? now() - opts.sinceSeconds * 1000 : undefined;
+    const out = new PassThrough();
+    let budget = opts.limitBytes ?? Infinity;
+    const write = (text: string) => {
+      if (budget <= 0) return;
+      const bytes = Buffer.from(text);
+      out.write(bytes.subarray(0, budget));
+      budget -= bytes.length;
+      if (budget <= 0) out.end();
+    };
+    write(buffer.read({ tailLines: opts.tailLines, since, timestamps: opts.timestamps }));
+    if (!opts.follow || buffer.isClosed() || budget <= 0) {
+      out.end();
+      return out;
+    }
+    const unfollow = buffer.follow((line) => {
+      if (!line) out.end();
+      else write(format(line, opts.timestamps));
+    });
+    const finish = () => {
+      unfollow();
+      out.end();
+    };
+    signal.addEventListener('abort', finish, { once: true });
+    out.once('close', () => {
+      unfollow();
+      signal.removeEventListener('abort', finish);
+    });
+    return out;
+  }
+
+  return {
+    logs,
+    stop() {
+      stopped = true;
+      for (const t of timers) t.cancel();
+      imageReport?.cancel();
+    },
+  };
+}
+
+async function writeStatus(client: ResourceClient<Pod>, pod: Pod, status: NonNullable<Pod['status']>): Promise<void> {
+  try {
+    await client.mutate(pod.metadata?.namespace, pod.metadata?.name ?? '', (current) => {
+      if (current.metadata?.uid !== pod.metadata?.uid) return current;
+      return { ...current, status };
+    }, 'status');
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+  }
+}
+
+function globToRegExp(glob: string): RegExp {
+  return new RegExp(`^${glob.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b));
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(value).sort()) {
+      const v = (value as Record<string, unknown>)[k];
+      if (v !== undefined) out[k] = sortKeys(v);
+    }
+    return out;
+  }
+  return value;
+}
+

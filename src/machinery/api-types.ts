@@ -19,6 +19,7 @@ export type Container = Schemas['io.k8s.api.core.v1.Container'];
 export type Service = Schemas['io.k8s.api.core.v1.Service'];
 export type Namespace = Schemas['io.k8s.api.core.v1.Namespace'];
 export type Node = Schemas['io.k8s.api.core.v1.Node'];
+export type Lease = Schemas['io.k8s.api.coordination.v1.Lease'];
 export type ConfigMap = Schemas['io.k8s.api.core.v1.ConfigMap'];
 export type Secret = Schemas['io.k8s.api.core.v1.Secret'];
 export type Event = Schemas['io.k8s.api.core.v1.Event'];

@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import type { LocalClient } from '../../client/local-client.js';
 import type { Clock } from '../../machinery/clock.js';
+import type { ClusterConfig } from '../../machinery/cluster-config.js';
 import { startReconcileLoop, type ControllerContext, type ControllerDefinition, type ReconcileLoop, type RunningController } from './controller.js';
 import { EventRecorder } from './event-recorder.js';
 import { SharedInformerFactory } from './informer.js';
@@ -16,6 +17,8 @@ export interface ControllerManagerDeps {
   client: LocalClient;
   clock: Clock;
   log: Logger;
+  /** Handed to every controller (node lifecycle timings…). */
+  cluster?: ClusterConfig;
   definitions: readonly ControllerDefinition[];
   /** The --controllers list (default ["*"]). */
   selection?: readonly string[];
@@ -100,8 +103,9 @@ export async function startControllerManager(deps: ControllerManagerDeps): Promi
       informers,
       clock: deps.clock,
       log,
-      recorder(component) {
-        const recorder = new EventRecorder({ client, component, clock: deps.clock, log });
+      cluster: deps.cluster,
+      recorder(component, host) {
+        const recorder = new EventRecorder({ client, component, host, clock: deps.clock, log });
         recorders.push(recorder);
         return recorder;
       },

@@ -6,6 +6,7 @@
 import type { LocalClient } from '../../client/local-client.js';
 import { isConflict } from '../../client/local-client.js';
 import type { Clock } from '../../machinery/clock.js';
+import type { ClusterConfig } from '../../machinery/cluster-config.js';
 import type { EventRecorder } from './event-recorder.js';
 import type { SharedInformerFactory } from './informer.js';
 import type { Logger } from './logger.js';
@@ -20,8 +21,10 @@ export interface ControllerContext {
   informers: SharedInformerFactory;
   clock: Clock;
   log: Logger;
-  /** Records core/v1 Events with this controller as the source ("deployment-controller"). */
-  recorder(component: string): EventRecorder;
+  /** The simulated cluster's settings (node lifecycle timings…); absent: the defaults. */
+  cluster?: ClusterConfig;
+  /** Records core/v1 Events with this controller as the source ("deployment-controller"; a kubelet names its node as host). */
+  recorder(component: string, host?: string): EventRecorder;
   /** A work queue with workers calling `reconcile(key)`; started once the informers are synced. */
   reconcileLoop(reconcile: Reconcile, opts?: ReconcileLoopOptions): ReconcileLoop;
 }

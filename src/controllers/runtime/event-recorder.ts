@@ -40,9 +40,13 @@ export class EventRecorder {
     this.events = deps.client.resource<Event>('', 'v1', 'events');
   }
 
-  /** Records the event in the background; failures are logged, never thrown. */
-  event(obj: KubeObject, type: EventType, reason: string, message: string): void {
+  /**
+   * Records the event in the background; failures are logged, never thrown. `fieldPath` points
+   * into the object (a kubelet's `spec.containers{web}`).
+   */
+  event(obj: KubeObject, type: EventType, reason: string, message: string, fieldPath?: string): void {
     const snapshot = reference(obj);
+    if (fieldPath) snapshot.fieldPath = fieldPath;
     const at = this.deps.clock.now();
     this.pending = this.pending.then(() =>
       this.record(snapshot, type, reason, message, at).catch((err: unknown) =>
@@ -58,7 +62,7 @@ export class EventRecorder {
 
   private async record(ref: ObjectReference, type: EventType, reason: string, message: string, at: number): Promise<void> {
     const namespace = ref.namespace || 'default';
-    const key = [ref.kind, ref.namespace, ref.name, ref.uid, ref.apiVersion, type, reason, message].join('\u0000');
+    const key = [ref.kind, ref.namespace, ref.name, ref.uid, ref.apiVersion, ref.fieldPath, type, reason, message].join('\u0000');
     const timestamp = new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z');
     const known = this.seen.get(key);
     if (known) {
