@@ -12,7 +12,8 @@ let k: Kubectl;
 let kubelet: KubeletStandIn;
 
 before(async () => {
-  server = await startKubemu();
+  // The test brings its own Nodes and plays their kubelet: no simulated nodes of kubemu's.
+  server = await startKubemu({ extraArgs: ['--nodes', '0'] });
   work = tempDir('kubemu-stateful-');
   k = kubectlFor(kubectlVersionsUnderTest().at(-1)!, server.kubeconfig, work);
   kubelet = new KubeletStandIn(k);
