@@ -10,7 +10,9 @@
 //     (what the objects themselves cost), and the growth under load from 10,000 to 20,000 pods.
 //  1-5 measure the API server alone (--controllers ''), comparable across releases; then
 //  6. the controllers: pod creates/s with every controller on (what informers cost a write), a
-//     Deployment of 1,000 replicas from create to 1,000 pods, and the CPU 500 idle Deployments use.
+//     Deployment of 1,000 replicas from create to 1,000 pods, and the CPU 500 idle Deployments use;
+//  7. nodes: 100 fake nodes and a Deployment of 3,000 replicas from create to 3,000 pods Running,
+//     pod create → Running latency at 100 pods/s, and the CPU 100 heart-beating nodes use idle.
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -124,9 +126,9 @@ function rssKb(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
 }
 
-async function startKubemu(dataDir: string, controllers = ''): Promise<{ child: ChildProcess; port: number; readyMs: number }> {
+async function startKubemu(dataDir: string, controllers = '', nodes = 0): Promise<{ child: ChildProcess; port: number; readyMs: number }> {
   const started = performance.now();
-  const args = [mainScript, 'serve', '--port', '0', '--data-dir', join(dataDir, 'data'), '--kubeconfig', join(dataDir, 'kubeconfig'), '--controllers', controllers];
+  const args = [mainScript, 'serve', '--port', '0', '--data-dir', join(dataDir, 'data'), '--kubeconfig', join(dataDir, 'kubeconfig'), '--controllers', controllers, '--nodes', String(nodes)];
   const child = spawn(process.execPath, args, {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -275,6 +277,73 @@ async function controllerFigures(dir: string): Promise<{ bigSeconds: number; idl
   return { bigSeconds, idleCpuPercent, idleDeployments, createsWithControllers };
 }
 
+/** 7. Nodes: pods really scheduled and run by the fake kubelets. */
+async function nodeFigures(dir: string): Promise<{ nodes: number; pods: number; allRunningSeconds: number; p50: number; p99: number; rate: number; idleCpuPercent: number }> {
+  const nodes = Number(process.env.BENCH_NODES ?? 100);
+  const podCount = Number(process.env.BENCH_RUNNING_PODS ?? 3000);
+  const { child, port } = await startKubemu(join(dir, 'nodes'), '*', nodes);
+  const ep: Endpoint = { port, agent: new https.Agent({ keepAlive: true, maxSockets: 16 }) };
+  const ready = watchUntil(ep, '/api/v1/nodes?watch=1', (objects) => [...objects.values()].filter((n) => JSON.stringify(n).includes('"KubeletReady"')).length >= nodes);
+  await ready.finished;
+  ready.stop();
+
+  const running = (objects: Map<string, Record<string, unknown>>) => [...objects.values()].filter((p) => (p.status as { phase?: string } | undefined)?.phase === 'Running').length;
+  const all = watchUntil(ep, '/api/v1/namespaces/default/pods?watch=1&labelSelector=app%3Dmany', (objects) => running(objects) >= podCount);
+  const t0 = performance.now();
+  await request(ep, 'POST', '/apis/apps/v1/namespaces/default/deployments', JSON.stringify({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'many' },
+    spec: { replicas: podCount, selector: { matchLabels: { app: 'many' } }, template: { metadata: { labels: { app: 'many' } }, spec: { containers: [{ name: 'app', image: 'nginx:1.25', resources: { requests: { cpu: '10m', memory: '16Mi' } } }] } } },
+  }));
+  await all.finished;
+  const allRunningSeconds = (performance.now() - t0) / 1000;
+  all.stop();
+
+  // Latency at a steady rate: each pod from its create to the watch seeing it Running.
+  const rate = Number(process.env.BENCH_POD_RATE ?? 100);
+  const total = rate * 10;
+  const createdAt = new Map<string, number>();
+  const latencies: number[] = [];
+  const seen = watchUntil(ep, '/api/v1/namespaces/default/pods?watch=1&labelSelector=app%3Dsteady', (objects) => {
+    for (const [name, p] of objects) {
+      if ((p.status as { phase?: string } | undefined)?.phase === 'Running' && createdAt.has(name)) {
+        latencies.push(performance.now() - createdAt.get(name)!);
+        createdAt.delete(name);
+      }
+    }
+    return latencies.length >= total;
+  });
+  const start = performance.now();
+  for (let i = 0; i < total; i++) {
+    const due = start + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const name = `steady-${i}`;
+    createdAt.set(name, performance.now());
+    void request(ep, 'POST', '/api/v1/namespaces/default/pods', JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name, labels: { app: 'steady' } }, spec: { containers: [{ name: 'app', image: 'nginx:1.25' }] } }));
+  }
+  await seen.finished;
+  seen.stop();
+  ep.agent.destroy();
+
+  await new Promise((r) => setTimeout(r, 3000));
+  const cpu0 = cpuSeconds(child.pid!);
+  const idleSeconds = 20;
+  await new Promise((r) => setTimeout(r, idleSeconds * 1000));
+  const idleCpuPercent = ((cpuSeconds(child.pid!) - cpu0) / idleSeconds) * 100;
+  await stop(child);
+  return { nodes, pods: podCount, allRunningSeconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), rate, idleCpuPercent };
+}
+
+function nodeRows(n: Awaited<ReturnType<typeof nodeFigures>>): [string, string][] {
+  return [
+    [`${n.nodes} nodes: Deployment of ${n.pods} → all Running`, `${n.allRunningSeconds.toFixed(2)} s (target ≤ 10 s; kubelet start delay 300 ms + up to 200 ms jitter)`],
+    [`pod create → Running at ${n.rate} pods/s`, `p50 ${n.p50.toFixed(0)} ms, p99 ${n.p99.toFixed(0)} ms (includes the 300–500 ms start delay; target p99 ≤ delay + 100 ms)`],
+    [`CPU with ${n.nodes} idle heart-beating nodes`, `${n.idleCpuPercent.toFixed(1)} % of a core over 20 s (target < 5 %)`],
+  ];
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'kubemu-bench-'));
   const rows: [string, string][] = [];
@@ -283,6 +352,12 @@ async function main(): Promise<void> {
     process.stdout.write(`\nkubemu benchmark (${new Date().toISOString()}, node ${process.version})\n`);
     for (const [k, v] of rows) process.stdout.write(`  ${k.padEnd(width)}  ${v}\n`);
   };
+  if (process.env.BENCH_ONLY === 'nodes') {
+    rows.push(...nodeRows(await nodeFigures(dir)));
+    rmSync(dir, { recursive: true, force: true });
+    print();
+    return;
+  }
   if (process.env.BENCH_ONLY === 'controllers') {
     const bare = await startKubemu(join(dir, 'no-controllers'));
     await createLoad(`https://127.0.0.1:${bare.port}`, 3, 'warmup');
@@ -393,6 +468,7 @@ async function main(): Promise<void> {
 
     const pki = { key: readFileSync(join(dir, 'main', 'data', 'pki', 'apiserver.key'), 'utf8'), cert: readFileSync(join(dir, 'main', 'data', 'pki', 'apiserver.crt'), 'utf8') };
     const controllers = await controllerFigures(dir);
+    const nodeBench = await nodeFigures(dir);
     const bare = await ceiling(dir);
     const bareTls = await ceiling(dir, pki);
 
@@ -418,6 +494,7 @@ async function main(): Promise<void> {
     ]);
     rows.push(['Deployment of 1,000 replicas: create → 1,000 pods', `${controllers.bigSeconds.toFixed(2)} s (target ≤ 3 s)`]);
     rows.push([`CPU with ${controllers.idleDeployments} idle Deployments`, `${controllers.idleCpuPercent.toFixed(1)} % of a core over 10 s (target ~0 %)`]);
+    rows.push(...nodeRows(nodeBench));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -103,9 +103,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   }
   log('opened storage', { backend: storage, dataDir: storage === 'memory' ? undefined : dataDir, revision: backend.currentRevision() });
 
-  const registry = await Registry.open({ backend, catalogue, spec: spec.document, clock });
-  log('filled the watch cache', { revision: registry.watchCache.currentRevision() });
   const cluster = options.cluster ?? defaultClusterConfig();
+  const registry = await Registry.open({ backend, catalogue, spec: spec.document, clock, defaultTolerationSeconds: cluster.nodeLifecycle.defaultTolerationSeconds });
+  log('filled the watch cache', { revision: registry.watchCache.currentRevision() });
   const kubelets = createKubeletFleet(cluster);
   const runsNodes = cluster.nodePools.some((p) => p.count > 0);
   const controllerDefinitions = [...builtinControllers, schedulerDefinition, ...(options.extraControllers ?? []), ...(runsNodes ? [kubelets.definition] : [])];
@@ -169,6 +169,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       app.handle,
     );
   }
+  server.on('upgrade', app.upgrade);
   // kube-apiserver keeps idle connections for long; Node's 5 s default drops slow clients mid-conversation.
   server.keepAliveTimeout = 120_000;
   server.headersTimeout = 130_000;
@@ -201,6 +202,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     client: new LocalClient(registry, catalogue, { userAgent: 'kube-controller-manager' }),
     clock,
     log: loggerFrom(log),
+    cluster,
     definitions: controllerDefinitions,
     selection,
     userAgent: (component, serviceAccount) =>

@@ -7,6 +7,7 @@ import type { KubeObject } from '../machinery/object.js';
 import { parseFieldSelector, parseLabelSelector, type FieldSelector, type LabelSelector } from '../machinery/selectors/index.js';
 import { parseCached, type CacheEventType } from '../registry/cached-objects.js';
 import { bindPod } from '../registry/pod-binding.js';
+import { evictPod } from '../registry/pod-eviction.js';
 import type { Registry } from '../registry/registry.js';
 import type { DeleteOptions, PatchType, WriteOptions, WriteSubresource } from '../registry/request-options.js';
 import type { ResourceStore } from '../registry/store.js';
@@ -59,6 +60,8 @@ export class ResourceClient<T extends KubeObject = KubeObject> {
     readonly info: ResourceInfo,
     private readonly store: ResourceStore,
     private readonly identity: ClientIdentity,
+    /** For subresources that reach other resources (pods/eviction reads PodDisruptionBudgets). */
+    private readonly registry?: Registry,
   ) {}
 
   private writeOptions(opts: ClientWriteOptions = {}, warnings: string[] = []): WriteOptions {
@@ -142,6 +145,16 @@ export class ResourceClient<T extends KubeObject = KubeObject> {
   async bind(namespace: string | undefined, podName: string, nodeName: string): Promise<void> {
     if (this.info.qualified !== 'pods') throw new Error(`${this.info.qualified} has no binding subresource`);
     await bindPod(this.store, namespace, podName, { apiVersion: 'v1', kind: 'Binding', metadata: { name: podName }, target: { kind: 'Node', name: nodeName } }, this.writeOptions());
+  }
+
+  /**
+   * pods/eviction: deletes the pod unless its PodDisruptionBudget forbids it (a 429 ApiError then,
+   * as kubectl drain sees it). dryRun in the options evicts nothing.
+   */
+  async evict(namespace: string, podName: string, deleteOptions: ClientDeleteOptions = {}): Promise<void> {
+    if (this.info.qualified !== 'pods' || !this.registry) throw new Error(`${this.info.qualified} has no eviction subresource`);
+    const { dryRun, ...options } = deleteOptions;
+    await evictPod(this.registry, namespace, podName, { deleteOptions: options, dryRun: dryRun ?? false }, this.writeOptions({ dryRun }));
   }
 
   /** Server-side apply of a (partial) configuration under `fieldManager`. */
@@ -234,7 +247,7 @@ export class LocalClient {
   }
 
   forInfo<T extends KubeObject = KubeObject>(info: ResourceInfo): ResourceClient<T> {
-    return new ResourceClient<T>(info, this.registry.store(info), this.identity);
+    return new ResourceClient<T>(info, this.registry.store(info), this.identity, this.registry);
   }
 
   /** The same cluster, writing as someone else. */

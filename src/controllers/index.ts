@@ -5,12 +5,16 @@ import type { ControllerDefinition } from './runtime/controller.js';
 import { cronJobController } from './cronjob/cronjob-controller.js';
 import { daemonSetController } from './daemonset/daemon-set-controller.js';
 import { deploymentController } from './deployment/deployment-controller.js';
+import { disruptionController } from './disruption/disruption-controller.js';
 import { garbageCollectorController } from './garbagecollector/garbage-collector.js';
 import { jobController } from './job/job-controller.js';
 import { namespaceController } from './namespace/namespace-controller.js';
+import { nodeLifecycleController } from './nodelifecycle/node-lifecycle-controller.js';
 import { persistentVolumeBinderController } from './persistentvolume/persistent-volume-binder.js';
+import { podGcController } from './podgc/pod-gc-controller.js';
 import { replicaSetController, replicationControllerController } from './replicaset/replica-set-controller.js';
 import { statefulSetController } from './statefulset/stateful-set-controller.js';
+import { taintEvictionController } from './tainteviction/taint-eviction-controller.js';
 import { ttlAfterFinishedController } from './ttlafterfinished/ttl-after-finished-controller.js';
 
 export const builtinControllers: readonly ControllerDefinition[] = [
@@ -24,6 +28,10 @@ export const builtinControllers: readonly ControllerDefinition[] = [
   statefulSetController,
   daemonSetController,
   persistentVolumeBinderController,
+  nodeLifecycleController,
+  taintEvictionController,
+  podGcController,
+  disruptionController,
   garbageCollectorController,
 ];
 

@@ -4,7 +4,9 @@
 // so the resource path runs beside it rather than inside it; and loading Express costs ~130 ms,
 // so it loads right after the server starts listening, with health checks answered without it.
 // Every error is a Status.
-import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { ServerResponse, type IncomingMessage, type RequestListener } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { Express, NextFunction, Request, Response } from 'express';
 import { lazyModule } from '../machinery/lazy-module.js';
 import { isApiError, methodNotAllowed, resourceNotFound } from '../apierrors/index.js';
@@ -14,6 +16,8 @@ import type { Catalogue } from '../schema/catalogue.js';
 import type { OpenApiDocuments } from '../schema/openapi-documents.js';
 import type { ProtobufCodec } from '../schema/protobuf/index.js';
 import { Discovery, wantsAggregated, type DiscoveryDocument } from './discovery.js';
+import { extraGroupVersionFor } from './extra-groups.js';
+import { createMetricsApi } from './metrics/index.js';
 import { serveOpenApi } from './openapi-handlers.js';
 import { isWatchQuery } from './query.js';
 import { parseRequestInfo, type RequestInfo } from './request-info.js';
@@ -22,6 +26,8 @@ import { sendJsonText, sendStatus } from './responses.js';
 import type { VersionInfo } from './version.js';
 import type { ClusterConfig } from '../machinery/cluster-config.js';
 import type { NodeConnections } from '../machinery/node-connection.js';
+import type { PodStreamDeps } from './streaming/pod-streams.js';
+import { attachUpgrade } from './streaming/upgrade.js';
 
 export interface AppDeps {
   catalogue: Catalogue;
@@ -43,6 +49,8 @@ export interface AppDeps {
   defaultWatchSeconds?: () => number;
   /** The kubelets, for pods/log, exec, attach and portforward (absent: no nodes run pods). */
   nodeConnections?: NodeConnections;
+  /** Protocol timings of exec, attach and port-forward (tests shorten them). */
+  streaming?: PodStreamDeps['streaming'];
   /** The simulated cluster's settings (the metrics load model reads them). */
   clusterConfig?: ClusterConfig;
 }
@@ -52,6 +60,11 @@ export interface ApiApp {
   handle: RequestListener;
   /** The Express app serving discovery, OpenAPI, health and version (loaded on first use). */
   express(): Promise<Express>;
+  /**
+   * The 'upgrade' listener for http(s).createServer (exec, attach and port-forward switch
+   * protocols). Without it Node refuses every upgrade request.
+   */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
 }
 
 // Parsed once by the listener, reused by the Express routes.
@@ -59,7 +72,11 @@ const requestInfoKey = Symbol('kubemu.requestInfo');
 type WithInfo = IncomingMessage & { [requestInfoKey]?: { info: RequestInfo; query: URLSearchParams } };
 
 export function createApp(deps: AppDeps): ApiApp {
-  const discovery = new Discovery(deps.catalogue, deps.serverAddress);
+  // Groups an aggregated APIService would serve on a real cluster: metrics-server's.
+  const extraGroups = [
+    createMetricsApi({ catalogue: deps.catalogue, registry: deps.registry, clock: deps.clock, protobuf: deps.protobuf, config: deps.clusterConfig?.metrics }),
+  ];
+  const discovery = new Discovery(deps.catalogue, deps.serverAddress, extraGroups);
   const resourceDeps = {
     catalogue: deps.catalogue,
     registry: deps.registry,
@@ -67,6 +84,8 @@ export function createApp(deps: AppDeps): ApiApp {
     protobuf: deps.protobuf,
     loadProtobuf: deps.loadProtobuf,
     defaultWatchSeconds: deps.defaultWatchSeconds,
+    nodeConnections: deps.nodeConnections,
+    streaming: deps.streaming,
   };
   // Every failure becomes a Status; one that is not an API error is a bug, and is reported.
   const fail = (req: IncomingMessage, res: ServerResponse, err: unknown) => {
@@ -89,7 +108,9 @@ export function createApp(deps: AppDeps): ApiApp {
       return;
     }
     if (parsed.info.isResourceRequest) {
-      handleResourceRequest(req, res, parsed.info, parsed.query, resourceDeps).catch((err: unknown) => fail(req, res, err));
+      const extra = extraGroupVersionFor(extraGroups, parsed.info);
+      const served = extra ? extra.handle(req, res, parsed.info, parsed.query) : handleResourceRequest(req, res, parsed.info, parsed.query, resourceDeps);
+      served.catch((err: unknown) => fail(req, res, err));
       return;
     }
     const health = /^\/(healthz|livez|readyz)(?:\/(.+))?$/.exec(parsed.info.path);
@@ -104,7 +125,18 @@ export function createApp(deps: AppDeps): ApiApp {
       (err: unknown) => fail(req, res, err),
     );
   };
-  return { handle, express: documentsApp };
+  // The request goes the ordinary way on a response written to the raw socket: checks and errors
+  // are the usual ones, and a streaming handler claims the socket when it switches protocols.
+  const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    attachUpgrade(req, socket, head);
+    const res = new ServerResponse(req);
+    res.shouldKeepAlive = false;
+    res.assignSocket(socket as Socket);
+    res.once('finish', () => socket.end());
+    handle(req, res);
+  };
+  return { handle, express: documentsApp, upgrade };
 }
 
 function createDocumentsApp(express: () => Express, deps: AppDeps, discovery: Discovery): Express {

@@ -1,8 +1,10 @@
-// Discovery documents, built once from the catalogue: the legacy forms (/api, /apis,
-// /api/v1, /apis/<g>/<v>) and aggregated discovery (apidiscovery.k8s.io v2 and v2beta1),
-// which kubectl 1.27+ asks for first and which needs its own Content-Type to be understood.
+// Discovery documents, built once from the catalogue and the extra groups (extra-groups.ts):
+// the legacy forms (/api, /apis, /api/v1, /apis/<g>/<v>) and aggregated discovery
+// (apidiscovery.k8s.io v2 and v2beta1), which kubectl 1.27+ asks for first and which needs its
+// own Content-Type to be understood.
 import { createHash } from 'node:crypto';
 import type { Catalogue, ResourceInfo } from '../schema/catalogue.js';
+import type { ExtraGroupVersion, ExtraResource } from './extra-groups.js';
 import { parseAccept } from './media-types.js';
 
 export interface DiscoveryDocument {
@@ -37,6 +39,7 @@ export class Discovery {
   constructor(
     private readonly catalogue: Catalogue,
     private readonly serverAddress: () => string,
+    private readonly extras: readonly ExtraGroupVersion[] = [],
   ) {}
 
   private memo(key: string, build: () => DiscoveryDocument): DiscoveryDocument {
@@ -62,16 +65,31 @@ export class Discovery {
       doc({
         kind: 'APIGroupList',
         apiVersion: 'v1',
-        groups: this.catalogue
-          .groups()
-          .filter((g) => g.group !== '')
-          .map((g) => this.groupBody(g.group)),
+        groups: [
+          ...this.catalogue
+            .groups()
+            .filter((g) => g.group !== '')
+            .map((g) => g.group),
+          ...this.extraGroupNames(),
+        ].map((g) => this.groupBody(g)),
       }),
     );
   }
 
+  private extraGroupNames(): string[] {
+    return [...new Set(this.extras.map((e) => e.group))].filter((g) => !this.catalogue.group(g));
+  }
+
+  /** A served group's versions, preferred first: the catalogue's, or an extra group's in the order given. */
+  private versionsOf(group: string): { versions: string[]; preferredVersion: string } | undefined {
+    const g = this.catalogue.group(group);
+    if (g) return { versions: [...g.versions], preferredVersion: g.preferredVersion };
+    const versions = this.extras.filter((e) => e.group === group).map((e) => e.version);
+    return versions.length ? { versions, preferredVersion: versions[0] } : undefined;
+  }
+
   private groupBody(group: string) {
-    const g = this.catalogue.group(group)!;
+    const g = this.versionsOf(group)!;
     return {
       name: group,
       versions: g.versions.map((v) => ({ groupVersion: `${group}/${v}`, version: v })),
@@ -80,11 +98,22 @@ export class Discovery {
   }
 
   group(group: string): DiscoveryDocument | undefined {
-    if (!this.catalogue.group(group) || group === '') return undefined;
+    if (!this.versionsOf(group) || group === '') return undefined;
     return this.memo(`group/${group}`, () => doc({ kind: 'APIGroup', apiVersion: 'v1', ...this.groupBody(group) }));
   }
 
+  private extraGroupVersion(group: string, version: string): ExtraGroupVersion | undefined {
+    if (this.catalogue.group(group)) return undefined;
+    return this.extras.find((e) => e.group === group && e.version === version);
+  }
+
   resourceList(group: string, version: string): DiscoveryDocument | undefined {
+    const extra = this.extraGroupVersion(group, version);
+    if (extra) {
+      return this.memo(`resources/${group}/${version}`, () =>
+        doc({ kind: 'APIResourceList', apiVersion: 'v1', groupVersion: `${group}/${version}`, resources: extra.resources.map(extraResourceEntry) }),
+      );
+    }
     if (!this.catalogue.servesGroupVersion(group, version)) return undefined;
     return this.memo(`resources/${group}/${version}`, () => {
       const resources: Record<string, unknown>[] = [];
@@ -127,6 +156,16 @@ export class Discovery {
           freshness: 'Current',
         })),
       }));
+      if (prefix === 'apis') {
+        for (const group of this.extraGroupNames()) {
+          items.push({
+            metadata: { name: group, creationTimestamp: null },
+            versions: this.extras
+              .filter((e) => e.group === group)
+              .map((e) => ({ version: e.version, resources: e.resources.map(aggregatedExtraResource), freshness: 'Current' })),
+          });
+        }
+      }
       return doc(
         { kind: 'APIGroupDiscoveryList', apiVersion: `apidiscovery.k8s.io/${version}`, metadata: {}, items },
         `application/json;g=apidiscovery.k8s.io;v=${version};as=APIGroupDiscoveryList`,
@@ -156,6 +195,27 @@ function aggregatedResource(r: ResourceInfo): Record<string, unknown> {
       verbs: s.verbs,
     }));
   }
+  return entry;
+}
+
+// An aggregated server's resources carry no storageVersionHash: nothing of theirs is stored.
+function extraResourceEntry(r: ExtraResource): Record<string, unknown> {
+  const entry: Record<string, unknown> = { name: r.resource, singularName: r.singular, namespaced: r.namespaced, kind: r.kind, verbs: [...r.verbs] };
+  if (r.shortNames?.length) entry.shortNames = [...r.shortNames];
+  if (r.categories?.length) entry.categories = [...r.categories];
+  return entry;
+}
+
+function aggregatedExtraResource(r: ExtraResource): Record<string, unknown> {
+  const entry: Record<string, unknown> = {
+    resource: r.resource,
+    responseKind: { group: '', version: '', kind: r.kind },
+    scope: r.namespaced ? 'Namespaced' : 'Cluster',
+    singularResource: r.singular,
+    verbs: [...r.verbs],
+  };
+  if (r.shortNames?.length) entry.shortNames = [...r.shortNames];
+  if (r.categories?.length) entry.categories = [...r.categories];
   return entry;
 }
 

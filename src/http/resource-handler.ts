@@ -9,6 +9,8 @@ import type { PatchType, WriteOptions } from '../registry/request-options.js';
 import type { ResourceStore } from '../registry/store.js';
 import type { Catalogue, ResourceInfo } from '../schema/catalogue.js';
 import type { ProtobufCodec } from '../schema/protobuf/index.js';
+import type { NodeConnections } from '../machinery/node-connection.js';
+import type { PodStreamDeps } from './streaming/pod-streams.js';
 import { decodeJson, decodeObjectBody, decodeYaml, readBody } from './body.js';
 import { negotiateOutput, parseMediaType, type OutputFormat } from './media-types.js';
 import {
@@ -38,6 +40,9 @@ export interface ResourceHandlerDeps {
   loadProtobuf?: () => Promise<unknown>;
   /** Seconds a watch stays open when the client gives no timeoutSeconds (kube-apiserver: 30–60 min). */
   defaultWatchSeconds?: () => number;
+  /** The kubelets, for pods/log, exec, attach and portforward (absent: no kubelet answers). */
+  nodeConnections?: NodeConnections;
+  streaming?: PodStreamDeps['streaming'];
 }
 
 const patchTypes: Record<string, PatchType> = {

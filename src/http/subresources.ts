@@ -1,11 +1,12 @@
 // Subresources: status and scale for everything that has them; a few kind-specific ones
-// (namespaces/finalize, pods/binding, pods/eviction, certificatesigningrequests/approval). Streaming ones (log, exec, attach,
+// (namespaces/finalize, pods/binding, pods/eviction with PodDisruptionBudgets, certificatesigningrequests/approval). Streaming ones (log, exec, attach,
 // port-forward, proxy) need a kubelet and answer a clear error until the fake kubelets exist.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ApiError, badRequest, methodNotAllowed } from '../apierrors/index.js';
+import { ApiError, badRequest, isApiError, methodNotAllowed } from '../apierrors/index.js';
 import { isPlainObject, type KubeObject } from '../machinery/object.js';
 import type { WriteOptions } from '../registry/request-options.js';
 import { bindPod } from '../registry/pod-binding.js';
+import { evictPod, type EvictionRequest } from '../registry/pod-eviction.js';
 import { getScale, updateScale } from '../registry/scale.js';
 import type { ResourceInfo, SubresourceInfo } from '../schema/catalogue.js';
 import type { OutputFormat } from './media-types.js';
@@ -14,6 +15,7 @@ import type { ResourceRequestInfo } from './request-info.js';
 import type { ResourceHandlerDeps } from './resource-handler.js';
 import { readPatch } from './resource-handler.js';
 import { sendObject, sendValue, successStatus, type ResponseContext } from './responses.js';
+import { podStreamingSubresources, servePodStream } from './streaming/pod-streams.js';
 
 export interface SubresourceTools {
   formatFor(transforms: boolean, yaml?: boolean): OutputFormat;
@@ -99,12 +101,50 @@ export async function handleSubresource(
     const format = formatFor(false);
     const opts = writeOptions(query, req);
     const body = await tools.readWriteBody(req, opts, deps);
-    const deleteOptions = parseDeleteOptions(query, isPlainObject(body.deleteOptions) ? body.deleteOptions : undefined);
-    await store.delete(ri.namespace, name, deleteOptions, opts.dryRun || parseDryRun(query, (body.deleteOptions as { dryRun?: unknown } | undefined)?.dryRun));
-    return sendValue(res, 201, successStatus({}), ctx(format));
+    try {
+      await evictPod(deps.registry, ri.namespace ?? '', name, evictionRequest(body, name, ri.namespace ?? '', query), opts);
+    } catch (err) {
+      // The budget says when to come back; client-go honours Retry-After on a 429.
+      const after = isApiError(err) ? err.status.details?.retryAfterSeconds : undefined;
+      if (after) res.setHeader('Retry-After', String(after));
+      throw err;
+    }
+    return sendValue(res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 }, ctx(format));
   }
 
-  throw notImplemented(`${info.resource}/${sub.name}`, info.qualified === 'serviceaccounts' ? 'token signing, which arrives with authentication' : 'the fake kubelets');
+  if (info.qualified === 'pods' && podStreamingSubresources.has(sub.name)) {
+    return servePodStream(req, res, sub.name, ri.namespace!, name, query, deps);
+  }
+
+  throw notImplemented(
+    `${info.resource}/${sub.name}`,
+    info.qualified === 'serviceaccounts' ? 'token signing, which arrives with authentication' : sub.name === 'proxy' ? 'a proxy to pods, services and nodes' : 'the fake kubelets',
+  );
+}
+
+/**
+ * An Eviction body (policy/v1 or policy/v1beta1) as EvictionREST takes it: named as the URL
+ * names the pod, in the request's namespace, its deleteOptions' dryRun agreeing with the request's.
+ */
+function evictionRequest(body: KubeObject, urlName: string, namespace: string, query: Query): EvictionRequest {
+  const apiVersion = body.apiVersion;
+  if (apiVersion !== undefined && apiVersion !== 'policy/v1' && apiVersion !== 'policy/v1beta1') {
+    throw badRequest(`the API version in the data (${apiVersion}) does not match the expected API version (policy/v1)`);
+  }
+  const meta = body.metadata ?? {};
+  if (meta.namespace && meta.namespace !== namespace) throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+  if (urlName !== meta.name) throw badRequest('name in URL does not match name in Eviction object');
+  const raw = isPlainObject(body.deleteOptions) ? body.deleteOptions : undefined;
+  const fromBody = Array.isArray(raw?.dryRun) ? raw.dryRun.map(String) : [];
+  const fromQuery = query.getAll('dryRun');
+  if (fromBody.length && fromQuery.length && fromBody.join('\u0000') !== fromQuery.join('\u0000')) {
+    // A plain error in kube-apiserver: a 500 Status without a reason.
+    const err = new ApiError(500, '', `Non-matching dry-run options in request and content: [${fromQuery.join(' ')}] and [${fromBody.join(' ')}]`);
+    delete err.status.reason;
+    throw err;
+  }
+  // Query parameters of a create are CreateOptions: the delete's options come from the body only.
+  return { deleteOptions: parseDeleteOptions(new URLSearchParams(), raw), dryRun: parseDryRun(query, fromBody) };
 }
 
 /** A subresource kubemu does not serve yet: a clear 501, never a quietly wrong answer. */

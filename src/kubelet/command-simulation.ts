@@ -14,6 +14,8 @@ export interface ContainerScript {
   steps: ScriptStep[];
   /** After the steps, it keeps running until stopped (a server, `sleep infinity`, `while true`). */
   runsForever: boolean;
+  /** Steps repeated for ever after `steps` (the body of `while true; do …; done`). */
+  loop?: ScriptStep[];
   /** PID 1 ignores SIGTERM (a shell or sleep without a trap): it only stops when killed at the end of the grace period. */
   ignoresSigterm: boolean;
 }
@@ -101,11 +103,19 @@ function durationMs(arg: string): number | undefined {
 /** A `sh -c` script: commands joined by ;, newlines, && and ||; `while true; do …; done` loops forever. */
 function runScript(script: string, now: () => Date): Omit<ContainerScript, 'ignoresSigterm'> {
   const steps: ScriptStep[] = [];
-  if (/\bwhile\s+(true|:)\s*;?\s*do\b/.test(script) || /\bsleep\s+infinity\b/.test(script) || /\btail\s+-f\s+\/dev\/null\b/.test(script)) {
+  const loop = /\bwhile\s+(?:true|:)\s*;?\s*do\b([\s\S]*?)\bdone\b/.exec(script);
+  if (loop || /\bsleep\s+infinity\b/.test(script) || /\btail\s+-f\s+\/dev\/null\b/.test(script)) {
     // The commands before the loop still run once (their output shows in the log).
     const before = script.split(/\bwhile\b|\bsleep\s+infinity\b|\btail\s+-f\b/)[0] ?? '';
     const head = before.trim() ? runScript(before, now) : { steps: [], runsForever: false };
-    return { steps: head.steps.filter((s) => s.kind !== 'exit'), runsForever: true };
+    const steps = head.steps.filter((s) => s.kind !== 'exit');
+    if (head.runsForever || !loop) return { steps, runsForever: true };
+    // A loop body of simple commands that waits between rounds repeats for ever; one that never
+    // waits would spin, so it is taken to run once and keep running.
+    const body = runScript(loop[1] ?? '', now);
+    const bodySteps = body.steps.filter((s) => s.kind !== 'exit');
+    const waits = bodySteps.some((s) => s.kind === 'sleep' && s.ms > 0);
+    return body.runsForever || !waits ? { steps: [...steps, ...bodySteps], runsForever: true } : { steps, runsForever: true, loop: bodySteps };
   }
   let status = 0;
   let skip: '&&' | '||' | undefined;

@@ -4,7 +4,7 @@
 // their containers. The API server reaches them through `connections` (logs, exec, attach,
 // port-forward), which answers as an unreachable kubelet until the fleet runs.
 import { createHash } from 'node:crypto';
-import { PassThrough } from 'node:stream';
+import { PassThrough, type Duplex } from 'node:stream';
 import type { ResourceClient } from '../client/local-client.js';
 import { isNotFound } from '../client/local-client.js';
 import type { ControllerContext, ControllerDefinition, ReconcileResult } from '../controllers/runtime/controller.js';
@@ -13,7 +13,10 @@ import { objectKey, splitKey } from '../controllers/runtime/informer.js';
 import type { ConfigMap, Lease, Node, PersistentVolumeClaim, Pod, Secret } from '../machinery/api-types.js';
 import { nodeNames, type ClusterConfig } from '../machinery/cluster-config.js';
 import type { KubeObject } from '../machinery/object.js';
-import { KubeletError, type LogOptions, type NodeConnections } from '../machinery/node-connection.js';
+import { KubeletError, type ContainerStreams, type ExecOptions, type ExecOutcome, type LogOptions, type NodeConnections } from '../machinery/node-connection.js';
+import { ContainerConfigError, containerView } from './container-view.js';
+import { runInContainer } from './exec-shell.js';
+import { openPodPort } from './port-forward-responder.js';
 import { podStatus } from './kubelet-status.js';
 import { format } from './log-buffer.js';
 import { nodeForRegistration, nodeStatus, simulatedNodes, type SimulatedNode } from './node-object.js';
@@ -53,20 +56,14 @@ export function createKubeletFleet(config: ClusterConfig): KubeletFleet {
     },
     connections: {
       logs: async (ns, pod, opts, signal) => fleet().logs(ns, pod, opts, signal),
-      exec: async () => {
-        throw new KubeletError(501, 'exec is not implemented by kubemu\'s kubelet yet');
-      },
-      attach: async () => {
-        throw new KubeletError(501, 'attach is not implemented by kubemu\'s kubelet yet');
-      },
-      portForward: async () => {
-        throw new KubeletError(501, 'port-forward is not implemented by kubemu\'s kubelet yet');
-      },
+      exec: async (ns, pod, opts, streams, signal) => fleet().exec(ns, pod, opts, streams, signal),
+      attach: async (ns, pod, opts, streams, signal) => fleet().attach(ns, pod, opts, streams, signal),
+      portForward: async (ns, pod, port, signal) => fleet().portForward(ns, pod, port, signal),
     },
   };
 }
 
-interface RunningFleet {
+interface RunningFleet extends Omit<NodeConnections, 'logs'> {
   logs(namespace: string, pod: string, opts: LogOptions, signal: AbortSignal): Promise<PassThrough>;
   stop(): void;
 }
@@ -339,8 +336,77 @@ async function startFleet(ctx: ControllerContext, config: ClusterConfig, nodes: 
     return out;
   }
 
+  // ---------- exec, attach, port-forward ----------
+
+  /** The pod and its running container, or the error a kubelet gives. */
+  function runningContainer(namespace: string, podName: string, container: string): { pod: Pod; rt: PodRuntime; run: NonNullable<ReturnType<PodRuntime['run']>> } {
+    const pod = pods.getByName(namespace, podName);
+    if (!pod || !byName.has(pod.spec?.nodeName ?? '')) throw new KubeletError(404, `pod "${podName}" not found`, 'NotFound');
+    const rt = runtimes.get(pod.metadata?.uid ?? '');
+    const run = rt?.run(container);
+    if (!rt || !run || run.state !== 'running') throw new KubeletError(400, `container not found ("${container}")`);
+    return { pod, rt, run };
+  }
+
+  async function view(pod: Pod, container: string) {
+    try {
+      return await containerView(pod, container, ctx.client);
+    } catch (err) {
+      if (err instanceof ContainerConfigError) throw new KubeletError(400, `container ${container} is not running: ${err.message}`);
+      throw err;
+    }
+  }
+
+  async function exec(namespace: string, podName: string, opts: ExecOptions, streams: ContainerStreams, signal: AbortSignal): Promise<ExecOutcome> {
+    const { pod } = runningContainer(namespace, podName, opts.container);
+    return runInContainer(opts.command, await view(pod, opts.container), { ...streams, tty: opts.tty }, signal, { clock: ctx.clock });
+  }
+
+  /**
+   * Attaching to the main process: an interactive shell (a container run with stdin, such as
+   * `kubectl run -it … -- sh`) takes the input, and its exit ends the container; any other
+   * process shows its output from now on until the client goes or the container stops.
+   */
+  async function attach(namespace: string, podName: string, opts: ExecOptions, streams: ContainerStreams, signal: AbortSignal): Promise<ExecOutcome> {
+    const { pod, rt, run } = runningContainer(namespace, podName, opts.container);
+    const argv = [...(run.spec.command ?? []), ...(run.spec.args ?? [])];
+    const shell = argv.length === 0 || /(^|\/)(ba|a|da|z)?sh$/.test(argv[0] ?? '');
+    if (run.spec.stdin && shell && run.script?.runsForever) {
+      const outcome = await runInContainer(['sh'], await view(pod, opts.container), { ...streams, tty: opts.tty }, signal, { clock: ctx.clock });
+      if (!signal.aborted && rt.finishProcess(opts.container, outcome.exitCode, now())) loop.enqueue(objectKey(pod));
+      return outcome;
+    }
+    await new Promise<void>((resolve) => {
+      const unfollow = run.logs?.follow((line) => {
+        if (!line) return done();
+        (line.stream === 'stderr' && streams.stderr ? streams.stderr : streams.stdout)?.write(`${line.text}\n`);
+      });
+      function done() {
+        unfollow?.();
+        signal.removeEventListener('abort', done);
+        resolve();
+      }
+      signal.addEventListener('abort', done, { once: true });
+      if (!run.logs) done();
+    });
+    return { exitCode: 0 };
+  }
+
+  async function portForward(namespace: string, podName: string, port: number, signal: AbortSignal): Promise<Duplex> {
+    const pod = pods.getByName(namespace, podName);
+    if (!pod || !byName.has(pod.spec?.nodeName ?? '')) throw new KubeletError(404, `pod "${podName}" not found`, 'NotFound');
+    const conn = openPodPort(pod, port, { clock: ctx.clock });
+    const onAbort = () => conn.destroy();
+    signal.addEventListener('abort', onAbort, { once: true });
+    conn.once('close', () => signal.removeEventListener('abort', onAbort));
+    return conn;
+  }
+
   return {
     logs,
+    exec,
+    attach,
+    portForward,
     stop() {
       stopped = true;
       for (const t of timers) t.cancel();

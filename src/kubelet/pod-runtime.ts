@@ -48,6 +48,8 @@ export interface ContainerRun {
   step: number;
   /** When the running script's current sleep ends. */
   stepDueAt?: number;
+  /** When the last sleep of the running script ended (the time later output is stamped with). */
+  lastStepAt?: number;
   /** When a running container is killed (graceful deletion). */
   killAt?: number;
   logs?: LogBuffer;
@@ -292,6 +294,7 @@ export class PodRuntime {
     run.startedAt = now;
     run.step = 0;
     run.stepDueAt = undefined;
+    run.lastStepAt = undefined;
     run.script = simulateContainer(run.spec, () => new Date(now));
     if (run.logs) run.previousLogs = run.logs;
     run.logs = new LogBuffer();
@@ -302,23 +305,28 @@ export class PodRuntime {
   private runScript(run: ContainerRun, now: number): void {
     const script = run.script!;
     let t = run.startedAt!;
-    while (run.step < script.steps.length) {
-      const s = script.steps[run.step]!;
+    const loop = script.loop ?? [];
+    for (;;) {
+      // After the steps, the loop body repeats (step counts on past the end).
+      const inLoop = run.step >= script.steps.length;
+      if (inLoop && loop.length === 0) break;
+      const s = inLoop ? loop[(run.step - script.steps.length) % loop.length]! : script.steps[run.step]!;
       if (s.kind === 'output') {
-        run.logs!.append(run.stepDueAt ?? t, s.text, s.stream);
+        run.logs!.append(run.stepDueAt ?? run.lastStepAt ?? t, s.text, s.stream);
         run.step++;
       } else if (s.kind === 'sleep') {
-        run.stepDueAt ??= Math.max(t, run.startedAt!) + s.ms;
+        run.stepDueAt ??= Math.max(run.lastStepAt ?? t, run.startedAt!) + s.ms;
         if (now < run.stepDueAt) return;
         t = run.stepDueAt;
+        run.lastStepAt = run.stepDueAt;
         run.stepDueAt = undefined;
         run.step++;
       } else {
-        this.terminate(run, s.code, run.stepDueAt ?? t);
+        this.terminate(run, s.code, run.lastStepAt ?? t);
         return;
       }
     }
-    if (!script.runsForever) this.terminate(run, 0, t);
+    if (!script.runsForever) this.terminate(run, 0, run.lastStepAt ?? t);
   }
 
   private terminate(run: ContainerRun, exitCode: number, at: number, reason?: string): void {
@@ -407,6 +415,14 @@ export class PodRuntime {
         r.restartBackoffUntil = undefined;
       }
     }
+  }
+
+  /** The main process of a running container ended by itself (an attached shell exited). */
+  finishProcess(name: string, exitCode: number, at: number): boolean {
+    const run = this.run(name);
+    if (!run || run.state !== 'running') return false;
+    this.terminate(run, exitCode, at);
+    return true;
   }
 
   /** Every container has stopped: the kubelet may remove the pod object. */

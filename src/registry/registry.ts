@@ -27,6 +27,8 @@ export interface RegistryDeps {
   newUid?: () => string;
   random?: () => number;
   historyCapacity?: number;
+  /** DefaultTolerationSeconds admission: the not-ready and unreachable tolerations' seconds (300). */
+  defaultTolerationSeconds?: number;
 }
 
 /** Namespaces every cluster starts with. */
@@ -70,6 +72,7 @@ export class Registry {
         newUid,
         randomSuffix,
         serviceAllocator: this.serviceAllocator,
+        admission: { defaultTolerationSeconds: deps.defaultTolerationSeconds ?? 300 },
         checkNamespace: (ns, target, name) => this.checkNamespace(ns, target, name),
       });
       this.stores.set(`${info.group}/${info.version}/${info.resource}`, store);

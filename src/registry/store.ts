@@ -16,7 +16,7 @@ import {
 import { isPlainObject, type KubeObject } from '../machinery/object.js';
 import { exactFieldValue, matchesFields, matchesLabels } from '../machinery/selectors/index.js';
 import type { ResourceInfo } from '../schema/catalogue.js';
-import { isStorageError, type StoredObject } from '../storage/types.js';
+import { isStorageError, type StorageError, type StoredObject } from '../storage/types.js';
 import type { ResourceCache } from '../storage/watch-cache/resource-cache.js';
 import type { WatchCache } from '../storage/watch-cache/watch-cache.js';
 import { parseCached, type CacheEvent, type CacheEventType, type CachedObject, type CacheWatcher } from '../storage/watch-cache/types.js';
@@ -25,7 +25,7 @@ import { namespacePrefix, objectKey, resourcePrefix } from './keys.js';
 import { ObjectOut } from './object-out.js';
 import type { DeleteOptions, ListOptions, PatchType, WriteOptions, WriteSubresource } from './request-options.js';
 export type { WriteSubresource } from './request-options.js';
-import type { Strategy } from './strategy.js';
+import type { AdmissionSettings, Strategy } from './strategy.js';
 import { formatTime } from './timestamps.js';
 import type { ObjectPipeline } from './object-pipeline.js';
 import type { ServiceAllocator } from './allocators/service-allocator.js';
@@ -56,6 +56,7 @@ export interface StoreDeps {
   /** Five characters for generateName, from Kubernetes' alphabet. */
   randomSuffix: () => string;
   serviceAllocator: ServiceAllocator;
+  admission: AdmissionSettings;
   /** Namespace lifecycle: the namespace must exist and not be terminating. */
   checkNamespace: (namespace: string, info: ResourceInfo, name: string) => void;
   /** How long a read asking for a future resourceVersion waits for the cache. */
@@ -318,7 +319,7 @@ export class ResourceStore {
     else delete meta.generation;
     // A status a client sends on create is not taken; the empty struct is what a real cluster stores.
     if (this.hasStatus() && !this.strategy.keepStatusOnCreate) obj.status = {};
-    const errors = this.strategy.prepareForCreate?.(obj, { now, serviceAllocator: this.deps.serviceAllocator });
+    const errors = this.strategy.prepareForCreate?.(obj, { now, serviceAllocator: this.deps.serviceAllocator, admission: this.deps.admission });
     if (errors?.length) throw invalid(this.info, meta.name ?? '', errors);
   }
 
@@ -382,7 +383,7 @@ export class ResourceStore {
       this.checkUid(next, old, name);
       if (subresource) {
         this.prepareSubresourceUpdate(subresource, next, old);
-        this.strategy.prepareForSubresourceUpdate?.(subresource, next, old, { now: this.deps.now(), serviceAllocator: this.deps.serviceAllocator });
+        this.strategy.prepareForSubresourceUpdate?.(subresource, next, old, { now: this.deps.now(), serviceAllocator: this.deps.serviceAllocator, admission: this.deps.admission });
       } else this.prepareForUpdate(next, old);
       this.deps.pipeline.validateUpdate(this.info, next, old, this.strategy, decoded.requiredErrors, subresource);
       // A write that changes nothing is not a write: no new resourceVersion, no event.
@@ -400,7 +401,10 @@ export class ResourceStore {
         }
         return { object: this.deps.pipeline.toServed(this.info, ObjectOut.fromJson(stored.value)), created: false };
       } catch (err) {
-        if (isStorageError(err, 'Conflict') && !plan.expectedRv && attempt < 10) continue;
+        if (isStorageError(err, 'Conflict') && !plan.expectedRv && attempt < 10) {
+          await this.caughtUp(err);
+          continue;
+        }
         if (isStorageError(err, 'Conflict')) throw conflict(this.gr, name, optimisticLockMessage);
         if (isStorageError(err, 'KeyNotFound')) throw notFound(this.gr, name);
         throw err;
@@ -472,7 +476,7 @@ export class ResourceStore {
       if (old.status === undefined) delete next.status;
       else next.status = old.status;
     }
-    const errors = this.strategy.prepareForUpdate?.(next, old, { now: this.deps.now(), serviceAllocator: this.deps.serviceAllocator });
+    const errors = this.strategy.prepareForUpdate?.(next, old, { now: this.deps.now(), serviceAllocator: this.deps.serviceAllocator, admission: this.deps.admission });
     if (errors?.length) throw invalid(this.info, meta.name ?? '', errors);
     if (this.strategy.tracksGeneration) {
       const oldGen = oldMeta.generation ?? 1;
@@ -573,8 +577,12 @@ export class ResourceStore {
           await this.deps.watchCache.delete(key, cached.modRevision);
           return { object: this.deps.pipeline.toServed(this.info, ObjectOut.fromRaw(cached.raw)), deleted: true };
         } catch (err) {
-          if (isStorageError(err, 'Conflict') && attempt < 10) continue;
+          if (isStorageError(err, 'Conflict') && attempt < 10) {
+            await this.caughtUp(err);
+            continue;
+          }
           if (isStorageError(err, 'KeyNotFound')) throw notFound(this.gr, name);
+          if (isStorageError(err, 'Conflict')) throw conflict(this.gr, name, optimisticLockMessage);
           throw err;
         }
       }
@@ -598,11 +606,21 @@ export class ResourceStore {
         const stored = await this.deps.watchCache.update(key, obj as Record<string, unknown>, cached.modRevision);
         return { object: this.deps.pipeline.toServed(this.info, ObjectOut.fromJson(stored.value)), deleted: false };
       } catch (err) {
-        if (isStorageError(err, 'Conflict') && attempt < 10) continue;
+        if (isStorageError(err, 'Conflict') && attempt < 10) {
+          await this.caughtUp(err);
+          continue;
+        }
         if (isStorageError(err, 'KeyNotFound')) throw notFound(this.gr, name);
+        if (isStorageError(err, 'Conflict')) throw conflict(this.gr, name, optimisticLockMessage);
         throw err;
       }
     }
+  }
+
+  // A write that lost a race lost it to another writer's write (still on its way to disk, maybe)
+  // that the cache has not seen yet: retrying before it has would read the same stale object again.
+  private async caughtUp(err: StorageError): Promise<void> {
+    await this.deps.watchCache.waitForRevision(err.revision, 1_000);
   }
 
   /**

@@ -10,6 +10,13 @@ export interface StrategyContext {
   now: Date;
   /** Cluster IPs and node ports (Services). */
   serviceAllocator: ServiceAllocator;
+  admission: AdmissionSettings;
+}
+
+/** Settings of kube-apiserver's mutating admission plugins that strategies carry out. */
+export interface AdmissionSettings {
+  /** DefaultTolerationSeconds: tolerationSeconds of the not-ready and unreachable tolerations pods get. */
+  defaultTolerationSeconds: number;
 }
 
 /** Extra ?fieldSelector= fields a kind supports beyond metadata.name and metadata.namespace. */

@@ -30,7 +30,7 @@ export interface TestApp {
   stop(): Promise<void>;
 }
 
-export async function createTestApp(opts: { backend?: Backend; clock?: FakeClock; historyCapacity?: number } = {}): Promise<TestApp> {
+export async function createTestApp(opts: { backend?: Backend; clock?: FakeClock; historyCapacity?: number; defaultTolerationSeconds?: number } = {}): Promise<TestApp> {
   const spec = testSpec();
   const catalogue = new Catalogue(spec.document);
   const backend = opts.backend ?? (await openBackend('memory:'));
@@ -42,6 +42,7 @@ export async function createTestApp(opts: { backend?: Backend; clock?: FakeClock
     spec: spec.document,
     clock,
     historyCapacity: opts.historyCapacity,
+    defaultTolerationSeconds: opts.defaultTolerationSeconds,
     newUid: () => `00000000-0000-4000-8000-${String(++uid).padStart(12, '0')}`,
   });
   const protobufModule = lazyModule(() => import('../schema/protobuf/index.js'));

@@ -33,7 +33,7 @@ export interface TestClusterOptions {
 }
 
 export async function startTestCluster(opts: TestClusterOptions): Promise<TestCluster> {
-  const app = await createTestApp();
+  const app = await createTestApp({ defaultTolerationSeconds: opts.cluster?.nodeLifecycle.defaultTolerationSeconds });
   await app.registry.pipeline.ready();
   const base = new LocalClient(app.registry, app.catalogue, { userAgent: 'test', fieldManager: 'test' });
   const kubelets = opts.cluster && opts.cluster.nodePools.some((p) => p.count > 0) ? createKubeletFleet(opts.cluster) : undefined;
@@ -41,6 +41,7 @@ export async function startTestCluster(opts: TestClusterOptions): Promise<TestCl
     client: base,
     clock: app.clock,
     log: opts.log ?? silentLogger,
+    cluster: opts.cluster,
     definitions: [...(opts.definitions ?? [...builtinControllers, schedulerDefinition]), ...(kubelets ? [kubelets.definition] : [])],
     selection: [...opts.controllers, ...(kubelets ? [kubelets.definition.name] : [])],
     userAgent: (component, sa) => `${component}/v1.36.0 (linux/amd64) kubernetes/test${sa ? `/system:serviceaccount:kube-system:${sa}` : ''}`,

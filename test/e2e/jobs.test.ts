@@ -1,6 +1,6 @@
 // Jobs and CronJobs with the real kubectl (the newest installed) against a real `kubemu serve`:
-// the Job controller runs a Job's pods, the test plays the kubelet by writing pod status, and
-// `kubectl wait` and `kubectl describe` see the Job complete. Schedules need a real minute to
+// the Job controller makes a Job's pods, the scheduler and fake kubelets run them to completion,
+// and `kubectl wait`, `logs` and `describe` see the Job complete or fail. Schedules need a real minute to
 // come round, so CronJob timing is covered by the unit tests on the fake clock; here kubectl's
 // client-side `create job --from=cronjob/...` is checked.
 import assert from 'node:assert/strict';
@@ -40,38 +40,20 @@ async function eventually(args: string[], check: (out: string) => boolean, timeo
 
 const podNamesOf = (job: string) => eventually(['-n', ns, 'get', 'pods', '-l', `batch.kubernetes.io/job-name=${job}`, '-o', 'jsonpath={.items[*].metadata.name}'], (out) => out.trim() !== '');
 
-/** What a kubelet reports when the container exits 0. */
-async function succeed(pod: string): Promise<void> {
-  const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const status = {
-    status: {
-      phase: 'Succeeded',
-      conditions: [{ type: 'Ready', status: 'False', reason: 'PodCompleted', lastTransitionTime: now }],
-      containerStatuses: [
-        { name: 'hello', image: 'busybox', imageID: '', ready: false, restartCount: 0, state: { terminated: { exitCode: 0, reason: 'Completed', startedAt: now, finishedAt: now } } },
-      ],
-    },
-  };
-  await k.ok(['-n', ns, 'patch', 'pod', pod, '--subresource=status', '--type=merge', '-p', JSON.stringify(status)]);
-}
-
 describe('Jobs with kubectl', () => {
-  test('create job → pods → kubectl wait --for=condition=complete → describe shows the events', async () => {
+  test('create job → its pod runs and succeeds → kubectl wait --for=condition=complete → logs and events', async () => {
     assert.match(await k.ok(['-n', ns, 'create', 'job', 'hello', '--image=busybox', '--', 'echo', 'hi']), /job.batch\/hello created/);
     const pods = (await podNamesOf('hello')).trim().split(/\s+/);
     assert.equal(pods.length, 1);
     assert.match(pods[0]!, /^hello-[a-z0-9]{5}$/);
-    const pod = JSON.parse(await k.ok(['-n', ns, 'get', 'pod', pods[0]!, '-o', 'json'])) as { metadata: { finalizers?: string[] } };
-    assert.deepEqual(pod.metadata.finalizers, ['batch.kubernetes.io/job-tracking']);
-    assert.match(await k.ok(['-n', ns, 'get', 'job', 'hello']), /^hello\s+Running\s+0\/1\s+/m);
 
-    const waiting = k.run(['-n', ns, 'wait', '--for=condition=complete', 'job/hello', '--timeout=20s']);
-    await succeed(pods[0]!);
-    const waited = await waiting;
+    const waited = await k.run(['-n', ns, 'wait', '--for=condition=complete', 'job/hello', '--timeout=30s']);
     assert.equal(waited.code, 0, waited.stderr);
     assert.match(waited.stdout, /job.batch\/hello condition met/);
+    assert.equal(await k.ok(['-n', ns, 'logs', 'job/hello']), 'hi\n');
 
     assert.match(await k.ok(['-n', ns, 'get', 'job', 'hello']), /^hello\s+Complete\s+1\/1\s+/m);
+    assert.match(await k.ok(['-n', ns, 'get', 'pod', pods[0]!]), new RegExp(`^${pods[0]}\\s+0/1\\s+Completed\\s+0\\s+`, 'm'));
     const described = await eventually(['-n', ns, 'describe', 'job', 'hello'], (out) => /Completed/.test(out));
     assert.match(described, /^Pods Statuses:\s+0 Active \(0 Ready\) \/ 1 Succeeded \/ 0 Failed$/m);
     assert.match(described, new RegExp(`Normal\\s+SuccessfulCreate\\s+\\S+\\s+job-controller\\s+Created pod: ${pods[0]}`));
@@ -84,6 +66,25 @@ describe('Jobs with kubectl', () => {
     );
     // The counted pod keeps no finalizer.
     assert.equal(await k.ok(['-n', ns, 'get', 'pod', pods[0]!, '-o', 'jsonpath={.metadata.finalizers}']), '');
+  });
+
+  test('a Job whose pods fail reaches its backoff limit', async () => {
+    await k.ok(['-n', ns, 'apply', '-f', '-'], {
+      input: `apiVersion: batch/v1
+kind: Job
+metadata: {name: failing, namespace: ${ns}}
+spec:
+  backoffLimit: 1
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{name: c, image: busybox, command: ["sh", "-c", "echo trying; exit 2"]}]
+`,
+    });
+    const waited = await k.run(['-n', ns, 'wait', '--for=condition=failed', 'job/failing', '--timeout=60s']);
+    assert.equal(waited.code, 0, waited.stderr);
+    const described = await k.ok(['-n', ns, 'describe', 'job', 'failing']);
+    assert.match(described, /Warning\s+BackoffLimitExceeded\s+\S+\s+job-controller\s+Job has reached the specified backoff limit/);
   });
 
   test('kubectl create job --from=cronjob runs the CronJob\'s template, owned by the CronJob', async () => {

@@ -116,7 +116,9 @@ for (const binary of kubectlVersionsUnderTest()) {
       assert.match(resources, /^pods\s+po\s+v1\s+true\s+Pod$/m);
       assert.match(resources, /^deployments\s+deploy\s+apps\/v1\s+true\s+Deployment$/m);
       assert.match(resources, /^namespaces\s+ns\s+v1\s+false\s+Namespace$/m);
-      assert.doesNotMatch(resources, /v1beta1|v1alpha/);
+      // metrics-server's group is beta on every real cluster; no built-in beta or alpha API is served.
+      assert.match(resources, /^pods\s+metrics\.k8s\.io\/v1beta1\s+true\s+PodMetrics$/m);
+      assert.doesNotMatch(resources.replace(/^.*\smetrics\.k8s\.io\/v1beta1\s.*$/gm, ''), /v1beta1|v1alpha/);
     });
 
     test('create a namespace and a configmap, read them back as a table and as YAML', async () => {
@@ -156,8 +158,8 @@ for (const binary of kubectlVersionsUnderTest()) {
       assert.equal(dep.metadata.generation, 2);
       const deployTable = await k.ok(['-n', ns, 'get', 'deploy', '-o', 'wide']);
       assert.match(deployTable, /^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\s+CONTAINERS\s+IMAGES\s+SELECTOR$/m);
-      // Controllers run: how far the rollout got by now varies, but no pod is ready without a kubelet.
-      assert.match(deployTable, /^web\s+0\/3\s+\d\s+0\s+\S+\s+app\s+nginx:1\.26\s+app=web$/m);
+      // Controllers, the scheduler and kubelets run: how far the rollout got by now varies.
+      assert.match(deployTable, /^web\s+\d\/3\s+\d\s+\d\s+\S+\s+app\s+nginx:1\.26\s+app=web$/m);
     });
 
     test('generators (protobuf bodies on 1.32+), get all and describe', async () => {
@@ -168,12 +170,12 @@ for (const binary of kubectlVersionsUnderTest()) {
       assert.equal(secret.type, 'Opaque');
       assert.equal(Buffer.from(secret.data.password, 'base64').toString(), 's3cret');
       const all = await k.ok(['-n', ns, 'get', 'all']);
-      assert.match(all, /^deployment\.apps\/gen\s+0\/2\s+\d\s+0\s+/m);
+      assert.match(all, /^deployment\.apps\/gen\s+\d\/2\s+\d\s+\d\s+/m);
       assert.match(all, /^service\/web\s+ClusterIP\s+/m);
       assert.match(all, /^cronjob\.batch\/nightly\s+0 3 \* \* \*\s+/m);
       const described = await k.ok(['-n', ns, 'describe', 'deployment', 'gen']);
       assert.match(described, /^Name:\s+gen$/m);
-      assert.match(described, /^Replicas:\s+2 desired \| \d updated \| \d total \| 0 available \| \d unavailable$/m);
+      assert.match(described, /^Replicas:\s+2 desired \| \d updated \| \d total \| \d available \| \d unavailable$/m);
       assert.match(described, /^StrategyType:\s+RollingUpdate$/m);
       await k.ok(['-n', ns, 'delete', 'deployment', 'gen']);
     });

@@ -1,7 +1,6 @@
 // A live cluster with the real kubectl (1.27, 1.30 and the newest): Deployments make ReplicaSets
-// make Pods; scale, set image, rollout status/history/undo/pause/resume/restart; delete with each
-// cascade mode. There is no kubelet yet, so the test plays it: it marks pods Running and Ready
-// through the status subresource, as upstream controller tests do.
+// make Pods, which the scheduler binds and the fake kubelets run; scale, set image, rollout
+// status/history/undo/pause/resume/restart end on their own; delete with each cascade mode.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { kubectlFor, kubectlVersionsUnderTest, removeDir, startKubemu, tempDir, type Kubectl, type KubemuProcess } from './harness.js';
@@ -16,7 +15,6 @@ const versions = kubectlVersionsUnderTest();
 before(async () => {
   server = await startKubemu();
   work = tempDir('kubemu-workloads-');
-  // The newest kubectl patches pod status for the test (--subresource needs 1.24+).
   kubelet = new KubeletStandIn(kubectlFor(versions[versions.length - 1]!, server.kubeconfig, work));
 });
 
@@ -49,9 +47,14 @@ for (const binary of versions) {
         assert.equal(p.metadata.ownerReferences![0]!.kind, 'ReplicaSet');
         assert.equal(p.metadata.labels!['pod-template-hash'], rsName.slice('web-'.length));
       }
-      const rollout = await kubelet.whileReadying(ns, k.run(['-n', ns, 'rollout', 'status', 'deployment/web', '--timeout=60s']));
+      const rollout = await k.run(['-n', ns, 'rollout', 'status', 'deployment/web', '--timeout=60s']);
       assert.equal(rollout.code, 0, rollout.stderr);
       assert.match(rollout.stdout, /deployment "web" successfully rolled out/);
+      // Scheduled onto the workers (the control-plane node is tainted), Running with pod IPs.
+      const wide = await k.ok(['-n', ns, 'get', 'pods', '-l', 'app=web', '-o', 'wide', '--no-headers']);
+      const rows = wide.trim().split('\n');
+      assert.equal(rows.length, 3);
+      for (const row of rows) assert.match(row, /^web-\S+\s+1\/1\s+Running\s+0\s+\S+\s+10\.244\.\d+\.\d+\s+kubemu-worker2?\s/);
       const table = await k.ok(['-n', ns, 'get', 'deploy', 'web']);
       assert.match(table, /^web\s+3\/3\s+3\s+3\s+/m);
       const rsTable = await k.ok(['-n', ns, 'get', 'rs']);
@@ -69,7 +72,7 @@ for (const binary of versions) {
     test('scale to 5 and back to 3', async () => {
       await k.ok(['-n', ns, 'scale', 'deployment', 'web', '--replicas=5']);
       await eventually('5 pods', async () => ((await kubelet.pods(ns, 'app=web')).filter((p) => !p.metadata.deletionTimestamp).length === 5 ? true : undefined));
-      await kubelet.whileReadying(ns, k.run(['-n', ns, 'rollout', 'status', 'deployment/web', '--timeout=60s']));
+      await k.run(['-n', ns, 'rollout', 'status', 'deployment/web', '--timeout=60s']);
       await k.ok(['-n', ns, 'scale', 'deployment', 'web', '--replicas=3']);
       await eventually('3 pods', async () => ((await kubelet.pods(ns, 'app=web')).length === 3 ? true : undefined));
       assert.match(await k.ok(['-n', ns, 'get', 'deploy', 'web']), /^web\s+3\/3\s+3\s+3\s+/m);
@@ -77,7 +80,7 @@ for (const binary of versions) {
 
     test('set image rolls to a new ReplicaSet with history; rollout undo goes back', async () => {
       await k.ok(['-n', ns, 'set', 'image', 'deployment/web', 'nginx=nginx:1.26']);
-      const rolled = await kubelet.whileReadying(ns, k.run(['-n', ns, 'rollout', 'status', 'deployment/web', '--timeout=60s']));
+      const rolled = await k.run(['-n', ns, 'rollout', 'status', 'deployment/web', '--timeout=60s']);
       assert.equal(rolled.code, 0, rolled.stderr);
       assert.match(rolled.stdout, /successfully rolled out/);
       const rs = await k.ok(['-n', ns, 'get', 'rs', '-o', 'jsonpath={range .items[*]}{.metadata.annotations.deployment\\.kubernetes\\.io/revision}={.spec.replicas} {end}']);
@@ -90,7 +93,7 @@ for (const binary of versions) {
       assert.match(revision2, /Image:\s+nginx:1\.26/);
 
       assert.match(await k.ok(['-n', ns, 'rollout', 'undo', 'deployment/web']), /deployment.apps\/web rolled back/);
-      const back = await kubelet.whileReadying(ns, k.run(['-n', ns, 'rollout', 'status', 'deployment/web', '--timeout=60s']));
+      const back = await k.run(['-n', ns, 'rollout', 'status', 'deployment/web', '--timeout=60s']);
       assert.equal(back.code, 0, back.stderr);
       assert.equal(await k.ok(['-n', ns, 'get', 'deploy', 'web', '-o', 'jsonpath={.spec.template.spec.containers[0].image}']), 'nginx:1.25');
       const after = await k.ok(['-n', ns, 'rollout', 'history', 'deployment/web']);
@@ -106,10 +109,10 @@ for (const binary of versions) {
       const whilePaused = await k.ok(['-n', ns, 'get', 'rs', '-o', 'name']);
       assert.equal(whilePaused.trim().split('\n').length, 2, 'no new ReplicaSet while paused');
       await k.ok(['-n', ns, 'rollout', 'resume', 'deployment/web']);
-      const resumed = await kubelet.whileReadying(ns, k.run(['-n', ns, 'rollout', 'status', 'deployment/web', '--timeout=60s']));
+      const resumed = await k.run(['-n', ns, 'rollout', 'status', 'deployment/web', '--timeout=60s']);
       assert.equal(resumed.code, 0, resumed.stderr);
       assert.match(await k.ok(['-n', ns, 'rollout', 'restart', 'deployment/web']), /deployment.apps\/web restarted/);
-      const restarted = await kubelet.whileReadying(ns, k.run(['-n', ns, 'rollout', 'status', 'deployment/web', '--timeout=60s']));
+      const restarted = await k.run(['-n', ns, 'rollout', 'status', 'deployment/web', '--timeout=60s']);
       assert.equal(restarted.code, 0, restarted.stderr);
       const template = await k.ok(['-n', ns, 'get', 'deploy', 'web', '-o', 'jsonpath={.spec.template.metadata.annotations}']);
       assert.match(template, /kubectl.kubernetes.io\/restartedAt/);

@@ -1,6 +1,8 @@
 // Pods: created Pending with a QoS class, deleted gracefully once bound to a node.
 import type { Container, Pod } from '../../machinery/api-types.js';
 import type { KubeObject } from '../../machinery/object.js';
+import { taintKeys, type Toleration } from '../../machinery/taints.js';
+import { markPodScheduled } from '../pod-binding.js';
 import type { Strategy } from '../strategy.js';
 
 type Resources = Container['resources'];
@@ -26,6 +28,22 @@ export function podQosClass(pod: Pod): 'Guaranteed' | 'Burstable' | 'BestEffort'
   return guaranteed && containers.length > 0 ? 'Guaranteed' : 'Burstable';
 }
 
+/**
+ * The DefaultTolerationSeconds admission plugin (on create and update of pods proper): a pod that
+ * does not tolerate the not-ready or unreachable NoExecute taint gets a toleration of it for
+ * `seconds`, so taint-based eviction waits that long once its node goes away. A toleration with
+ * an empty key or effect counts as tolerating it.
+ */
+export function addDefaultTolerations(pod: Pod, seconds: number): void {
+  const tolerations = pod.spec?.tolerations ?? [];
+  const tolerates = (key: string) => tolerations.some((t) => (!t.key || t.key === key) && (!t.effect || t.effect === 'NoExecute'));
+  const added: Toleration[] = [];
+  for (const key of [taintKeys.notReady, taintKeys.unreachable]) {
+    if (!tolerates(key)) added.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: seconds });
+  }
+  if (added.length && pod.spec) pod.spec.tolerations = [...tolerations, ...added];
+}
+
 export const podStrategy: Strategy = {
   tracksGeneration: true,
   returnDeletedObject: true,
@@ -39,9 +57,17 @@ export const podStrategy: Strategy = {
     'status.podIP': (p: Pod) => p.status?.podIP ?? '',
     'status.nominatedNodeName': (p: Pod) => p.status?.nominatedNodeName ?? '',
   },
-  prepareForCreate(obj: KubeObject) {
+  prepareForCreate(obj: KubeObject, ctx) {
     const pod = obj as Pod;
+    addDefaultTolerations(pod, ctx.admission.defaultTolerationSeconds);
     pod.status = { phase: 'Pending', qosClass: podQosClass(pod) };
+  },
+  prepareForUpdate(obj: KubeObject, _old, ctx) {
+    addDefaultTolerations(obj as Pod, ctx.admission.defaultTolerationSeconds);
+  },
+  prepareForSubresourceUpdate(subresource, obj: KubeObject, _old, ctx) {
+    // Binding assigns the node and marks the pod scheduled in one write (kube-apiserver's assignPod).
+    if (subresource === 'binding') markPodScheduled(obj as Pod, ctx.now);
   },
   gracePeriodSeconds(obj: KubeObject, requested: number | undefined) {
     const pod = obj as Pod;
