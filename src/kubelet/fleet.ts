@@ -29,6 +29,8 @@ export interface KubeletFleet {
 }
 
 const nodeIndex = 'spec.nodeName';
+/** `kubectl annotate node <n> kubemu.dev/kubelet=stopped` stops a node's kubelet (no leases, status or pods); removing it starts it again. */
+export const kubeletStateAnnotation = 'kubemu.dev/kubelet';
 const leaseNamespace = 'kube-node-lease';
 const leaseDurationSeconds = 40;
 
@@ -88,6 +90,9 @@ async function startFleet(ctx: ControllerContext, config: ClusterConfig, nodes: 
     return r;
   };
   let stopped = false;
+  /** Nodes whose kubelet is down: stopped by annotation, or whose Node object was deleted. */
+  const down = new Set<string>();
+  const isDown = (name: string) => down.has(name);
 
   // ---------- nodes and leases ----------
 
@@ -112,11 +117,18 @@ async function startFleet(ctx: ControllerContext, config: ClusterConfig, nodes: 
   }
 
   async function reportNodeStatus(node: SimulatedNode): Promise<void> {
+    if (isDown(node.name)) return;
     const pulled = [...(images.get(node.name) ?? new Map<string, number>())].map(([name, size]) => ({ name, size }));
-    await nodeClient.mutate(undefined, node.name, (current) => ({ ...current, status: nodeStatus(node, current.status, now(), pulled) }), 'status');
+    try {
+      await nodeClient.mutate(undefined, node.name, (current) => ({ ...current, status: nodeStatus(node, current.status, now(), pulled) }), 'status');
+    } catch (err) {
+      // A deleted Node is not registered again until the kubelet restarts (as a real kubelet).
+      if (!isNotFound(err)) throw err;
+    }
   }
 
   async function renewLease(node: SimulatedNode): Promise<void> {
+    if (isDown(node.name)) return;
     const renewTime = new Date(now()).toISOString().replace(/Z$/, '000Z');
     try {
       await leaseClient.mutate(leaseNamespace, node.name, (lease) => ({ ...lease, spec: { ...lease.spec, holderIdentity: node.name, leaseDurationSeconds, renewTime } }));
@@ -136,6 +148,30 @@ async function startFleet(ctx: ControllerContext, config: ClusterConfig, nodes: 
   }
 
   await Promise.all(nodes.map((n) => register(n)));
+
+  // A kubelet stopped by annotation, or whose Node is deleted, goes quiet; started again, it reports at once.
+  const nodeInformer = ctx.informers.forResource<Node>('', 'v1', 'nodes');
+  const nodeChanged = (node: Node, deleted = false) => {
+    const name = node.metadata?.name ?? '';
+    const sim = byName.get(name);
+    if (!sim) return;
+    const wasDown = down.has(name);
+    const nowDown = deleted || node.metadata?.annotations?.[kubeletStateAnnotation] === 'stopped';
+    if (nowDown === wasDown) return;
+    if (nowDown) {
+      down.add(name);
+      ctx.log.info('kubelet stopped', { node: name, reason: deleted ? 'Node deleted' : 'annotation' });
+      return;
+    }
+    down.delete(name);
+    ctx.log.info('kubelet started', { node: name });
+    void (async () => {
+      await reportNodeStatus(sim);
+      await renewLease(sim);
+    })().catch((err: unknown) => ctx.log.error('kubelet restart failed', { node: name, err: String(err) }));
+    for (const pod of pods.byIndex(nodeIndex, name)) loop.enqueue(objectKey(pod));
+  };
+  nodeInformer.addHandler({ onAdd: (n) => nodeChanged(n), onUpdate: (_o, n) => nodeChanged(n), onDelete: (n) => nodeChanged(n, true) });
 
   // Heartbeats: every lease renewed on one timer; node status reported when it changes or every few minutes.
   const timers: { cancel(): void }[] = [];
@@ -267,7 +303,7 @@ async function startFleet(ctx: ControllerContext, config: ClusterConfig, nodes: 
     const pod = pods.getByName(namespace, name);
     if (!pod) return;
     const node = byName.get(pod.spec?.nodeName ?? '');
-    if (!node) return;
+    if (!node || isDown(node.name)) return;
     const uid = pod.metadata?.uid ?? '';
     let rt = runtimes.get(uid);
     if (!rt) {

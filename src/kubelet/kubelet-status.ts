@@ -14,6 +14,8 @@ export function rfc3339(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
+const kubeletConditions = new Set(['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled']);
+
 export interface NodeAddresses {
   hostIP: string;
 }
@@ -56,6 +58,8 @@ export function podStatus(pod: Pod, rt: PodRuntime, node: NodeAddresses, now: nu
   conditions.push(keep({ ...readiness, type: 'ContainersReady' }));
   const scheduled = previous.conditions?.find((c) => c.type === 'PodScheduled');
   conditions.push(scheduled ?? keep({ type: 'PodScheduled', status: 'True' }));
+  // Conditions others own (DisruptionTarget, readiness gates…) stay as they are.
+  for (const c of previous.conditions ?? []) if (!kubeletConditions.has(c.type)) conditions.push(c);
 
   const status: PodStatus = {
     ...(generation !== undefined ? { observedGeneration: generation } : {}),

@@ -13,7 +13,7 @@ import {
   timeout,
   type FieldError,
 } from '../apierrors/index.js';
-import { isPlainObject, type KubeObject } from '../machinery/object.js';
+import type { KubeObject } from '../machinery/object.js';
 import { exactFieldValue, matchesFields, matchesLabels } from '../machinery/selectors/index.js';
 import type { ResourceInfo } from '../schema/catalogue.js';
 import { isStorageError, type StorageError, type StoredObject } from '../storage/types.js';
@@ -366,7 +366,8 @@ export class ResourceStore {
     for (let attempt = 0; ; attempt++) {
       const cached = this.current(namespace, name);
       const current = cached ? (parseCached<KubeObject>(cached)) : undefined;
-      const servedCurrent = current ? this.deps.pipeline.toServed(this.info, ObjectOut.fromObject(current)).copy() : undefined;
+      // The caller's copy: parsed again from the cached bytes where no conversion is needed (cheaper than a deep copy).
+      const servedCurrent = !cached ? undefined : this.convertsOnRead() ? this.deps.pipeline.toServed(this.info, ObjectOut.fromObject(current!)).copy() : parseCached<KubeObject>(cached);
       const plan = tryUpdate(servedCurrent);
       if (plan.create) {
         if ((!this.strategy.allowCreateOnUpdate && !plan.createAlways) || subresource) throw notFound(this.gr, name);
@@ -382,7 +383,8 @@ export class ResourceStore {
       }
       this.checkUid(next, old, name);
       if (subresource) {
-        this.prepareSubresourceUpdate(subresource, next, old);
+        // A fresh copy of the stored object to build on (parsing the cached bytes is cheaper than a deep clone).
+        this.prepareSubresourceUpdate(subresource, next, old, () => parseCached<KubeObject>(cached!));
         this.strategy.prepareForSubresourceUpdate?.(subresource, next, old, { now: this.deps.now(), serviceAllocator: this.deps.serviceAllocator, admission: this.deps.admission });
       } else this.prepareForUpdate(next, old);
       this.deps.pipeline.validateUpdate(this.info, next, old, this.strategy, decoded.requiredErrors, subresource);
@@ -492,13 +494,13 @@ export class ResourceStore {
   // Deployment's revision through it without bumping the generation); the finalize endpoint
   // spec.finalizers only, a pod's binding spec.nodeName only, a CSR's approval status.conditions
   // only: everything else is the stored object's.
-  private prepareSubresourceUpdate(subresource: WriteSubresource, next: KubeObject, old: KubeObject): void {
+  private prepareSubresourceUpdate(subresource: WriteSubresource, next: KubeObject, old: KubeObject, freshOld: () => KubeObject = () => structuredClone(old)): void {
     const status = next.status;
     const newMeta = next.metadata;
     const spec = (next.spec ?? {}) as { finalizers?: unknown; nodeName?: unknown };
     const managedFields = next.metadata?.managedFields;
     for (const k of Object.keys(next)) delete next[k];
-    Object.assign(next, structuredClone(old));
+    Object.assign(next, freshOld());
     if (managedFields) next.metadata!.managedFields = managedFields;
     else if (next.metadata) delete next.metadata.managedFields;
     if (subresource === 'status') {
@@ -693,20 +695,26 @@ function sameSpec(a: KubeObject, b: KubeObject): boolean {
   return strip(a) === strip(b);
 }
 
-function sameContent(a: KubeObject, b: KubeObject): boolean {
-  return canonicalJson(a) === canonicalJson(b);
-}
-
-// Key order can differ between a stored object and a re-encoded one: compare with sorted keys.
-function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) => {
-    if (isPlainObject(v)) {
-      const sorted: Record<string, unknown> = {};
-      for (const k of Object.keys(v).sort()) sorted[k] = v[k];
-      return sorted;
-    }
-    return v;
-  });
+/** Equal as JSON, whatever the key order (a stored object and a re-encoded one may differ in it). */
+function sameContent(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameContent(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ra = a as Record<string, unknown>;
+  const rb = b as Record<string, unknown>;
+  let count = 0;
+  for (const k in ra) {
+    if (ra[k] === undefined) continue;
+    count++;
+    if (!sameContent(ra[k], rb[k])) return false;
+  }
+  for (const k in rb) if (rb[k] !== undefined) count--;
+  return count === 0;
 }
 
 export function parseResourceVersion(rv: string): number {

@@ -15,6 +15,8 @@ export class NodeInfo {
   usedPorts: HostPort[] = [];
   podsWithAffinity = 0;
   podsWithRequiredAntiAffinity = 0;
+  /** Bumped by every change of the node's pods: lets plugins keep per-node counts until it moves. */
+  generation = 0;
 
   constructor(
     readonly name: string,
@@ -33,6 +35,7 @@ export class NodeInfo {
   }
 
   addPod(info: PodInfo): void {
+    this.generation++;
     if (this.pods.has(info.key)) this.removePod(info.key);
     this.pods.set(info.key, info);
     for (const [name, v] of info.fit) this.requested.set(name, (this.requested.get(name) ?? 0) + v);
@@ -46,6 +49,7 @@ export class NodeInfo {
   removePod(key: string): PodInfo | undefined {
     const info = this.pods.get(key);
     if (!info) return undefined;
+    this.generation++;
     this.pods.delete(key);
     for (const [name, v] of info.fit) this.requested.set(name, (this.requested.get(name) ?? 0) - v);
     this.nonZeroRequested.cpu -= info.nonZero.cpu;

@@ -11,7 +11,7 @@ import { labelSelectorFromObject, matchesLabels } from '../../machinery/selector
 import type { ControllerContext, ControllerDefinition, ReconcileResult } from '../runtime/controller.js';
 import { objectKey, splitKey } from '../runtime/informer.js';
 import { claimObjects, newControllerRef } from '../workload/controller-ref.js';
-import { controllerUidIndex, indexPodsByController } from '../workload/pod-indexes.js';
+import { controllerUidIndex, indexPodsByController, claimCandidates, indexOrphanPods } from '../workload/pod-indexes.js';
 import { controllerLookup, ownedObjectHandler, ownerHandler, recheckWhenAvailable } from '../workload/owned-objects.js';
 import { isPodAvailable, isPodReady } from '../workload/pod-status.js';
 import { podFromTemplate, podNamePrefix } from '../workload/pod-template.js';
@@ -28,6 +28,7 @@ const burstReplicas = 250;
 
 export const daemonSetController: ControllerDefinition = {
   name: 'daemonset',
+  serviceAccount: 'daemon-set-controller',
   start: startDaemonSetController,
 };
 
@@ -37,6 +38,7 @@ function startDaemonSetController(ctx: ControllerContext) {
   const nodes = ctx.informers.forResource<Node>('', 'v1', 'nodes');
   const revisions = ctx.informers.forResource<ControllerRevision>('apps', 'v1', 'controllerrevisions');
   indexPodsByController(pods);
+  indexOrphanPods(pods);
   const dsClient = ctx.client.resource<DaemonSet>('apps', 'v1', 'daemonsets');
   const podClient = ctx.client.resource<Pod>('', 'v1', 'pods');
   const recorder = ctx.recorder('daemonset-controller');
@@ -109,7 +111,7 @@ function startDaemonSetController(ctx: ControllerContext) {
       return fresh?.metadata?.uid === ds.metadata?.uid ? fresh : undefined;
     };
     const claimPods = () =>
-      claimObjects(pods.list(namespace ?? ''), {
+      claimObjects(claimCandidates(pods, ds.metadata?.uid, namespace), {
         owner: ds,
         ownerApiVersion: daemonSetKind.apiVersion,
         ownerKind: daemonSetKind.kind,

@@ -17,6 +17,7 @@ import { DependencyGraph, foregroundFinalizer, identityKey, orphanFinalizer, typ
 
 export const garbageCollectorController: ControllerDefinition = {
   name: 'garbagecollector',
+  serviceAccount: 'generic-garbage-collector',
   aliases: ['garbage-collector-controller'],
   start: (ctx) => startGarbageCollector(ctx),
 };

@@ -7,7 +7,7 @@ import { isNotFound } from '../../client/local-client.js';
 import type { ControllerContext, ControllerDefinition, RunningController } from '../runtime/controller.js';
 import { objectKey, splitKey } from '../runtime/informer.js';
 import { controllerRefOf } from '../workload/controller-ref.js';
-import { controllerUidIndex, indexPodsByController } from '../workload/pod-indexes.js';
+import { claimCandidates, controllerUidIndex, indexOrphanPods, indexPodsByController } from '../workload/pod-indexes.js';
 import { controllerLookup } from '../workload/owned-objects.js';
 import { isJobFinished } from './job-conditions.js';
 import { hasTrackingFinalizer, JobSyncer, managedByExternalController, removeTrackingFinalizerPatch } from './job-sync.js';
@@ -22,6 +22,7 @@ function startJobController(ctx: ControllerContext): RunningController {
   const jobs = ctx.informers.forResource<Job>('batch', 'v1', 'jobs');
   const pods = ctx.informers.forResource<Pod>('', 'v1', 'pods');
   indexPodsByController(pods);
+  indexOrphanPods(pods);
   const jobClient = ctx.client.resource<Job>('batch', 'v1', 'jobs');
   const podClient = ctx.client.resource<Pod>('', 'v1', 'pods');
   const recorder = ctx.recorder('job-controller');
@@ -35,7 +36,7 @@ function startJobController(ctx: ControllerContext): RunningController {
     recorder,
     clock: ctx.clock,
     backoff,
-    podsInNamespace: (namespace) => pods.list(namespace),
+    claimCandidates: (job) => claimCandidates(pods, job.metadata?.uid, job.metadata?.namespace),
     selectorOf,
   });
 

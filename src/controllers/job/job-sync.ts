@@ -60,7 +60,8 @@ export interface JobSyncDeps {
   clock: Clock;
   backoff: BackoffStore;
   /** The job's pods as cached (every pod of its namespace, to adopt and release from). */
-  podsInNamespace(namespace: string): Pod[];
+  /** The pods a job's claim looks at: its own and its namespace's orphans. */
+  claimCandidates(job: Job): Pod[];
   /** The compiled selector, or null when it cannot be compiled. */
   selectorOf(job: Job): LabelSelector | null;
 }
@@ -328,7 +329,7 @@ export class JobSyncer {
     const selector = this.deps.selectorOf(job);
     if (!selector) throw new Error(`couldn't convert Job selector of ${job.metadata?.namespace}/${job.metadata?.name}`);
     const namespace = job.metadata?.namespace ?? '';
-    const all = this.deps.podsInNamespace(namespace);
+    const all = this.deps.claimCandidates(job);
     const before = new Map(all.map((p) => [p.metadata?.uid, p]));
     const claimed = await claimObjects(all, {
       owner: job,

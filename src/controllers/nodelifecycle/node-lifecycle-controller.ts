@@ -34,6 +34,7 @@ const taintKeyPrefix = 'taint/';
 
 export const nodeLifecycleController: ControllerDefinition = {
   name: 'nodelifecycle',
+  serviceAccount: 'node-controller',
   aliases: ['node-lifecycle-controller'],
   start: startNodeLifecycleController,
 };

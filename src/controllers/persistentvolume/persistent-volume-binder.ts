@@ -28,6 +28,7 @@ export const provisionedVolumeRoot = '/var/lib/kubemu/pv';
 
 export const persistentVolumeBinderController: ControllerDefinition = {
   name: 'persistentvolume-binder',
+  serviceAccount: 'persistent-volume-binder',
   start: startPersistentVolumeBinder,
 };
 

@@ -17,6 +17,7 @@ import { podsByNode } from '../workload/pods-by-node.js';
 
 export const podGcController: ControllerDefinition = {
   name: 'podgc',
+  serviceAccount: 'pod-garbage-collector',
   aliases: ['pod-garbage-collector', 'pod-garbage-collector-controller'],
   start: startPodGcController,
 };

@@ -14,9 +14,10 @@ import { claimObjects, controllerRefOf, newControllerRef } from '../workload/con
 import { isPodActive, isPodAvailable, isPodReady, isPodTerminating, msUntilAvailable } from '../workload/pod-status.js';
 import { rankPodsForDeletion } from '../workload/pod-ranking.js';
 import { podFromTemplate, podNamePrefix } from '../workload/pod-template.js';
-import { controllerUidIndex, indexPodsByController } from '../workload/pod-indexes.js';
-import { controllerLookup, ownedObjectHandler, ownerHandler, recheckWhenAvailable } from '../workload/owned-objects.js';
+import { controllerUidIndex, indexOrphanPods, indexPodsByController, orphanPodsIndex } from '../workload/pod-indexes.js';
+import { controllerLookup, ownedObjectHandler, ownerHandler, podChangeMatters, recheckWhenAvailable } from '../workload/owned-objects.js';
 import { slowStartBatch } from '../workload/slow-start.js';
+import { OwnedPodTally } from './owned-pod-tally.js';
 
 type ReplicaSetLike = ReplicaSet;
 type Condition = NonNullable<NonNullable<ReplicaSet['status']>['conditions']>[number];
@@ -66,6 +67,7 @@ export const replicaSetController: ControllerDefinition = {
 
 export const replicationControllerController: ControllerDefinition = {
   name: replicationControllerKind.controllerName,
+  serviceAccount: 'replication-controller',
   start: (ctx) => startReplicatedController(ctx, replicationControllerKind),
 };
 
@@ -73,17 +75,42 @@ function startReplicatedController(ctx: ControllerContext, kind: ReplicatedKind)
   const owners = ctx.informers.forResource<ReplicaSetLike>(kind.group, kind.version, kind.resource);
   const pods = ctx.informers.forResource<Pod>('', 'v1', 'pods');
   indexPodsByController(pods);
+  indexOrphanPods(pods);
   const ownerClient = ctx.client.resource<ReplicaSetLike>(kind.group, kind.version, kind.resource);
   const podClient = ctx.client.resource<Pod>('', 'v1', 'pods');
   const recorder = ctx.recorder(kind.component);
   const lookup = controllerLookup(owners, kind.kind, kind.selector);
+  const readyResults = new WeakMap<Pod, boolean>();
+  const readiness = (p: Pod) => {
+    let r = readyResults.get(p);
+    if (r === undefined) readyResults.set(p, (r = isPodReady(p)));
+    return r;
+  };
+  // A sync looks at every pod of its ReplicaSet; informer objects never change, so whether one
+  // matches a (cached, compiled) selector is worked out once per pod version, not once per sync.
+  const matchResults = new WeakMap<LabelSelector, WeakMap<Pod, boolean>>();
+  const memoizedMatch = (selector: LabelSelector) => {
+    let results = matchResults.get(selector);
+    if (!results) matchResults.set(selector, (results = new WeakMap()));
+    const known = results;
+    return (p: Pod) => {
+      let m = known.get(p);
+      if (m === undefined) known.set(p, (m = matchesLabels(selector, p.metadata?.labels)));
+      return m;
+    };
+  };
+  const tally = new OwnedPodTally();
+  // Counted before the ReplicaSet is woken, so its sync sees the counts of this change.
+  pods.addHandler({ onAdd: (p) => tally.observe(undefined, p), onUpdate: (o, p) => tally.observe(o, p), onDelete: (p) => tally.observe(p, undefined) });
+  owners.addHandler({ onDelete: (o) => tally.forget(o.metadata?.uid ?? '') });
   const loop = ctx.reconcileLoop((key) => sync(key));
   const enqueue = (owner: ReplicaSetLike) => loop.enqueue(objectKey(owner));
-  owners.addHandler(ownerHandler(enqueue));
+  owners.addHandler(ownerHandler(enqueue, { ignoreStatusOnly: true }));
   pods.addHandler(
     ownedObjectHandler<ReplicaSetLike, Pod>(lookup, {
       enqueue,
       updated: recheckWhenAvailable((owner, ms) => loop.enqueueAfter(objectKey(owner), ms)),
+      matters: podChangeMatters,
     }),
   );
 
@@ -96,20 +123,43 @@ function startReplicatedController(ctx: ControllerContext, kind: ReplicatedKind)
       ctx.log.error('invalid selector; not syncing', { key });
       return;
     }
-    const inNamespace = pods.list(namespace ?? '');
-    const matches = (p: Pod) => matchesLabels(selector, p.metadata?.labels);
-    const active = await claimObjects(inNamespace.filter(isPodActive), {
-      owner,
-      ownerApiVersion: kind.apiVersion,
-      ownerKind: kind.kind,
-      client: podClient,
-      matches,
-      recheckOwner: () => ownerClient.find(namespace, name),
-    });
+    const matches = memoizedMatch(selector);
     const ownerUid = owner.metadata?.uid;
-    const terminating = inNamespace.filter((p) => isPodTerminating(p) && controllerRefOf(p)?.uid === ownerUid && matches(p)).length;
+    const wanted = owner.spec?.replicas ?? 1;
+    const minReady = owner.spec?.minReadySeconds ?? 0;
+    // The usual case in a rollout: nothing to create, delete, adopt or release; only the counts moved.
+    const counts = tally.tally(owner, selector, () => pods.byIndex(controllerUidIndex, ownerUid ?? ''));
+    const adoptable = pods.byIndex(orphanPodsIndex, namespace ?? '').some((p) => isPodActive(p) && matches(p));
+    if (counts.mismatched === 0 && !adoptable && (counts.active === wanted || owner.metadata?.deletionTimestamp) && minReady === 0) {
+      await writeStatus(owner, statusFromCounts(owner, counts.active, counts.fullyLabeled, counts.ready, counts.ready, counts.terminating, undefined));
+      return;
+    }
+    // One pass over the ReplicaSet's own pods: most match and need no claim; only the rest (pods to
+    // release, orphans to adopt) go through the claim, with its writes.
+    const active: Pod[] = [];
+    const toClaim: Pod[] = [];
+    let terminating = 0;
+    for (const p of pods.byIndex(controllerUidIndex, ownerUid ?? '')) {
+      if (!matches(p)) {
+        if (isPodActive(p)) toClaim.push(p);
+      } else if (isPodActive(p)) active.push(p);
+      else if (isPodTerminating(p)) terminating++;
+    }
+    for (const p of pods.byIndex(orphanPodsIndex, namespace ?? '')) if (isPodActive(p) && matches(p)) toClaim.push(p);
+    if (toClaim.length) {
+      const claimed = await claimObjects(toClaim, {
+        owner,
+        ownerApiVersion: kind.apiVersion,
+        ownerKind: kind.kind,
+        client: podClient,
+        matches,
+        recheckOwner: () => ownerClient.find(namespace, name),
+      });
+      active.push(...claimed);
+    }
 
     let manageError: Error | undefined;
+    const manageChanged = !owner.metadata?.deletionTimestamp && active.length !== wanted;
     if (!owner.metadata?.deletionTimestamp) {
       try {
         await manageReplicas(owner, active);
@@ -118,14 +168,11 @@ function startReplicatedController(ctx: ControllerContext, kind: ReplicatedKind)
       }
     }
     // Pods created or deleted just now are in the informer already (writes are seen by the time they return).
-    const current = pods
-      .list(namespace ?? '')
-      .filter((p) => isPodActive(p) && controllerRefOf(p)?.uid === ownerUid && matches(p));
+    const current = manageChanged ? pods.byIndex(controllerUidIndex, ownerUid ?? '').filter((p) => isPodActive(p) && matches(p)) : active;
     const status = computeStatus(owner, current, terminating, manageError);
     await writeStatus(owner, status);
     if (manageError) throw manageError;
 
-    const minReady = owner.spec?.minReadySeconds ?? 0;
     if (minReady > 0 && status.readyReplicas === status.replicas && status.availableReplicas !== status.replicas) {
       const now = ctx.clock.now();
       const waits = current.map((p) => msUntilAvailable(p, minReady, now)).filter((w): w is number => w !== undefined);
@@ -184,21 +231,36 @@ function startReplicatedController(ctx: ControllerContext, kind: ReplicatedKind)
   function computeStatus(owner: ReplicaSetLike, active: Pod[], terminating: number, manageError: Error | undefined): NonNullable<ReplicaSetLike['status']> {
     const now = ctx.clock.now();
     const minReady = owner.spec?.minReadySeconds ?? 0;
-    const templateLabels = owner.spec?.template?.metadata?.labels ?? {};
+    const templateLabels = Object.entries(owner.spec?.template?.metadata?.labels ?? {});
     let fullyLabeled = 0;
     let ready = 0;
     let available = 0;
     for (const p of active) {
       const labels = p.metadata?.labels ?? {};
-      if (Object.entries(templateLabels).every(([k, v]) => labels[k] === v)) fullyLabeled++;
-      if (isPodReady(p)) ready++;
-      if (isPodAvailable(p, minReady, now)) available++;
+      if (templateLabels.every(([k, v]) => labels[k] === v)) fullyLabeled++;
+      if (readiness(p)) {
+        ready++;
+        if (minReady === 0 || isPodAvailable(p, minReady, now)) available++;
+      }
     }
+    return statusFromCounts(owner, active.length, fullyLabeled, ready, available, terminating, manageError);
+  }
+
+  function statusFromCounts(
+    owner: ReplicaSetLike,
+    replicas: number,
+    fullyLabeled: number,
+    ready: number,
+    available: number,
+    terminating: number,
+    manageError: Error | undefined,
+  ): NonNullable<ReplicaSetLike['status']> {
+    const now = ctx.clock.now();
     const previous = owner.status ?? { replicas: 0 };
     let conditions: Condition[] = [...(previous.conditions ?? [])];
     const failure = conditions.find((c) => c.type === 'ReplicaFailure');
     if (manageError && !failure) {
-      const diff = active.length - (owner.spec?.replicas ?? 1);
+      const diff = replicas - (owner.spec?.replicas ?? 1);
       conditions.push({
         type: 'ReplicaFailure',
         status: 'True',
@@ -210,7 +272,7 @@ function startReplicatedController(ctx: ControllerContext, kind: ReplicatedKind)
       conditions = conditions.filter((c) => c.type !== 'ReplicaFailure');
     }
     // As Go serializes the status: replicas always, the omitempty counters only when not zero.
-    const status: NonNullable<ReplicaSetLike['status']> = { replicas: active.length };
+    const status: NonNullable<ReplicaSetLike['status']> = { replicas };
     if (fullyLabeled) status.fullyLabeledReplicas = fullyLabeled;
     if (ready) status.readyReplicas = ready;
     if (available) status.availableReplicas = available;

@@ -96,7 +96,7 @@ export async function startControllerManager(deps: ControllerManagerDeps): Promi
       error: (message, fields) => deps.log.error(message, { controller: def.name, ...fields }),
     };
     const component = def.component ?? 'kube-controller-manager';
-    const client = deps.client.as({ userAgent: deps.userAgent(component, component === 'kube-controller-manager' ? `${def.name}-controller` : undefined) });
+    const client = deps.client.as({ userAgent: deps.userAgent(component, component === 'kube-controller-manager' ? (def.serviceAccount ?? `${def.name}-controller`) : undefined) });
     const ctx: ControllerContext = {
       name: def.name,
       client,

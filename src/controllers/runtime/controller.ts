@@ -67,6 +67,8 @@ export interface ControllerDefinition {
    * and its identity: kube-controller-manager (default), kube-scheduler, kubelet.
    */
   component?: 'kube-controller-manager' | 'kube-scheduler' | 'kubelet';
+  /** The service account a kube-controller-manager controller runs as (default "<name>-controller"). */
+  serviceAccount?: string;
   start(ctx: ControllerContext): RunningController | Promise<RunningController>;
 }
 

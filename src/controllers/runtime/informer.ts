@@ -27,7 +27,8 @@ export type IndexFunc<T> = (obj: T) => readonly string[];
 
 interface Index<T> {
   fn: IndexFunc<T>;
-  values: Map<string, Set<string>>;
+  /** Index value → the objects under it, by key (objects kept here too: reads need no second lookup). */
+  values: Map<string, Map<string, T>>;
 }
 
 export interface InformerOptions<T> {
@@ -124,14 +125,8 @@ export class Informer<T extends KubeObject = KubeObject> {
   byIndex(indexName: string, value: string): T[] {
     const index = this.indexes.get(indexName);
     if (!index) throw new Error(`informer ${this.opts.name} has no index ${indexName}`);
-    const keys = index.values.get(value);
-    if (!keys) return [];
-    const out: T[] = [];
-    for (const key of keys) {
-      const obj = this.items.get(key);
-      if (obj) out.push(obj);
-    }
-    return out;
+    const objects = index.values.get(value);
+    return objects ? [...objects.values()] : [];
   }
 
   size(): number {
@@ -238,19 +233,19 @@ export class Informer<T extends KubeObject = KubeObject> {
 
   private indexInto(index: Index<T>, key: string, obj: T): void {
     for (const value of index.fn(obj)) {
-      let keys = index.values.get(value);
-      if (!keys) index.values.set(value, (keys = new Set()));
-      keys.add(key);
+      let objects = index.values.get(value);
+      if (!objects) index.values.set(value, (objects = new Map()));
+      objects.set(key, obj);
     }
   }
 
   private unindex(key: string, obj: T): void {
     for (const index of this.indexes.values()) {
       for (const value of index.fn(obj)) {
-        const keys = index.values.get(value);
-        if (!keys) continue;
-        keys.delete(key);
-        if (keys.size === 0) index.values.delete(value);
+        const objects = index.values.get(value);
+        if (!objects) continue;
+        objects.delete(key);
+        if (objects.size === 0) index.values.delete(value);
       }
     }
   }

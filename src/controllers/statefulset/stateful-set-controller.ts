@@ -9,8 +9,8 @@ import type { ControllerContext, ControllerDefinition, ReconcileResult } from '.
 import { objectKey, splitKey } from '../runtime/informer.js';
 import { ControllerHistory } from '../workload/controller-history.js';
 import { claimObjects } from '../workload/controller-ref.js';
-import { indexPodsByController } from '../workload/pod-indexes.js';
-import { controllerLookup, ownedObjectHandler, ownerHandler, recheckWhenAvailable } from '../workload/owned-objects.js';
+import { indexPodsByController, claimCandidates, indexOrphanPods } from '../workload/pod-indexes.js';
+import { controllerLookup, ownedObjectHandler, ownerHandler, podChangeMatters, recheckWhenAvailable } from '../workload/owned-objects.js';
 import { StatefulPodControl } from './stateful-pod-control.js';
 import { isMemberOf, replicasOf } from './stateful-pod-identity.js';
 import { StatefulSetControl, statefulSetKind, type StatefulSetStatus } from './stateful-set-control.js';
@@ -26,6 +26,7 @@ function startStatefulSetController(ctx: ControllerContext) {
   const claims = ctx.informers.forResource<PersistentVolumeClaim>('', 'v1', 'persistentvolumeclaims');
   const revisions = ctx.informers.forResource<ControllerRevision>('apps', 'v1', 'controllerrevisions');
   indexPodsByController(pods);
+  indexOrphanPods(pods);
   const setClient = ctx.client.resource<StatefulSet>('apps', 'v1', 'statefulsets');
   const podClient = ctx.client.resource<Pod>('', 'v1', 'pods');
   const recorder = ctx.recorder('statefulset-controller');
@@ -52,6 +53,7 @@ function startStatefulSetController(ctx: ControllerContext) {
     ownedObjectHandler<StatefulSet, Pod>(lookup, {
       enqueue,
       updated: recheckWhenAvailable((set, ms) => loop.enqueueAfter(objectKey(set), ms)),
+      matters: podChangeMatters,
     }),
   );
 
@@ -75,7 +77,7 @@ function startStatefulSetController(ctx: ControllerContext) {
       }));
     await control.adoptOrphanRevisions(set, selector, recheck);
 
-    const owned = await claimObjects(pods.list(namespace ?? ''), {
+    const owned = await claimObjects(claimCandidates(pods, set.metadata?.uid, namespace), {
       owner: set,
       ownerApiVersion: statefulSetKind.apiVersion,
       ownerKind: statefulSetKind.kind,

@@ -15,6 +15,7 @@ import { podsByNode } from '../workload/pods-by-node.js';
 
 export const taintEvictionController: ControllerDefinition = {
   name: 'taint-eviction-controller',
+  serviceAccount: 'taint-eviction-controller',
   start: startTaintEvictionController,
 };
 

@@ -54,6 +54,12 @@ export interface OwnedObjectEvents<O, D> {
   onAdd?: boolean;
   /** Called for an update of an object with a living controller, after that controller is woken. */
   updated?(old: D, cur: D, owner: O): void;
+  /**
+   * Whether an update of an owned object can change what its controller does (default: any
+   * update). A pod's status changing ContainerCreating → Pending again, or its binding, wakes no
+   * ReplicaSet: skipping those keeps a busy rollout from re-syncing once per status write.
+   */
+  matters?(old: D, cur: D): boolean;
 }
 
 /** Handlers for the objects a controller owns (pods, ReplicaSets, revisions…). */
@@ -75,6 +81,7 @@ export function ownedObjectHandler<O extends KubeObject, D extends KubeObject>(l
       const refChanged = JSON.stringify(oldRef) !== JSON.stringify(curRef);
       if (refChanged && oldRef) wake(lookup.controllerOf(old));
       if (curRef) {
+        if (!refChanged && events.matters && !events.matters(old, obj)) return;
         const owner = lookup.controllerOf(obj);
         if (owner) {
           wake(owner);
@@ -89,9 +96,25 @@ export function ownedObjectHandler<O extends KubeObject, D extends KubeObject>(l
   };
 }
 
-/** Handlers for the controllers themselves: any change wakes them. */
-export function ownerHandler<O extends KubeObject>(enqueue: (owner: O) => void): InformerHandler<O> {
-  return { onAdd: enqueue, onUpdate: (_old, owner) => enqueue(owner), onDelete: enqueue };
+/**
+ * Handlers for the controllers themselves: any change wakes them. With `ignoreStatusOnly`, a write
+ * of status alone does not: for a controller whose sync never reads its own status back (the
+ * ReplicaSet's), that write is its own report and asks nothing new of it.
+ */
+export function ownerHandler<O extends KubeObject>(enqueue: (owner: O) => void, opts: { ignoreStatusOnly?: boolean } = {}): InformerHandler<O> {
+  return {
+    onAdd: enqueue,
+    onUpdate: (old, owner) => {
+      if (!opts.ignoreStatusOnly || desiredState(old) !== desiredState(owner)) enqueue(owner);
+    },
+    onDelete: enqueue,
+  };
+}
+
+function desiredState(obj: KubeObject): string {
+  const { status: _status, metadata, ...rest } = obj;
+  const { resourceVersion: _rv, managedFields: _mf, ...meta } = metadata ?? {};
+  return JSON.stringify([meta, rest]);
 }
 
 /**
@@ -105,4 +128,21 @@ export function recheckWhenAvailable<O extends KubeObject & { spec?: { minReadyS
     const minReady = owner.spec?.minReadySeconds ?? 0;
     if (minReady > 0 && !isPodReady(old) && isPodReady(pod)) enqueueAfter(owner, minReady * 1000 + 1000);
   };
+}
+
+/**
+ * What a pod's controller (ReplicaSet, StatefulSet, DaemonSet) looks at: labels, owners, deletion,
+ * phase, and readiness with its time (availability counts from it).
+ */
+export function podChangeMatters(old: Pod, cur: Pod): boolean {
+  if (old.metadata?.deletionTimestamp !== cur.metadata?.deletionTimestamp) return true;
+  if (old.status?.phase !== cur.status?.phase) return true;
+  if (JSON.stringify(old.metadata?.labels ?? {}) !== JSON.stringify(cur.metadata?.labels ?? {})) return true;
+  const ready = (p: Pod) => {
+    const c = p.status?.conditions?.find((x) => x.type === 'Ready');
+    return `${c?.status}/${c?.lastTransitionTime}`;
+  };
+  if (ready(old) !== ready(cur)) return true;
+  const restarts = (p: Pod) => (p.status?.containerStatuses ?? []).map((c) => c.restartCount ?? 0).join(',');
+  return restarts(old) !== restarts(cur);
 }

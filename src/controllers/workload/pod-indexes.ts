@@ -12,3 +12,19 @@ export function indexPodsByController(pods: Informer<Pod>): void {
     return ref?.uid ? [ref.uid] : [];
   });
 }
+
+/** Pods no controller owns, by namespace: the only ones a controller may adopt. */
+export const orphanPodsIndex = 'orphans-by-namespace';
+
+export function indexOrphanPods(pods: Informer<Pod>): void {
+  pods.addIndex(orphanPodsIndex, (p) => (controllerRefOf(p) ? [] : [p.metadata?.namespace ?? '']));
+}
+
+/**
+ * The pods a controller's claim looks at: its own and the namespace's orphans. Pods of other
+ * controllers are never claimed, so skipping them keeps a sync proportional to the controller's
+ * own pods rather than to the whole namespace.
+ */
+export function claimCandidates(pods: Informer<Pod>, ownerUid: string | undefined, namespace: string | undefined): Pod[] {
+  return [...pods.byIndex(controllerUidIndex, ownerUid ?? ''), ...pods.byIndex(orphanPodsIndex, namespace ?? '')];
+}

@@ -6,7 +6,7 @@
 // taints Ignore unless the constraint says otherwise.
 import type { Node, Pod } from '../../machinery/api-types.js';
 import { toleratesTaint } from '../../machinery/taints.js';
-import { isLabelSelectorEmpty, labelSelectorFromObject, matchesLabels, nothingLabelSelector, type LabelSelector } from '../../machinery/selectors/index.js';
+import { isLabelSelectorEmpty, labelSelectorFromObject, labelSelectorToString, matchesLabels, nothingLabelSelector, type LabelSelector } from '../../machinery/selectors/index.js';
 import { maxNodeScore, unresolvable, unschedulable, type ClusterView, type NodeScore, type Plugin } from '../framework.js';
 import type { NodeInfo } from '../node-info.js';
 import { matchesRequiredNodeAffinity } from '../node-selector.js';
@@ -81,13 +81,23 @@ function included(c: Constraint, pod: Pod, node: Node): boolean {
 /** countPodsMatchSelector: pods of the namespace matching the selector, not counting terminating ones. */
 function countMatching(node: NodeInfo, selector: LabelSelector, namespace: string): number {
   if (isLabelSelectorEmpty(selector)) return 0;
+  // Every pod a Deployment schedules asks the same question of every node: remember the answer
+  // until the node's pods change.
+  const key = `${namespace}\u0000${labelSelectorToString(selector)}`;
+  let counts = matchCounts.get(node);
+  if (!counts || counts.generation !== node.generation) matchCounts.set(node, (counts = { generation: node.generation, byKey: new Map() }));
+  const known = counts.byKey.get(key);
+  if (known !== undefined) return known;
   let n = 0;
   for (const { pod } of node.pods.values()) {
     if (pod.metadata?.deletionTimestamp || pod.metadata?.namespace !== namespace) continue;
     if (matchesLabels(selector, pod.metadata?.labels)) n++;
   }
+  counts.byKey.set(key, n);
   return n;
 }
+
+const matchCounts = new WeakMap<NodeInfo, { generation: number; byKey: Map<string, number> }>();
 
 interface FilterState {
   constraints: Constraint[];
