@@ -152,6 +152,24 @@ describe('fake kubelets', () => {
     assert.ok((await eventsOf('badimage')).includes('Failed: Error: ImagePullBackOff'));
   });
 
+  test('pod annotations override the start delay and the images that fail, for that pod only', async () => {
+    await pods().create('default', {
+      metadata: { name: 'slow', annotations: { 'kubemu.dev/start-delay-ms': '3000', 'kubemu.dev/failing-images': 'registry.local/*' } },
+      spec: { nodeName: 'kubemu-worker', containers: [{ name: 'app', image: 'nginx' }, { name: 'side', image: 'registry.local/tool:1' }] },
+    });
+    await pods().create('default', { metadata: { name: 'bad-delay', annotations: { 'kubemu.dev/start-delay-ms': 'soon' } }, spec: { nodeName: 'kubemu-worker', containers: [{ name: 'app', image: 'registry.local/tool:1' }] } });
+    await c.advance(500);
+    assert.equal((await pods().get('default', 'slow')).status!.containerStatuses?.[0]?.state?.waiting?.reason ?? 'ContainerCreating', 'ContainerCreating');
+    const fallback = await pods().get('default', 'bad-delay');
+    assert.equal(fallback.status!.phase, 'Running', 'the failing-images annotation of another pod does not apply here');
+    assert.ok((await eventsOf('bad-delay')).some((e) => e.startsWith('InvalidAnnotation: annotation kubemu.dev/start-delay-ms: "soon" is not a whole number')));
+    await c.advance(2500);
+    const slow = await pods().get('default', 'slow');
+    const byName = Object.fromEntries(slow.status!.containerStatuses!.map((s) => [s.name, s]));
+    assert.ok(byName.app!.state!.running, 'nginx starts after the annotated delay');
+    assert.equal(byName.side!.state!.waiting!.reason, 'ErrImagePull');
+  });
+
   test('a readiness probe makes the container Ready after its initial delay', async () => {
     await runPod('probe', { containers: [{ name: 'app', image: 'nginx', readinessProbe: { httpGet: { path: '/', port: 80 as unknown as string }, initialDelaySeconds: 5 } }] });
     await c.advance(500);

@@ -21,6 +21,7 @@ import { podStatus } from './kubelet-status.js';
 import { format } from './log-buffer.js';
 import { nodeForRegistration, nodeStatus, simulatedNodes, type SimulatedNode } from './node-object.js';
 import { normalizeImage, PodRuntime, type RuntimeEnvironment } from './pod-runtime.js';
+import { imageGlob, podOverrides } from './pod-overrides.js';
 
 export interface KubeletFleet {
   definition: ControllerDefinition;
@@ -235,9 +236,14 @@ async function startFleet(ctx: ControllerContext, config: ClusterConfig, nodes: 
       if (!m) images.set(node.name, (m = new Map()));
       return m;
     };
-    const pattern = config.kubelet.failingImages.map(globToRegExp);
+    const overrides = podOverrides(pod);
+    const pattern = [...config.kubelet.failingImages.map(imageGlob), ...overrides.failingImages];
     return {
-      startDelayMs: () => config.kubelet.containerStartMs + (config.kubelet.jitterMs ? seed(`${pod.metadata?.uid}/start`).readUInt32BE(0) % (config.kubelet.jitterMs + 1) : 0),
+      startDelayMs: () => {
+        for (const problem of overrides.problems) recorder(node.name).event(pod, 'Warning', 'InvalidAnnotation', problem);
+        if (overrides.startDelayMs !== undefined) return overrides.startDelayMs;
+        return config.kubelet.containerStartMs + (config.kubelet.jitterMs ? seed(`${pod.metadata?.uid}/start`).readUInt32BE(0) % (config.kubelet.jitterMs + 1) : 0);
+      },
       imageFails: (image) => pattern.some((re) => re.test(image) || re.test(normalizeImage(image))),
       imagePresent: (image) => nodeImages().has(normalizeImage(image)),
       markPulled: (image) => {
@@ -460,10 +466,6 @@ async function writeStatus(client: ResourceClient<Pod>, pod: Pod, status: NonNul
   } catch (err) {
     if (!isNotFound(err)) throw err;
   }
-}
-
-function globToRegExp(glob: string): RegExp {
-  return new RegExp(`^${glob.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
 }
 
 function sameJson(a: unknown, b: unknown): boolean {
