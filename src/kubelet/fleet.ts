@@ -22,6 +22,7 @@ import { format } from './log-buffer.js';
 import { nodeForRegistration, nodeStatus, simulatedNodes, type SimulatedNode } from './node-object.js';
 import { normalizeImage, PodRuntime, type RuntimeEnvironment } from './pod-runtime.js';
 import { imageGlob, podOverrides } from './pod-overrides.js';
+import { jsonEqual } from '../machinery/json-equal.js';
 
 export interface KubeletFleet {
   definition: ControllerDefinition;
@@ -319,7 +320,7 @@ async function startFleet(ctx: ControllerContext, config: ClusterConfig, nodes: 
     const t = now();
     rt.advance(pod, t, environment(node, pod));
     const status = podStatus(pod, rt, { hostIP: node.internalIP }, t);
-    if (!sameJson(pod.status, status)) await writeStatus(podClient, pod, status);
+    if (!jsonEqual(pod.status, status)) await writeStatus(podClient, pod, status);
     if (pod.metadata?.deletionTimestamp && rt.allStopped()) {
       // Everything stopped: the kubelet removes the pod (grace period 0, this very pod only).
       try {
@@ -466,22 +467,5 @@ async function writeStatus(client: ResourceClient<Pod>, pod: Pod, status: NonNul
   } catch (err) {
     if (!isNotFound(err)) throw err;
   }
-}
-
-function sameJson(a: unknown, b: unknown): boolean {
-  return JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b));
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(value).sort()) {
-      const v = (value as Record<string, unknown>)[k];
-      if (v !== undefined) out[k] = sortKeys(v);
-    }
-    return out;
-  }
-  return value;
 }
 

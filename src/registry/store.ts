@@ -29,6 +29,7 @@ import type { AdmissionSettings, Strategy } from './strategy.js';
 import { formatTime } from './timestamps.js';
 import type { ObjectPipeline } from './object-pipeline.js';
 import type { ServiceAllocator } from './allocators/service-allocator.js';
+import { jsonEqual } from '../machinery/json-equal.js';
 
 /** What a read-modify-write does with the current object. */
 export interface UpdatePlan {
@@ -389,7 +390,7 @@ export class ResourceStore {
       } else this.prepareForUpdate(next, old);
       this.deps.pipeline.validateUpdate(this.info, next, old, this.strategy, decoded.requiredErrors, subresource);
       // A write that changes nothing is not a write: no new resourceVersion, no event.
-      if (sameContent(next, old)) return { object: this.deps.pipeline.toServed(this.info, ObjectOut.fromRaw(cached!.raw)), created: false };
+      if (jsonEqual(next, old)) return { object: this.deps.pipeline.toServed(this.info, ObjectOut.fromRaw(cached!.raw)), created: false };
       const finalizing = old.metadata?.deletionTimestamp && !this.hasPendingFinalizers(next);
       if (opts.dryRun) {
         next.metadata!.resourceVersion = old.metadata!.resourceVersion;
@@ -693,28 +694,6 @@ function sameSpec(a: KubeObject, b: KubeObject): boolean {
     return JSON.stringify(rest);
   };
   return strip(a) === strip(b);
-}
-
-/** Equal as JSON, whatever the key order (a stored object and a re-encoded one may differ in it). */
-function sameContent(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!sameContent(a[i], b[i])) return false;
-    return true;
-  }
-  if (Array.isArray(b)) return false;
-  const ra = a as Record<string, unknown>;
-  const rb = b as Record<string, unknown>;
-  let count = 0;
-  for (const k in ra) {
-    if (ra[k] === undefined) continue;
-    count++;
-    if (!sameContent(ra[k], rb[k])) return false;
-  }
-  for (const k in rb) if (rb[k] !== undefined) count--;
-  return count === 0;
 }
 
 export function parseResourceVersion(rv: string): number {

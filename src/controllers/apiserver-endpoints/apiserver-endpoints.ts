@@ -6,6 +6,7 @@ import type { LocalClient, ResourceClient } from '../../client/local-client.js';
 import type { Clock, TimerHandle } from '../../machinery/clock.js';
 import type { KubeObject } from '../../machinery/object.js';
 import { apiserverEndpointSlice, apiserverEndpoints, apiserverService, apiserverServiceName, apiserverServiceNamespace } from './apiserver-objects.js';
+import { jsonEqual } from '../../machinery/json-equal.js';
 
 export interface ApiserverEndpointsDeps {
   /** A client writing as kube-apiserver. */
@@ -41,7 +42,7 @@ export function startApiserverEndpoints(deps: ApiserverEndpointsDeps): { synced:
 
   /** Creates `wanted` when missing; else makes the `owned` paths of the object equal to wanted's. */
   async function ensure(client: ResourceClient, wanted: KubeObject, owned: string[][]): Promise<void> {
-    const isRight = (current: KubeObject) => owned.every((path) => sameJson(valueAt(current, path), valueAt(wanted, path)));
+    const isRight = (current: KubeObject) => owned.every((path) => jsonEqual(valueAt(current, path), valueAt(wanted, path)));
     let current: KubeObject | undefined;
     try {
       current = await client.get(ns, name);
@@ -90,8 +91,4 @@ function setValueAt(obj: Record<string, unknown>, path: string[], value: unknown
   let parent = obj;
   for (const key of path.slice(0, -1)) parent = (parent[key] ??= {}) as Record<string, unknown>;
   parent[path[path.length - 1]!] = value;
-}
-
-function sameJson(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
 }

@@ -5,11 +5,9 @@
 // an untolerated NoExecute taint removes it. spec.unschedulable is not looked at (the scheduler's
 // unschedulable taint is tolerated by every daemon pod).
 import type { DaemonSet, Node, PodSpec } from '../../machinery/api-types.js';
+import { matchesRequiredNodeAffinity } from '../../machinery/node-affinity.js';
+import { toleratesTaint, type NodeTaint, type Toleration } from '../../machinery/taints.js';
 
-type Toleration = NonNullable<PodSpec['tolerations']>[number];
-type Taint = NonNullable<NonNullable<Node['spec']>['taints']>[number];
-type NodeSelectorTerm = NonNullable<NonNullable<NonNullable<NonNullable<PodSpec['affinity']>['nodeAffinity']>['requiredDuringSchedulingIgnoredDuringExecution']>['nodeSelectorTerms']>[number];
-type NodeSelectorRequirement = NonNullable<NodeSelectorTerm['matchExpressions']>[number];
 
 /** util.AddOrUpdateDaemonPodTolerations: node problems never evict or keep out a daemon pod. */
 export function addDaemonPodTolerations(spec: PodSpec): void {
@@ -44,65 +42,6 @@ function addOrUpdateToleration(spec: PodSpec, toleration: Toleration): void {
   spec.tolerations = next;
 }
 
-function tolerates(t: Toleration, taint: Taint): boolean {
-  if (t.effect && t.effect !== taint.effect) return false;
-  if (t.key && t.key !== taint.key) return false;
-  switch (t.operator ?? '') {
-    case '':
-    case 'Equal':
-      return (t.value ?? '') === (taint.value ?? '');
-    case 'Exists':
-      return true;
-    default:
-      return false;
-  }
-}
-
-function hasUntoleratedTaint(taints: readonly Taint[], tolerations: readonly Toleration[], effects: readonly string[]): boolean {
-  return taints.some((taint) => effects.includes(taint.effect) && !tolerations.some((t) => tolerates(t, taint)));
-}
-
-function requirementMatches(req: NodeSelectorRequirement, value: string | undefined): boolean {
-  const values = req.values ?? [];
-  switch (req.operator) {
-    case 'In':
-      return value !== undefined && values.includes(value);
-    case 'NotIn':
-      return value === undefined || !values.includes(value);
-    case 'Exists':
-      return value !== undefined;
-    case 'DoesNotExist':
-      return value === undefined;
-    case 'Gt':
-    case 'Lt': {
-      if (value === undefined || values.length !== 1 || !/^-?\d+$/.test(value) || !/^-?\d+$/.test(values[0]!)) return false;
-      const [have, bound] = [BigInt(value), BigInt(values[0]!)];
-      return req.operator === 'Gt' ? have > bound : have < bound;
-    }
-    default:
-      return false;
-  }
-}
-
-// A term matches when all its requirements do; a term with none matches nothing.
-function termMatches(term: NodeSelectorTerm, node: Node): boolean {
-  const expressions = term.matchExpressions ?? [];
-  const fields = term.matchFields ?? [];
-  if (expressions.length === 0 && fields.length === 0) return false;
-  const labels = node.metadata?.labels ?? {};
-  if (!expressions.every((r) => requirementMatches(r, Object.prototype.hasOwnProperty.call(labels, r.key) ? labels[r.key] : undefined))) return false;
-  return fields.every((r) => r.key === 'metadata.name' && requirementMatches(r, node.metadata?.name));
-}
-
-/** nodeaffinity.GetRequiredNodeAffinity(pod).Match(node): nodeSelector and the required terms (any one). */
-export function matchesRequiredNodeAffinity(spec: PodSpec | undefined, node: Node): boolean {
-  const labels = node.metadata?.labels ?? {};
-  for (const [k, v] of Object.entries(spec?.nodeSelector ?? {})) if (labels[k] !== v) return false;
-  const required = spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
-  if (!required) return true;
-  return (required.nodeSelectorTerms ?? []).some((t) => termMatches(t, node));
-}
-
 export interface NodeVerdict {
   /** A daemon pod should be created here if there is none. */
   shouldRun: boolean;
@@ -116,11 +55,15 @@ export function nodeShouldRunDaemonPod(node: Node, ds: DaemonSet): NodeVerdict {
   if (template?.nodeName && template.nodeName !== nodeName) return { shouldRun: false, shouldContinueRunning: false };
   const spec: PodSpec = { ...(template ?? { containers: [] }), tolerations: [...(template?.tolerations ?? [])] };
   addDaemonPodTolerations(spec);
-  if (!matchesRequiredNodeAffinity(spec, node)) return { shouldRun: false, shouldContinueRunning: false };
+  if (!matchesRequiredNodeAffinity({ spec }, node)) return { shouldRun: false, shouldContinueRunning: false };
   const taints = node.spec?.taints ?? [];
   const tolerations = spec.tolerations ?? [];
   if (hasUntoleratedTaint(taints, tolerations, ['NoExecute', 'NoSchedule'])) {
     return { shouldRun: false, shouldContinueRunning: !hasUntoleratedTaint(taints, tolerations, ['NoExecute']) };
   }
   return { shouldRun: true, shouldContinueRunning: true };
+}
+
+function hasUntoleratedTaint(taints: readonly NodeTaint[], tolerations: readonly Toleration[], effects: readonly string[]): boolean {
+  return taints.some((taint) => effects.includes(taint.effect) && !tolerations.some((t) => toleratesTaint(t, taint)));
 }

@@ -45,6 +45,7 @@ import {
   sumTerminatingReplicas,
 } from './rollout-math.js';
 import { computeTemplateHash, equalIgnoringHash, podTemplateHashLabel } from '../workload/template-hash.js';
+import { jsonEqual } from '../../machinery/json-equal.js';
 
 export const deploymentController: ControllerDefinition = {
   name: 'deployment',
@@ -164,7 +165,7 @@ function startDeploymentController(ctx: ControllerContext) {
 
   async function syncDeploymentStatus(s: SyncState, allRSs: (ReplicaSet | undefined)[], newRS: ReplicaSet | undefined): Promise<void> {
     const status = calculateStatus(allRSs, newRS, s.d);
-    if (sameJson(s.d.status ?? {}, status)) return;
+    if (jsonEqual(s.d.status ?? {}, status)) return;
     await writeStatus(s, status);
   }
 
@@ -198,7 +199,7 @@ function startDeploymentController(ctx: ControllerContext) {
     if (failure) setCondition(status, failure);
     else removeCondition(status, 'ReplicaFailure');
 
-    if (sameJson(d.status ?? {}, status)) return requeueIfStuck(d, status);
+    if (jsonEqual(d.status ?? {}, status)) return requeueIfStuck(d, status);
     await writeStatus(s, status);
   }
 
@@ -577,18 +578,4 @@ function findActiveOrLatest(newRS: ReplicaSet | undefined, oldRSs: ReplicaSet[])
   if (active.length === 0) return newRS ?? newestFirst[0];
   if (active.length === 1) return active[0];
   return undefined;
-}
-
-function sameJson(a: unknown, b: unknown): boolean {
-  return JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b));
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(value).sort()) out[k] = sortKeys((value as Record<string, unknown>)[k]);
-    return out;
-  }
-  return value;
 }

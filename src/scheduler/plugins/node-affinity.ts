@@ -2,7 +2,7 @@
 // terms score by weight. Required terms that name nodes by metadata.name (DaemonSet pods) narrow
 // the candidates at PreFilter: the other nodes are reported as not satisfying the plugin.
 import { defaultNormalizeScore, unresolvable, type Plugin } from '../framework.js';
-import { hasRequiredNodeAffinity, matchesRequiredNodeAffinity, preferredNodeAffinityScore } from '../node-selector.js';
+import { hasRequiredNodeAffinity, matchesRequiredNodeAffinity, preferredNodeAffinityScore } from '../../machinery/node-affinity.js';
 
 export const errReasonPod = "node(s) didn't match Pod's node affinity/selector";
 const errReasonConflict = 'pod affinity terms conflict';

@@ -9,7 +9,7 @@ import { toleratesTaint } from '../../machinery/taints.js';
 import { isLabelSelectorEmpty, labelSelectorFromObject, labelSelectorToString, matchesLabels, nothingLabelSelector, type LabelSelector } from '../../machinery/selectors/index.js';
 import { maxNodeScore, unresolvable, unschedulable, type ClusterView, type NodeScore, type Plugin } from '../framework.js';
 import type { NodeInfo } from '../node-info.js';
-import { matchesRequiredNodeAffinity } from '../node-selector.js';
+import { matchesRequiredNodeAffinity } from '../../machinery/node-affinity.js';
 
 type SpreadConstraint = NonNullable<NonNullable<Pod['spec']>['topologySpreadConstraints']>[number];
 

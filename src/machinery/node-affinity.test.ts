@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Node, Pod } from '../machinery/api-types.js';
-import { matchesRequiredNodeAffinity, preferredNodeAffinityScore, termMatches } from './node-selector.js';
+import { matchesRequiredNodeAffinity, preferredNodeAffinityScore, termMatches } from './node-affinity.js';
 
 const node: Node = { metadata: { name: 'n1', labels: { zone: 'a', cores: '16' } } };
 

@@ -1,8 +1,9 @@
-// Node selection terms as component-helpers/scheduling/corev1/nodeaffinity evaluates them: a pod's
+// Node selection terms as component-helpers/scheduling/corev1/nodeaffinity evaluates them, for the
+// scheduler and the DaemonSet controller alike: a pod's
 // nodeSelector (every label equal) and required node affinity (any term; within a term every
 // expression on labels and every field requirement on metadata.name), and the weights of the
 // preferred terms a node matches. Invalid terms match nothing, as upstream ignores parse errors.
-import type { Node, Pod } from '../machinery/api-types.js';
+import type { Node, Pod } from './api-types.js';
 
 type NodeAffinity = NonNullable<NonNullable<NonNullable<Pod['spec']>['affinity']>['nodeAffinity']>;
 export type NodeSelectorTerm = NonNullable<NodeAffinity['requiredDuringSchedulingIgnoredDuringExecution']>['nodeSelectorTerms'][number];
@@ -47,7 +48,7 @@ export function termMatches(term: NodeSelectorTerm, node: Node): boolean {
 }
 
 /** nodeaffinity.RequiredNodeAffinity.Match: the pod's nodeSelector and required node affinity. */
-export function matchesRequiredNodeAffinity(pod: Pod, node: Node): boolean {
+export function matchesRequiredNodeAffinity(pod: Pick<Pod, 'spec'>, node: Node): boolean {
   const labels = node.metadata?.labels ?? {};
   for (const [k, v] of Object.entries(pod.spec?.nodeSelector ?? {})) if (labels[k] !== v) return false;
   const required = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
