@@ -45,3 +45,34 @@ test('events about cluster-scoped objects go to the default namespace', async ()
   assert.equal(events.length, 1);
   assert.equal(events[0]!.involvedObject!.namespace, undefined);
 });
+
+test('similar events are combined from the tenth on, and a source says at most 25 things about an object, then one every 5 minutes', async () => {
+  const recorder = new EventRecorder({ client, component: 'replicaset-controller', clock: t.clock, log: silentLogger });
+  const rs = { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'many', namespace: 'default', uid: 'rs-1' } };
+  for (let i = 1; i <= 40; i++) recorder.event(rs, 'Normal', 'SuccessfulCreate', `Created pod: many-${i}`);
+  await recorder.flushed();
+  const ofMany = async () => (await client.resource<Event>('', 'v1', 'events').list('default')).items.filter((e) => e.involvedObject?.name === 'many');
+  let events = await ofMany();
+  const single = events.filter((e) => !e.message!.startsWith('(combined'));
+  assert.deepEqual(single.map((e) => e.message).sort(), Array.from({ length: 9 }, (_, i) => `Created pod: many-${i + 1}`).sort());
+  const combined = events.filter((e) => e.message!.startsWith('(combined'));
+  assert.equal(combined.length, 1);
+  // 25 admitted: 9 single events, the combined one created, then counted 15 more times; the
+  // 15 occurrences after that were dropped but still counted, as client-go counts them.
+  assert.equal(combined[0]!.message, '(combined from similar events): Created pod: many-25');
+  assert.equal(combined[0]!.count, 16);
+
+  t.clock.advance(300_000); // one token back
+  recorder.event(rs, 'Normal', 'SuccessfulCreate', 'Created pod: many-41');
+  recorder.event(rs, 'Normal', 'SuccessfulCreate', 'Created pod: many-42');
+  await recorder.flushed();
+  events = await ofMany();
+  const after = events.find((e) => e.message!.startsWith('(combined'))!;
+  assert.equal(after.message, '(combined from similar events): Created pod: many-41');
+  assert.equal(after.count, 32);
+
+  // Another object has its own budget.
+  recorder.event({ ...rs, metadata: { ...rs.metadata, name: 'other', uid: 'rs-2' } }, 'Normal', 'SuccessfulCreate', 'Created pod: other-1');
+  await recorder.flushed();
+  assert.equal((await client.resource<Event>('', 'v1', 'events').list('default')).items.filter((e) => e.involvedObject?.name === 'other').length, 1);
+});

@@ -1,12 +1,15 @@
 // Events (core/v1) as client-go's recorder writes them, so `kubectl describe` and `kubectl events`
 // show what controllers did: one Event per distinct occurrence, named <object>.<hex nanoseconds>,
 // and a repeat of the same event (same object, type, reason and message) counted on the first one
-// (count and lastTimestamp patched) instead of written again.
+// (count and lastTimestamp patched) instead of written again. Bursts of similar events are combined
+// and rate-limited per object first (event-correlator.ts).
 import type { LocalClient, ResourceClient } from '../../client/local-client.js';
 import { isNotFound } from '../../client/local-client.js';
 import type { Event } from '../../machinery/api-types.js';
 import type { Clock } from '../../machinery/clock.js';
 import type { KubeObject } from '../../machinery/object.js';
+import { BoundedMap } from './bounded-map.js';
+import { EventCorrelator, type CorrelatorLimits } from './event-correlator.js';
 import type { Logger } from './logger.js';
 
 export type EventType = 'Normal' | 'Warning';
@@ -19,6 +22,8 @@ export interface EventRecorderDeps {
   host?: string;
   clock: Clock;
   log: Logger;
+  /** client-go's defaults unless a test needs others. */
+  correlation?: CorrelatorLimits;
 }
 
 interface SeenEvent {
@@ -32,12 +37,14 @@ const maxRemembered = 4096;
 
 export class EventRecorder {
   private readonly events: ResourceClient<Event>;
-  private readonly seen = new Map<string, SeenEvent>();
+  private readonly seen = new BoundedMap<string, SeenEvent>(maxRemembered);
+  private readonly correlator: EventCorrelator;
   private pending: Promise<void> = Promise.resolve();
   private sequence = 0;
 
   constructor(private readonly deps: EventRecorderDeps) {
     this.events = deps.client.resource<Event>('', 'v1', 'events');
+    this.correlator = new EventCorrelator(deps.correlation);
   }
 
   /**
@@ -60,16 +67,19 @@ export class EventRecorder {
     return this.pending;
   }
 
-  private async record(ref: ObjectReference, type: EventType, reason: string, message: string, at: number): Promise<void> {
+  private async record(ref: ObjectReference, type: EventType, reason: string, original: string, at: number): Promise<void> {
     const namespace = ref.namespace || 'default';
-    const key = [ref.kind, ref.namespace, ref.name, ref.uid, ref.apiVersion, ref.fieldPath, type, reason, message].join('\u0000');
+    const objectKey = [ref.kind, ref.namespace, ref.name, ref.uid, ref.apiVersion].join('\u0000');
+    const { key, message } = this.correlator.correlate({ objectKey, fieldPath: ref.fieldPath ?? '', type, reason, message: original }, at);
     const timestamp = new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z');
     const known = this.seen.get(key);
+    // As client-go, an occurrence dropped by the rate limit still counts on the event it repeats.
+    if (known) known.count++;
+    if (!this.correlator.admit(objectKey, at)) return;
     if (known) {
       try {
-        await this.events.patch(known.namespace, known.name, 'strategic', { count: known.count + 1, lastTimestamp: timestamp, message });
-        known.count++;
-        this.remember(key, known);
+        await this.events.patch(known.namespace, known.name, 'strategic', { count: known.count, lastTimestamp: timestamp, message });
+        this.seen.set(key, known);
         return;
       } catch (err) {
         if (!isNotFound(err)) throw err;
@@ -93,13 +103,7 @@ export class EventRecorder {
       reportingInstance: this.deps.host ?? '',
     };
     await this.events.create(namespace, event);
-    this.remember(key, { name, namespace, count: 1 });
-  }
-
-  private remember(key: string, seen: SeenEvent): void {
-    this.seen.delete(key);
-    this.seen.set(key, seen);
-    if (this.seen.size > maxRemembered) this.seen.delete(this.seen.keys().next().value!);
+    this.seen.set(key, { name, namespace, count: 1 });
   }
 }
 
