@@ -68,3 +68,23 @@ test('a reconcile may ask to be looked at again later, on the clock', async () =
   assert.equal(runs, 3);
   loop.stop();
 });
+
+test('a busy reconcile loop lets the event loop serve I/O between keys', async () => {
+  let processed = 0;
+  const loop = startReconcileLoop({
+    clock: new FakeClock(),
+    log: { info() {}, error() {} },
+    synced: async () => {},
+    workers: 1,
+    // Resolves at once, as in-process client calls do: without yielding, all keys would run in one go.
+    reconcile: async () => {
+      processed++;
+    },
+  });
+  for (let i = 0; i < 100; i++) loop.enqueue(`k${i}`);
+  const seenByIo = await new Promise<number>((resolve) => setImmediate(() => resolve(processed)));
+  assert.ok(seenByIo > 0 && seenByIo < 100, `a macrotask ran after ${seenByIo} of 100 keys`);
+  while (!loop.idle()) await new Promise((r) => setImmediate(r));
+  assert.equal(processed, 100);
+  loop.stop();
+});

@@ -99,6 +99,9 @@ export function startReconcileLoop(deps: {
       } finally {
         queue.done(key);
       }
+      // The in-process client answers through promises, so a busy controller would otherwise
+      // run from microtask to microtask and starve the HTTP server: give I/O a turn per key.
+      await yieldToEventLoop();
     }
   };
   for (let i = 0; i < (deps.workers ?? 5); i++) void worker();
@@ -112,4 +115,8 @@ export function startReconcileLoop(deps: {
       queue.shutDown();
     },
   };
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
