@@ -289,7 +289,7 @@ export function startScheduler(ctx: ControllerContext, opts: SchedulerOptions = 
   async function handleFailure(q: QueuedPodInfo, failure: { rejected: boolean; message: string; plugins: ReadonlySet<string> }): Promise<void> {
     const [namespace, name] = splitPodKey(q.key);
     const current = pods.getByName(namespace, name);
-    if (current && isOurs(current)) queue.failed(q, current, failure.plugins);
+    if (current && isOurs(current)) queue.failed(q, current, failure.plugins, failure.rejected);
     else queue.done(q.key);
     recorder.event(q.info.pod, 'Warning', 'FailedScheduling', truncateMessage(failure.message));
     // Gone, or bound meanwhile by someone else: its PodScheduled condition is no longer ours to set.

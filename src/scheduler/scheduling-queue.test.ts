@@ -98,3 +98,15 @@ test('a gated pod is held until its gates are removed; its own update can requeu
   queue.update(pod('g'), pod('g', 0, { tolerations: [{ operator: 'Exists' }] }));
   assert.equal(queue.pop()?.key, 'default/g');
 });
+
+test('with no nodes at all a pod is rejected, not failed: it waits for a node instead of retrying every few seconds', () => {
+  const { clock, queue } = setup();
+  queue.add(pod('p'));
+  const q = queue.pop()!;
+  queue.failed(q, q.info.pod, new Set(), true);
+  assert.deepEqual(queue.sizes(), { active: 0, backoff: 0, unschedulable: 1, gated: 0 });
+  clock.advance(60_000);
+  assert.equal(queue.pop(), undefined, 'no retry on a back-off timer');
+  queue.moveAll(nodeAdd);
+  assert.equal(queue.pop()?.key, 'default/p', 'a node appearing brings it back at once (no rejecting plugin to ask)');
+});

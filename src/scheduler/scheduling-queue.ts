@@ -52,6 +52,11 @@ function isGated(pod: Pod): boolean {
   return (pod.spec?.schedulingGates?.length ?? 0) > 0;
 }
 
+/** Backing off after an error rather than a rejection: such a pod waits its back-off out. */
+function lastFailedWithError(q: QueuedPodInfo): boolean {
+  return q.consecutiveErrorsCount > 0;
+}
+
 /** PrioritySort.Less: higher priority first, then the one queued earlier. */
 function before(a: QueuedPodInfo, b: QueuedPodInfo): boolean {
   const pa = podPriority(a.info.pod);
@@ -149,7 +154,7 @@ export class SchedulingQueue {
 
   /** Whether pop() would return a pod. */
   hasReady(): boolean {
-    return this.active.size > 0 || [...this.backoff.values()].some((q) => q.unschedulablePlugins.size > 0);
+    return this.active.size > 0 || [...this.backoff.values()].some((q) => !lastFailedWithError(q));
   }
 
   /**
@@ -163,7 +168,7 @@ export class SchedulingQueue {
     else {
       let bestAt = Infinity;
       for (const q of this.backoff.values()) {
-        if (q.unschedulablePlugins.size === 0) continue;
+        if (lastFailedWithError(q)) continue;
         const at = this.backoffExpiration(q);
         if (!best || at < bestAt || (at === bestAt && before(q, best))) {
           best = q;
@@ -184,16 +189,17 @@ export class SchedulingQueue {
   }
 
   /**
-   * The attempt failed (AddUnschedulableIfNotPresent): rejected by `plugins`, or an error when
-   * there are none. Events seen during the attempt may send it straight back to the queue.
+   * The attempt failed (AddUnschedulableIfNotPresent): rejected by `plugins` (none when there are
+   * no nodes at all), or an error. Events seen during the attempt may send a rejected pod straight
+   * back to the queue; without them it waits for a helpful event or the 5-minute flush.
    */
-  failed(q: QueuedPodInfo, pod: Pod, plugins: ReadonlySet<string>): void {
+  failed(q: QueuedPodInfo, pod: Pod, plugins: ReadonlySet<string>, rejected = plugins.size > 0): void {
     const flying = this.inFlight.get(q.key);
     this.inFlight.delete(q.key);
     if (flying?.gone || this.stopped) return;
     q.info = newPodInfo(pod);
     q.unschedulablePlugins = new Set(plugins);
-    if (plugins.size === 0) q.consecutiveErrorsCount++;
+    if (!rejected) q.consecutiveErrorsCount++;
     else {
       q.unschedulableCount++;
       q.consecutiveErrorsCount = 0;
@@ -203,7 +209,7 @@ export class SchedulingQueue {
       this.gated.set(q.key, q);
       return;
     }
-    const helped = plugins.size === 0 || (flying?.events ?? []).some((e) => this.strategyFor(q, e) === 'afterBackoff');
+    const helped = !rejected || (flying?.events ?? []).some((e) => this.strategyFor(q, e) === 'afterBackoff');
     if (helped) this.requeue(q);
     else this.park(q);
   }
@@ -242,7 +248,7 @@ export class SchedulingQueue {
     if (this.isBackingOff(q)) {
       this.backoff.set(q.key, q);
       this.armBackoffTimer();
-      if (q.unschedulablePlugins.size > 0) this.deps.wake();
+      if (!lastFailedWithError(q)) this.deps.wake();
     } else this.moveToActive(q);
   }
 
