@@ -1,5 +1,7 @@
-// Until fake kubelets run pods, end-to-end tests play the kubelet with the real kubectl: they mark
-// pending pods Running and Ready through the status subresource (as upstream controller tests do).
+// Pod listing and polling helpers for end-to-end tests, and a kubelet played with the real kubectl
+// for tests that bring their own Node objects (`--nodes 0`, so no fake kubelet runs their pods):
+// it marks pending pods Running and Ready through the status subresource, as upstream controller
+// tests do.
 import type { Kubectl } from './harness.js';
 
 export interface PodView {
