@@ -230,6 +230,8 @@ async function startFleet(ctx: ControllerContext, config: ClusterConfig, nodes: 
     (informer as typeof configMaps).addHandler({ onAdd: wakeWaitingPods, onUpdate: (_o, obj) => wakeWaitingPods(obj) });
   }
 
+  const clusterFailingImages = config.kubelet.failingImages.map(imageGlob);
+
   function environment(node: SimulatedNode, pod: Pod): RuntimeEnvironment {
     const seed = (what: string) => createHash('sha256').update(what).digest();
     const nodeImages = () => {
@@ -238,7 +240,7 @@ async function startFleet(ctx: ControllerContext, config: ClusterConfig, nodes: 
       return m;
     };
     const overrides = podOverrides(pod);
-    const pattern = [...config.kubelet.failingImages.map(imageGlob), ...overrides.failingImages];
+    const pattern = overrides.failingImages.length ? [...clusterFailingImages, ...overrides.failingImages] : clusterFailingImages;
     return {
       startDelayMs: () => {
         for (const problem of overrides.problems) recorder(node.name).event(pod, 'Warning', 'InvalidAnnotation', problem);

@@ -14,6 +14,7 @@ import { finishedConditionType, formatTime, isJobFinished, isJobSucceeded } from
 import { CronScheduleError, parseCronSchedule, type CronSchedule } from './cron-schedule.js';
 import { mostRecentScheduleTime, nextScheduleDelayMs } from './schedule-times.js';
 import { formatRfc3339In, isKnownTimeZone } from './time-zones.js';
+import { objectReference } from '../../machinery/object-reference.js';
 
 export const cronJobController: ControllerDefinition = {
   name: 'cronjob',
@@ -23,7 +24,6 @@ export const cronJobController: ControllerDefinition = {
 export const scheduledTimestampAnnotation = 'batch.kubernetes.io/cronjob-scheduled-timestamp';
 
 type CronJobStatus = NonNullable<CronJob['status']>;
-type ObjectReference = NonNullable<CronJobStatus['active']>[number];
 
 /** <cronjob>-<minutes since the epoch>: one name per scheduled time, so a time never runs twice. */
 export function jobNameFor(cronJobName: string, scheduledTime: number): string {
@@ -257,7 +257,7 @@ function startCronJobController(ctx: ControllerContext): RunningController {
       const ref = controllerRefOf(created);
       if (ref?.uid !== cj.metadata?.uid || inActiveList(cj, created.metadata?.uid ?? '')) return done();
     }
-    (status().active ??= []).push(jobReference(created));
+    (status().active ??= []).push(objectReference(created, { kind: 'Job', apiVersion: 'batch/v1' }));
     status().lastScheduleTime = formatTime(scheduledTime);
     updateStatus = true;
     return requeue();
@@ -322,17 +322,6 @@ function inActiveList(cj: CronJob, uid: string): boolean {
 function removeFromActiveList(cj: CronJob, uid: string): void {
   if (!cj.status) return;
   cj.status.active = (cj.status.active ?? []).filter((a) => a.uid !== uid);
-}
-
-function jobReference(job: Job): ObjectReference {
-  return {
-    kind: 'Job',
-    namespace: job.metadata?.namespace,
-    name: job.metadata?.name,
-    uid: job.metadata?.uid,
-    apiVersion: 'batch/v1',
-    resourceVersion: job.metadata?.resourceVersion,
-  };
 }
 
 /** Oldest start first, jobs that never started last, names breaking ties. */

@@ -15,6 +15,7 @@ import { labelSelectorFromObject, matchesLabels } from '../../machinery/selector
 import type { ControllerContext, ControllerDefinition } from '../runtime/controller.js';
 import type { EventRecorder } from '../runtime/event-recorder.js';
 import { objectKey, splitKey } from '../runtime/informer.js';
+import { objectReference } from '../../machinery/object-reference.js';
 
 export const fakeProvisionerName = 'kubemu.io/fake-provisioner';
 export const provisionedByAnnotation = 'pv.kubernetes.io/provisioned-by';
@@ -33,6 +34,7 @@ export const persistentVolumeBinderController: ControllerDefinition = {
 };
 
 type ClaimRef = NonNullable<NonNullable<PersistentVolume['spec']>['claimRef']>;
+const claimType = { kind: 'PersistentVolumeClaim', apiVersion: 'v1' };
 
 function startPersistentVolumeBinder(ctx: ControllerContext) {
   const claims = ctx.informers.forResource<PersistentVolumeClaim>('', 'v1', 'persistentvolumeclaims');
@@ -120,7 +122,7 @@ function startPersistentVolumeBinder(ctx: ControllerContext) {
         const meta = current.spec?.claimRef?.name
           ? current.metadata
           : { ...current.metadata, annotations: { ...current.metadata?.annotations, [boundByControllerAnnotation]: 'yes' } };
-        return { ...current, metadata: meta, spec: { ...current.spec, claimRef: claimRefTo(claim) } };
+        return { ...current, metadata: meta, spec: { ...current.spec, claimRef: objectReference(claim, claimType) } };
       });
     }
     if (pv.status?.phase !== 'Bound') await setVolumePhase(pv, 'Bound');
@@ -203,17 +205,6 @@ function startPersistentVolumeBinder(ctx: ControllerContext) {
   };
 }
 
-function claimRefTo(claim: PersistentVolumeClaim): ClaimRef {
-  return {
-    kind: 'PersistentVolumeClaim',
-    namespace: claim.metadata?.namespace,
-    name: claim.metadata?.name,
-    uid: claim.metadata?.uid,
-    apiVersion: 'v1',
-    resourceVersion: claim.metadata?.resourceVersion,
-  };
-}
-
 function requestOf(claim: PersistentVolumeClaim): Quantity {
   const raw = claim.spec?.resources?.requests?.storage;
   try {
@@ -274,7 +265,7 @@ async function provision(claim: PersistentVolumeClaim, client: ResourceClient<Pe
   const spec: NonNullable<PersistentVolume['spec']> = {
     capacity: { storage: claim.spec?.resources?.requests?.storage ?? '0' },
     accessModes: claim.spec?.accessModes,
-    claimRef: claimRefTo(claim),
+    claimRef: objectReference(claim, claimType),
     persistentVolumeReclaimPolicy: 'Delete',
     volumeMode: claim.spec?.volumeMode ?? 'Filesystem',
     hostPath: { path: `${provisionedVolumeRoot}/${name}` },

@@ -8,6 +8,7 @@ import { isNotFound } from '../../client/local-client.js';
 import type { Event } from '../../machinery/api-types.js';
 import type { Clock } from '../../machinery/clock.js';
 import type { KubeObject } from '../../machinery/object.js';
+import { objectReference, type ObjectReference } from '../../machinery/object-reference.js';
 import { BoundedMap } from './bounded-map.js';
 import { EventCorrelator, type CorrelatorLimits } from './event-correlator.js';
 import type { Logger } from './logger.js';
@@ -52,7 +53,7 @@ export class EventRecorder {
    * into the object (a kubelet's `spec.containers{web}`).
    */
   event(obj: KubeObject, type: EventType, reason: string, message: string, fieldPath?: string): void {
-    const snapshot = reference(obj);
+    const snapshot = objectReference(obj);
     if (fieldPath) snapshot.fieldPath = fieldPath;
     const at = this.deps.clock.now();
     this.pending = this.pending.then(() =>
@@ -105,15 +106,6 @@ export class EventRecorder {
     await this.events.create(namespace, event);
     this.seen.set(key, { name, namespace, count: 1 });
   }
-}
-
-type ObjectReference = NonNullable<Event['involvedObject']>;
-
-function reference(obj: KubeObject): ObjectReference {
-  const meta = obj.metadata ?? {};
-  const ref: ObjectReference = { kind: obj.kind, name: meta.name, uid: meta.uid, apiVersion: obj.apiVersion, resourceVersion: meta.resourceVersion };
-  if (meta.namespace) ref.namespace = meta.namespace;
-  return ref;
 }
 
 // client-go names events by the time in nanoseconds, in hex; the sequence keeps two events of the
