@@ -28,7 +28,7 @@ Flags:
                         load your own controller(s) from a JavaScript module (repeatable; see README)
   --nodes <n>           simulated nodes, each with a fake kubelet (default 3: one control-plane node,
                         tainted, and workers; 0 for none)
-  --config <file>       cluster configuration (YAML): node pools, kubelet behaviour (see README)
+  --config <file>       cluster configuration (YAML): node pools, kubelet behaviour, kwok Stages (see README)
   --log-requests        log every request
   -h, --help            show this help
   --version             print the version
@@ -91,17 +91,29 @@ async function main(argv: string[]): Promise<void> {
   const nodes = values.nodes === undefined ? 3 : Number(values.nodes);
   if (!Number.isInteger(nodes) || nodes < 0 || nodes > 10_000) throw new Error(`--nodes must be a whole number from 0 to 10000, got "${values.nodes}"`);
   const { parseClusterConfig, ClusterConfigError } = await import('./machinery/cluster-config.js');
+  const { isStageDocument, parseStages } = await import('./kubelet/index.js');
   let cluster;
+  let podStages;
   try {
     let doc: unknown;
+    let stageDocs: unknown[] = [];
     if (values.config !== undefined) {
       const { readFileSync } = await import('node:fs');
-      const { parse } = await import('yaml');
-      doc = parse(readFileSync(values.config, 'utf8'));
+      const { parseAllDocuments } = await import('yaml');
+      // One ClusterConfig document and any number of kwok Stage documents, separated by `---`.
+      const docs = parseAllDocuments(readFileSync(values.config, 'utf8')).map((d) => {
+        if (d.errors.length) throw new ClusterConfigError(d.errors[0]!.message);
+        return d.toJS() as unknown;
+      }).filter((d) => d !== null && d !== undefined);
+      stageDocs = docs.filter(isStageDocument);
+      const configDocs = docs.filter((d) => !isStageDocument(d));
+      if (configDocs.length > 1) throw new ClusterConfigError('holds more than one ClusterConfig document');
+      doc = configDocs[0];
       const pools = (doc as { nodePools?: unknown } | null)?.nodePools;
       if (pools !== undefined && values.nodes !== undefined) throw new ClusterConfigError('--nodes and nodePools in --config both say how many nodes to run: use one');
     }
     cluster = parseClusterConfig(doc, nodes);
+    podStages = parseStages(stageDocs);
   } catch (err) {
     throw new Error(`--config ${values.config ?? ''}: ${err instanceof Error ? err.message : String(err)}`);
   }
@@ -121,6 +133,7 @@ async function main(argv: string[]): Promise<void> {
     controllers,
     extraControllers,
     cluster,
+    podStages,
     log: (msg, fields) => logger.info(fields ?? {}, msg),
   });
   logger.info({ ms: Math.round(performance.now() - started) }, 'ready');

@@ -25,7 +25,7 @@ import { builtinControllers } from './controllers/index.js';
 import type { ControllerDefinition } from './controllers/runtime/controller.js';
 import { selectControllers, startControllerManager, type ControllerManager } from './controllers/runtime/controller-manager.js';
 import { loggerFrom } from './controllers/runtime/logger.js';
-import { createKubeletFleet } from './kubelet/index.js';
+import { createKubeletFleet, type Stage } from './kubelet/index.js';
 import { defaultClusterConfig, type ClusterConfig } from './machinery/cluster-config.js';
 import { schedulerDefinition } from './scheduler/index.js';
 import { startApiserverEndpoints } from './controllers/apiserver-endpoints/apiserver-endpoints.js';
@@ -59,6 +59,8 @@ export interface ServerOptions {
   extraControllers?: ControllerDefinition[];
   /** Simulated nodes and their behaviour (--nodes, --config); default: kind's layout of 3 nodes. */
   cluster?: ClusterConfig;
+  /** kwok Stages for pods (Stage documents of --config): when given, they run pods instead of the built-in simulation. */
+  podStages?: readonly Stage[];
 }
 
 export interface RunningServer {
@@ -106,7 +108,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const cluster = options.cluster ?? defaultClusterConfig();
   const registry = await Registry.open({ backend, catalogue, spec: spec.document, clock, defaultTolerationSeconds: cluster.nodeLifecycle.defaultTolerationSeconds });
   log('filled the watch cache', { revision: registry.watchCache.currentRevision() });
-  const kubelets = createKubeletFleet(cluster);
+  const kubelets = createKubeletFleet(cluster, options.podStages);
   const runsNodes = cluster.nodePools.some((p) => p.count > 0);
   const controllerDefinitions = [...builtinControllers, schedulerDefinition, ...(options.extraControllers ?? []), ...(runsNodes ? [kubelets.definition] : [])];
   // The kubelets are not kube-controller-manager's: --nodes and --config decide whether they run.

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { PassThrough, type Duplex } from 'node:stream';
 import type { ResourceClient } from '../client/local-client.js';
-import { isNotFound } from '../client/local-client.js';
+import { isConflict, isNotFound } from '../client/local-client.js';
 import type { ControllerContext, ControllerDefinition, ReconcileResult } from '../controllers/runtime/controller.js';
 import type { EventRecorder } from '../controllers/runtime/event-recorder.js';
 import { objectKey, splitKey } from '../controllers/runtime/informer.js';
@@ -19,10 +19,12 @@ import { runInContainer } from './exec-shell.js';
 import { openPodPort } from './port-forward-responder.js';
 import { podStatus } from './kubelet-status.js';
 import { format } from './log-buffer.js';
-import { nodeForRegistration, nodeStatus, simulatedNodes, type SimulatedNode } from './node-object.js';
+import { kubeletVersion, nodeForRegistration, nodeStatus, simulatedNodes, type SimulatedNode } from './node-object.js';
 import { normalizeImage, PodRuntime, type RuntimeEnvironment } from './pod-runtime.js';
 import { imageGlob, podOverrides } from './pod-overrides.js';
 import { jsonEqual } from '../machinery/json-equal.js';
+import type { Stage } from './stages/stage.js';
+import { StageRunner } from './stages/stage-runner.js';
 
 export interface KubeletFleet {
   definition: ControllerDefinition;
@@ -36,7 +38,11 @@ export const kubeletStateAnnotation = 'kubemu.dev/kubelet';
 const leaseNamespace = 'kube-node-lease';
 const leaseDurationSeconds = 40;
 
-export function createKubeletFleet(config: ClusterConfig): KubeletFleet {
+/**
+ * `stages`: kwok Stages for Pods. When there are any, they run every pod on these nodes in place
+ * of the built-in container simulation (as kwok's stages replace its defaults).
+ */
+export function createKubeletFleet(config: ClusterConfig, stages: readonly Stage[] = []): KubeletFleet {
   const nodes = simulatedNodes(config.nodePools, nodeNames);
   let running: RunningFleet | undefined;
   const fleet = (): RunningFleet => {
@@ -49,7 +55,7 @@ export function createKubeletFleet(config: ClusterConfig): KubeletFleet {
       name: 'kubelet',
       component: 'kubelet',
       async start(ctx) {
-        running = await startFleet(ctx, config, nodes);
+        running = await startFleet(ctx, config, nodes, stages);
         return {
           stop() {
             running?.stop();
@@ -72,7 +78,7 @@ interface RunningFleet extends Omit<NodeConnections, 'logs'> {
   stop(): void;
 }
 
-async function startFleet(ctx: ControllerContext, config: ClusterConfig, nodes: readonly SimulatedNode[]): Promise<RunningFleet> {
+async function startFleet(ctx: ControllerContext, config: ClusterConfig, nodes: readonly SimulatedNode[], stages: readonly Stage[]): Promise<RunningFleet> {
   const byName = new Map(nodes.map((n) => [n.name, n]));
   const nodeClient = ctx.client.resource<Node>('', 'v1', 'nodes');
   const leaseClient = ctx.client.resource<Lease>('coordination.k8s.io', 'v1', 'leases');
@@ -217,7 +223,12 @@ async function startFleet(ctx: ControllerContext, config: ClusterConfig, nodes: 
   pods.addHandler({
     onAdd: enqueue,
     onUpdate: (_old, pod) => enqueue(pod),
-    onDelete: (pod) => runtimes.delete(pod.metadata?.uid ?? ''),
+    onDelete: (pod) => {
+      const uid = pod.metadata?.uid ?? '';
+      runtimes.delete(uid);
+      stagedIPs.delete(uid);
+      stageRunner?.forget(uid);
+    },
   });
   // A pod waiting for a ConfigMap, Secret or claim to mount tries again when one appears or changes.
   const wakeWaitingPods = (obj: KubeObject) => {
@@ -271,8 +282,9 @@ async function startFleet(ctx: ControllerContext, config: ClusterConfig, nodes: 
     const used = new Set<string>();
     for (const p of pods.byIndex(nodeIndex, node.name)) {
       if (p.status?.podIP && p.status.phase !== 'Succeeded' && p.status.phase !== 'Failed') used.add(p.status.podIP);
-      const rt = runtimes.get(p.metadata?.uid ?? '');
-      if (rt?.podIP) used.add(rt.podIP);
+      const uid = p.metadata?.uid ?? '';
+      const ip = runtimes.get(uid)?.podIP ?? stagedIPs.get(uid);
+      if (ip) used.add(ip);
     }
     for (let i = 2; i < 255; i++) if (!used.has(`${prefix}.${i}`)) return `${prefix}.${i}`;
     return undefined;
@@ -307,12 +319,58 @@ async function startFleet(ctx: ControllerContext, config: ClusterConfig, nodes: 
     return undefined;
   }
 
+  // ---------- pods run by kwok Stages ----------
+
+  /** Pod IPs handed out by stage templates (PodIP, PodIPWith), one per pod uid. */
+  const stagedIPs = new Map<string, string>();
+  const fleetStartedAt = now();
+  const stageRunner =
+    stages.length === 0
+      ? undefined
+      : new StageRunner<Pod>(
+          stages,
+          {
+            now,
+            startedAt: fleetStartedAt,
+            kubeletVersion,
+            nodeIP: (name) => byName.get(name)?.internalIP ?? '',
+            podIP: (nodeName, hostNetwork, uid) => {
+              const node = byName.get(nodeName);
+              if (!node) return '';
+              if (hostNetwork) return node.internalIP;
+              let ip = stagedIPs.get(uid);
+              if (!ip) {
+                ip = allocateIP(node) ?? '';
+                if (ip) stagedIPs.set(uid, ip);
+              }
+              return ip;
+            },
+          },
+          {
+            setFinalizers: async (pod, finalizers) => ignoreGone(podClient.patch(pod.metadata?.namespace, pod.metadata?.name ?? '', 'merge', { metadata: { uid: pod.metadata?.uid, finalizers } })),
+            patchStatus: async (pod, status) => ignoreGone(podClient.patch(pod.metadata?.namespace, pod.metadata?.name ?? '', 'strategic', { metadata: { uid: pod.metadata?.uid }, status }, { subresource: 'status' })),
+            delete: async (pod) => {
+              await ignoreGone(podClient.delete(pod.metadata?.namespace, pod.metadata?.name ?? '', { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata?.uid } }));
+            },
+            event: (pod, type, reason, message) => recorder(pod.spec?.nodeName ?? '').event(pod, type as 'Normal' | 'Warning', reason, message),
+            failed: (pod, stage, message) => {
+              ctx.log.error('stage failed', { pod: objectKey(pod), stage: stage.name, err: message });
+              recorder(pod.spec?.nodeName ?? '').event(pod, 'Warning', 'FailedStage', message);
+            },
+          },
+        );
+
   async function syncPod(key: string): Promise<ReconcileResult | void> {
     const { namespace, name } = splitKey(key);
     const pod = pods.getByName(namespace, name);
     if (!pod) return;
     const node = byName.get(pod.spec?.nodeName ?? '');
     if (!node || isDown(node.name)) return;
+    if (stageRunner) {
+      const waitMs = await stageRunner.sync(pod, now());
+      if (waitMs !== undefined) return { requeueAfterMs: waitMs };
+      return;
+    }
     const uid = pod.metadata?.uid ?? '';
     let rt = runtimes.get(uid);
     if (!rt) {
@@ -342,8 +400,16 @@ async function startFleet(ctx: ControllerContext, config: ClusterConfig, nodes: 
   async function logs(namespace: string, podName: string, opts: LogOptions, signal: AbortSignal): Promise<PassThrough> {
     const pod = pods.getByName(namespace, podName);
     if (!pod || !byName.has(pod.spec?.nodeName ?? '')) throw new KubeletError(404, `pods "${podName}" not found`, 'NotFound');
-    const run = runtimes.get(pod.metadata?.uid ?? '')?.run(opts.container);
     const waiting = (reason: string) => new KubeletError(400, `container "${opts.container}" in pod "${podName}" is waiting to start: ${reason}`);
+    if (stageRunner) {
+      // Stages write status only: a started container has run, but printed nothing.
+      const state = stagedContainerState(pod, opts.container);
+      if (!state?.running && !state?.terminated) throw waiting(state?.waiting?.reason ?? 'ContainerCreating');
+      const out = new PassThrough();
+      out.end();
+      return out;
+    }
+    const run = runtimes.get(pod.metadata?.uid ?? '')?.run(opts.container);
     if (!run) throw waiting('ContainerCreating');
     const buffer = opts.previous ? run.previousLogs : run.logs;
     if (!buffer) {
@@ -393,6 +459,14 @@ async function startFleet(ctx: ControllerContext, config: ClusterConfig, nodes: 
     return { pod, rt, run };
   }
 
+  /** A pod run by Stages whose status says this container is running. */
+  function stagedRunningPod(namespace: string, podName: string, container: string): Pod {
+    const pod = pods.getByName(namespace, podName);
+    if (!pod || !byName.has(pod.spec?.nodeName ?? '')) throw new KubeletError(404, `pod "${podName}" not found`, 'NotFound');
+    if (!stagedContainerState(pod, container)?.running) throw new KubeletError(400, `container not found ("${container}")`);
+    return pod;
+  }
+
   async function view(pod: Pod, container: string) {
     try {
       return await containerView(pod, container, ctx.client);
@@ -403,7 +477,7 @@ async function startFleet(ctx: ControllerContext, config: ClusterConfig, nodes: 
   }
 
   async function exec(namespace: string, podName: string, opts: ExecOptions, streams: ContainerStreams, signal: AbortSignal): Promise<ExecOutcome> {
-    const { pod } = runningContainer(namespace, podName, opts.container);
+    const pod = stageRunner ? stagedRunningPod(namespace, podName, opts.container) : runningContainer(namespace, podName, opts.container).pod;
     return runInContainer(opts.command, await view(pod, opts.container), { ...streams, tty: opts.tty }, signal, { clock: ctx.clock });
   }
 
@@ -413,6 +487,10 @@ async function startFleet(ctx: ControllerContext, config: ClusterConfig, nodes: 
    * process shows its output from now on until the client goes or the container stops.
    */
   async function attach(namespace: string, podName: string, opts: ExecOptions, streams: ContainerStreams, signal: AbortSignal): Promise<ExecOutcome> {
+    if (stageRunner) {
+      stagedRunningPod(namespace, podName, opts.container);
+      throw new KubeletError(400, `container ${opts.container}: attach is not available for pods run by kwok Stages (they have no simulated process)`);
+    }
     const { pod, rt, run } = runningContainer(namespace, podName, opts.container);
     const argv = [...(run.spec.command ?? []), ...(run.spec.args ?? [])];
     const shell = argv.length === 0 || /(^|\/)(ba|a|da|z)?sh$/.test(argv[0] ?? '');
@@ -458,6 +536,21 @@ async function startFleet(ctx: ControllerContext, config: ClusterConfig, nodes: 
       imageReport?.cancel();
     },
   };
+}
+
+function stagedContainerState(pod: Pod, container: string) {
+  const all = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
+  return all.find((c) => c.name === container)?.state;
+}
+
+/** The result, or undefined when the object is gone (or was replaced: a uid precondition failed). */
+async function ignoreGone<T>(write: Promise<T>): Promise<T | undefined> {
+  try {
+    return await write;
+  } catch (err) {
+    if (isNotFound(err) || isConflict(err)) return undefined;
+    throw err;
+  }
 }
 
 async function writeStatus(client: ResourceClient<Pod>, pod: Pod, status: NonNullable<Pod['status']>): Promise<void> {
