@@ -129,7 +129,8 @@ function rssKb(pid: number): number {
 async function startKubemu(dataDir: string, controllers = '', nodes = 0): Promise<{ child: ChildProcess; port: number; readyMs: number }> {
   const started = performance.now();
   const args = [mainScript, 'serve', '--port', '0', '--data-dir', join(dataDir, 'data'), '--kubeconfig', join(dataDir, 'kubeconfig'), '--controllers', controllers, '--nodes', String(nodes)];
-  const child = spawn(process.execPath, args, {
+  // BENCH_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/p" profiles the servers under load.
+  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_OPTIONS?.split(' ').filter(Boolean) ?? []), ...args], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let err = '';

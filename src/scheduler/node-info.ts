@@ -15,8 +15,12 @@ export class NodeInfo {
   usedPorts: HostPort[] = [];
   podsWithAffinity = 0;
   podsWithRequiredAntiAffinity = 0;
-  /** Bumped by every change of the node's pods: lets plugins keep per-node counts until it moves. */
-  generation = 0;
+  /**
+   * Bumped when a pod arrives or leaves or its labels, namespace or deletion mark change — what
+   * label selectors count — but not on status updates: lets plugins keep per-node counts of
+   * matching pods until it moves.
+   */
+  selectorGeneration = 0;
 
   constructor(
     readonly name: string,
@@ -35,8 +39,9 @@ export class NodeInfo {
   }
 
   addPod(info: PodInfo): void {
-    this.generation++;
-    if (this.pods.has(info.key)) this.removePod(info.key);
+    const previous = this.pods.get(info.key);
+    if (previous) this.takeOut(previous);
+    if (!previous || !sameSelectorFacts(previous, info)) this.selectorGeneration++;
     this.pods.set(info.key, info);
     for (const [name, v] of info.fit) this.requested.set(name, (this.requested.get(name) ?? 0) + v);
     this.nonZeroRequested.cpu += info.nonZero.cpu;
@@ -49,15 +54,20 @@ export class NodeInfo {
   removePod(key: string): PodInfo | undefined {
     const info = this.pods.get(key);
     if (!info) return undefined;
-    this.generation++;
-    this.pods.delete(key);
+    this.selectorGeneration++;
+    this.takeOut(info);
+    return info;
+  }
+
+  /** Takes the pod and what it requests off the node. */
+  private takeOut(info: PodInfo): void {
+    this.pods.delete(info.key);
     for (const [name, v] of info.fit) this.requested.set(name, (this.requested.get(name) ?? 0) - v);
     this.nonZeroRequested.cpu -= info.nonZero.cpu;
     this.nonZeroRequested.memory -= info.nonZero.memory;
     if (info.hostPorts.length) this.usedPorts = [...this.pods.values()].flatMap((p) => p.hostPorts);
     if (hasAffinity(info)) this.podsWithAffinity--;
     if (info.requiredAntiAffinity.length) this.podsWithRequiredAntiAffinity--;
-    return info;
   }
 
   /** A copy to simulate on (preemption removes pods from it, nominated pods are added to it). */
@@ -71,4 +81,15 @@ export class NodeInfo {
 /** Whether the pod has any pod affinity or anti-affinity term (NodeInfo.PodsWithAffinity). */
 export function hasAffinity(info: PodInfo): boolean {
   return info.requiredAffinity.length + info.requiredAntiAffinity.length + info.preferredAffinity.length + info.preferredAntiAffinity.length > 0;
+}
+
+/** Whether two versions of a pod look the same to a label selector counting pods. */
+function sameSelectorFacts(a: PodInfo, b: PodInfo): boolean {
+  const ma = a.pod.metadata;
+  const mb = b.pod.metadata;
+  if (ma?.namespace !== mb?.namespace || Boolean(ma?.deletionTimestamp) !== Boolean(mb?.deletionTimestamp)) return false;
+  const la = ma?.labels ?? {};
+  const lb = mb?.labels ?? {};
+  const keys = Object.keys(la);
+  return keys.length === Object.keys(lb).length && keys.every((k) => la[k] === lb[k]);
 }

@@ -38,6 +38,19 @@ export class SchedulerCache {
     this.podNodes.set(key, nodeName);
   }
 
+  /**
+   * AssumePod: the pod counts on its node from the moment it is chosen, before the binding is
+   * written, so the next scheduling cycle sees the node's resources taken. The informer's bound
+   * pod later replaces it; a failed binding forgets it.
+   */
+  assumePod(pod: Pod, nodeName: string): void {
+    this.setPod({ ...pod, spec: { ...pod.spec, nodeName } } as Pod);
+  }
+
+  forgetPod(pod: Pod): void {
+    this.removePod(pod);
+  }
+
   removePod(pod: Pod): void {
     const key = podKey(pod);
     const nodeName = this.podNodes.get(key);

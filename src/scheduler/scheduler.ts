@@ -221,8 +221,15 @@ export function startScheduler(ctx: ControllerContext, opts: SchedulerOptions = 
     }
     q.info = newPodInfo(current);
     const attempt = schedulePod(q.info);
-    if ('node' in attempt) await bind(q, attempt.node);
-    else await handleFailure(q, attempt.failure);
+    if ('node' in attempt) {
+      // The binding cycle runs beside the next scheduling cycles, as kube-scheduler's goroutine
+      // does: the pod is assumed on its node meanwhile and stays in flight in the queue.
+      cache.assumePod(current, attempt.node);
+      void bind(q, attempt.node).catch((err: unknown) => {
+        ctx.log.error('binding a pod failed', { pod: q.key, err: err instanceof Error ? err.stack : String(err) });
+        queue.done(q.key);
+      });
+    } else await handleFailure(q, attempt.failure);
   }
 
   /** schedulePod: filter, then score when more than one node fits. */
@@ -278,6 +285,9 @@ export function startScheduler(ctx: ControllerContext, opts: SchedulerOptions = 
     try {
       await podClient.bind(namespace, name, node);
     } catch (err) {
+      // Unless the informer has meanwhile seen the pod bound (by someone else), drop the assumption.
+      const seen = pods.getByName(namespace, name);
+      if (!seen?.spec?.nodeName) cache.forgetPod(pod);
       await handleFailure(q, { rejected: false, message: `running Bind plugin "DefaultBinder": ${err instanceof Error ? err.message : String(err)}`, plugins: new Set() });
       return;
     }

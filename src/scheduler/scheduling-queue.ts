@@ -13,6 +13,7 @@
 import type { Pod } from '../machinery/api-types.js';
 import type { Clock, TimerHandle } from '../machinery/clock.js';
 import { podChanges as podChangesOf, type ClusterEvent } from './cluster-events.js';
+import { ActiveHeap } from './active-heap.js';
 import { newPodInfo, podKey, podPriority, type PodInfo } from './pod-info.js';
 
 export interface QueuedPodInfo {
@@ -66,6 +67,10 @@ function before(a: QueuedPodInfo, b: QueuedPodInfo): boolean {
 
 export class SchedulingQueue {
   private readonly active = new Map<string, QueuedPodInfo>();
+  /** activeQ's order; an entry counts only while `active` holds that very entry for its key. */
+  private readonly activeOrder = new ActiveHeap<{ q: QueuedPodInfo; seq: number }>((a, b) => before(a.q, b.q));
+  private readonly activeSeq = new Map<string, number>();
+  private seq = 0;
   private readonly backoff = new Map<string, QueuedPodInfo>();
   private readonly unschedulable = new Map<string, QueuedPodInfo>();
   private readonly gated = new Map<string, QueuedPodInfo>();
@@ -141,6 +146,7 @@ export class SchedulingQueue {
   /** The pod is gone, bound elsewhere, or no longer ours. */
   delete(key: string): void {
     this.active.delete(key);
+    this.activeSeq.delete(key);
     this.backoff.delete(key);
     this.unschedulable.delete(key);
     this.gated.delete(key);
@@ -154,7 +160,9 @@ export class SchedulingQueue {
 
   /** Whether pop() would return a pod. */
   hasReady(): boolean {
-    return this.active.size > 0 || [...this.backoff.values()].some((q) => !lastFailedWithError(q));
+    if (this.active.size > 0) return true;
+    for (const q of this.backoff.values()) if (!lastFailedWithError(q)) return true;
+    return false;
   }
 
   /**
@@ -162,10 +170,11 @@ export class SchedulingQueue {
    * back-off ends first, unless it is backing off after an error.
    */
   pop(): QueuedPodInfo | undefined {
-    let best: QueuedPodInfo | undefined;
-    for (const q of this.active.values()) if (!best || before(q, best)) best = q;
-    if (best) this.active.delete(best.key);
-    else {
+    let best = this.activeOrder.popCurrent((e) => this.active.get(e.q.key) === e.q && this.activeSeq.get(e.q.key) === e.seq)?.q;
+    if (best) {
+      this.active.delete(best.key);
+      this.activeSeq.delete(best.key);
+    } else {
       let bestAt = Infinity;
       for (const q of this.backoff.values()) {
         if (lastFailedWithError(q)) continue;
@@ -258,6 +267,9 @@ export class SchedulingQueue {
       return;
     }
     this.active.set(q.key, q);
+    const seq = ++this.seq;
+    this.activeSeq.set(q.key, seq);
+    this.activeOrder.push({ q, seq });
     this.deps.wake();
   }
 

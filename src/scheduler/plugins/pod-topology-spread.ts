@@ -85,7 +85,7 @@ function countMatching(node: NodeInfo, selector: LabelSelector, namespace: strin
   // until the node's pods change.
   const key = `${namespace}\u0000${labelSelectorToString(selector)}`;
   let counts = matchCounts.get(node);
-  if (!counts || counts.generation !== node.generation) matchCounts.set(node, (counts = { generation: node.generation, byKey: new Map() }));
+  if (!counts || counts.generation !== node.selectorGeneration) matchCounts.set(node, (counts = { generation: node.selectorGeneration, byKey: new Map() }));
   const known = counts.byKey.get(key);
   if (known !== undefined) return known;
   let n = 0;
