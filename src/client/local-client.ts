@@ -6,6 +6,7 @@ import { isApiError, notFound, type ApiError } from '../apierrors/index.js';
 import type { KubeObject } from '../machinery/object.js';
 import { parseFieldSelector, parseLabelSelector, type FieldSelector, type LabelSelector } from '../machinery/selectors/index.js';
 import { parseCached, type CacheEventType } from '../registry/cached-objects.js';
+import { jsonCopy } from '../machinery/json-copy.js';
 import { bindPod } from '../registry/pod-binding.js';
 import { evictPod } from '../registry/pod-eviction.js';
 import type { Registry } from '../registry/registry.js';
@@ -258,7 +259,7 @@ export class LocalClient {
 
 // What goes in is what an HTTP client would send: JSON (undefined fields absent, no shared references).
 function asJson<V>(value: V): V {
-  return JSON.parse(JSON.stringify(value)) as V;
+  return jsonCopy(value);
 }
 
 export function isNotFound(err: unknown): err is ApiError {

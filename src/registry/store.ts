@@ -29,6 +29,7 @@ import type { AdmissionSettings, Strategy } from './strategy.js';
 import { formatTime } from './timestamps.js';
 import type { ObjectPipeline } from './object-pipeline.js';
 import type { ServiceAllocator } from './allocators/service-allocator.js';
+import { jsonCopy } from '../machinery/json-copy.js';
 import { jsonEqual } from '../machinery/json-equal.js';
 
 /** What a read-modify-write does with the current object. */
@@ -367,8 +368,8 @@ export class ResourceStore {
     for (let attempt = 0; ; attempt++) {
       const cached = this.current(namespace, name);
       const current = cached ? (parseCached<KubeObject>(cached)) : undefined;
-      // The caller's copy: parsed again from the cached bytes where no conversion is needed (cheaper than a deep copy).
-      const servedCurrent = !cached ? undefined : this.convertsOnRead() ? this.deps.pipeline.toServed(this.info, ObjectOut.fromObject(current!)).copy() : parseCached<KubeObject>(cached);
+      // The caller's own copy, which it may change at will.
+      const servedCurrent = !cached ? undefined : this.convertsOnRead() ? this.deps.pipeline.toServed(this.info, ObjectOut.fromObject(current!)).copy() : jsonCopy(current!);
       const plan = tryUpdate(servedCurrent);
       if (plan.create) {
         if ((!this.strategy.allowCreateOnUpdate && !plan.createAlways) || subresource) throw notFound(this.gr, name);
@@ -384,8 +385,7 @@ export class ResourceStore {
       }
       this.checkUid(next, old, name);
       if (subresource) {
-        // A fresh copy of the stored object to build on (parsing the cached bytes is cheaper than a deep clone).
-        this.prepareSubresourceUpdate(subresource, next, old, () => parseCached<KubeObject>(cached!));
+        this.prepareSubresourceUpdate(subresource, next, old);
         this.strategy.prepareForSubresourceUpdate?.(subresource, next, old, { now: this.deps.now(), serviceAllocator: this.deps.serviceAllocator, admission: this.deps.admission });
       } else this.prepareForUpdate(next, old);
       this.deps.pipeline.validateUpdate(this.info, next, old, this.strategy, decoded.requiredErrors, subresource);
@@ -495,13 +495,21 @@ export class ResourceStore {
   // Deployment's revision through it without bumping the generation); the finalize endpoint
   // spec.finalizers only, a pod's binding spec.nodeName only, a CSR's approval status.conditions
   // only: everything else is the stored object's.
-  private prepareSubresourceUpdate(subresource: WriteSubresource, next: KubeObject, old: KubeObject, freshOld: () => KubeObject = () => structuredClone(old)): void {
+  /**
+   * A subresource write keeps everything of the stored object but what the subresource owns.
+   * `next` takes the stored object's parts by reference — `old` is this attempt's own parse and
+   * is only read from here on — except metadata, which the write changes, and the status a
+   * binding amends.
+   */
+  private prepareSubresourceUpdate(subresource: WriteSubresource, next: KubeObject, old: KubeObject): void {
     const status = next.status;
     const newMeta = next.metadata;
     const spec = (next.spec ?? {}) as { finalizers?: unknown; nodeName?: unknown };
     const managedFields = next.metadata?.managedFields;
     for (const k of Object.keys(next)) delete next[k];
-    Object.assign(next, freshOld());
+    Object.assign(next, old);
+    if (old.metadata) next.metadata = { ...old.metadata };
+    if (subresource === 'binding' && old.status) next.status = structuredClone(old.status);
     if (managedFields) next.metadata!.managedFields = managedFields;
     else if (next.metadata) delete next.metadata.managedFields;
     if (subresource === 'status') {
@@ -525,9 +533,10 @@ export class ResourceStore {
   private statusWriteMetadata(written: NonNullable<KubeObject['metadata']>, stored: NonNullable<KubeObject['metadata']>): NonNullable<KubeObject['metadata']> {
     const merged: Record<string, unknown> = { ...written };
     const keep = stored as Record<string, unknown>;
+    // `stored` is this attempt's own copy (see prepareSubresourceUpdate): its values can be taken as they are.
     for (const field of [...systemMetadataFields, ...this.deps.pipeline.statusResetMetadataFields(this.info)]) {
       if (keep[field] === undefined) delete merged[field];
-      else merged[field] = structuredClone(keep[field]);
+      else merged[field] = keep[field];
     }
     merged.managedFields = stored.managedFields;
     if (merged.managedFields === undefined) delete merged.managedFields;
