@@ -11,6 +11,8 @@ import { createApp } from './http/app.js';
 import { versionInfo } from './http/version.js';
 import { realClock, type Clock } from './machinery/clock.js';
 import { loadOrCreatePki } from './pki/cluster-pki.js';
+import { clientCertificateIdentity } from './pki/client-identity.js';
+import { ServiceAccountKeys } from './pki/service-account-keys.js';
 import { Registry } from './registry/registry.js';
 import { Catalogue } from './schema/catalogue.js';
 import { OpenApiDocuments } from './schema/openapi-documents.js';
@@ -106,15 +108,25 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   log('opened storage', { backend: storage, dataDir: storage === 'memory' ? undefined : dataDir, revision: backend.currentRevision() });
 
   const cluster = options.cluster ?? defaultClusterConfig();
-  const registry = await Registry.open({ backend, catalogue, spec: spec.document, clock, defaultTolerationSeconds: cluster.nodeLifecycle.defaultTolerationSeconds });
-  log('filled the watch cache', { revision: registry.watchCache.currentRevision() });
   const kubelets = createKubeletFleet(cluster, options.podStages);
   const runsNodes = cluster.nodePools.some((p) => p.count > 0);
   const controllerDefinitions = [...builtinControllers, schedulerDefinition, ...(options.extraControllers ?? []), ...(runsNodes ? [kubelets.definition] : [])];
   // The kubelets are not kube-controller-manager's: --nodes and --config decide whether they run.
   const selection = [...(options.controllers ?? ['*']), ...(runsNodes ? [kubelets.definition.name] : [])];
   // A wrong --controllers list is the caller's error: say so before anything starts.
-  selectControllers(selection, controllerDefinitions);
+  const selected = selectControllers(selection, controllerDefinitions);
+  // Service-account tokens outlive restarts: their key sits beside the cluster CA.
+  const serviceAccountKeys = new ServiceAccountKeys(storage === 'memory' ? undefined : join(dataDir, 'pki'));
+  const registry = await Registry.open({
+    backend,
+    catalogue,
+    spec: spec.document,
+    clock,
+    defaultTolerationSeconds: cluster.nodeLifecycle.defaultTolerationSeconds,
+    tokenSigner: serviceAccountKeys,
+    serviceAccountAdmission: selected.includes('serviceaccount'),
+  });
+  log('filled the watch cache', { revision: registry.watchCache.currentRevision() });
   const compactor = startCompactor({
     backend,
     clock,
@@ -141,6 +153,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     serverAddress: () => address,
     nodeConnections: runsNodes ? kubelets.connections : undefined,
     clusterConfig: cluster,
+    certificateIdentity: options.insecureHttp ? undefined : (der) => clientCertificateIdentity(der),
+    serviceAccountKeys,
+    externalUrl: () => `${options.insecureHttp ? 'http' : 'https'}://${address}`,
     onInternalError: (err, req) =>
       log('internal error (a bug in kubemu): answered 500', { verb: req.method, uri: req.url, err: err instanceof Error ? err.stack : String(err) }),
     onRequest: options.logRequests
@@ -205,6 +220,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     clock,
     log: loggerFrom(log),
     cluster,
+    rootCaPem: caCertPem,
     definitions: controllerDefinitions,
     selection,
     userAgent: (component, serviceAccount) =>

@@ -37,7 +37,7 @@ const allowed: Record<string, string[]> = {
   scheduler: ['scheduler', 'controllers', 'client', 'machinery', 'apierrors'],
   kubelet: ['kubelet', 'controllers', 'client', 'machinery', 'apierrors'],
   pki: ['pki'],
-  testing: ['testing', 'http', 'registry', 'schema', 'storage', 'machinery', 'apierrors', 'client', 'controllers', 'scheduler', 'kubelet'],
+  testing: ['testing', 'http', 'registry', 'schema', 'storage', 'machinery', 'apierrors', 'client', 'controllers', 'scheduler', 'kubelet', 'pki'],
 };
 
 test('every import follows the layering rules', () => {

@@ -142,6 +142,13 @@ export class ResourceClient<T extends KubeObject = KubeObject> {
     return result.object.copy() as T;
   }
 
+  /** serviceaccounts/token (TokenRequest): a signed token for this service account, as the kubelet asks for one. */
+  async createToken(namespace: string, serviceAccount: string, request: KubeObject): Promise<KubeObject> {
+    const tokens = this.registry?.serviceAccountTokens;
+    if (this.info.qualified !== 'serviceaccounts' || !tokens) throw new Error(`${this.info.qualified} has no token subresource here`);
+    return tokens.issue(namespace, serviceAccount, asJson(request));
+  }
+
   /** pods/binding: assigns a pod to a node (the scheduler's write). */
   async bind(namespace: string | undefined, podName: string, nodeName: string): Promise<void> {
     if (this.info.qualified !== 'pods') throw new Error(`${this.info.qualified} has no binding subresource`);
@@ -264,6 +271,10 @@ function asJson<V>(value: V): V {
 
 export function isNotFound(err: unknown): err is ApiError {
   return isApiError(err) && err.code === 404;
+}
+
+export function isForbidden(err: unknown): err is ApiError {
+  return isApiError(err) && err.code === 403;
 }
 
 export function isConflict(err: unknown): err is ApiError {

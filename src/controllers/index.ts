@@ -13,12 +13,16 @@ import { nodeLifecycleController } from './nodelifecycle/node-lifecycle-controll
 import { persistentVolumeBinderController } from './persistentvolume/persistent-volume-binder.js';
 import { podGcController } from './podgc/pod-gc-controller.js';
 import { replicaSetController, replicationControllerController } from './replicaset/replica-set-controller.js';
+import { rootCaCertPublisher } from './rootcacert/root-ca-cert-publisher.js';
+import { serviceAccountController } from './serviceaccount/service-account-controller.js';
 import { statefulSetController } from './statefulset/stateful-set-controller.js';
 import { taintEvictionController } from './tainteviction/taint-eviction-controller.js';
 import { ttlAfterFinishedController } from './ttlafterfinished/ttl-after-finished-controller.js';
 
 export const builtinControllers: readonly ControllerDefinition[] = [
   namespaceController,
+  serviceAccountController,
+  rootCaCertPublisher,
   deploymentController,
   replicaSetController,
   replicationControllerController,

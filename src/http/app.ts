@@ -28,6 +28,8 @@ import type { ClusterConfig } from '../machinery/cluster-config.js';
 import type { NodeConnections } from '../machinery/node-connection.js';
 import type { PodStreamDeps } from './streaming/pod-streams.js';
 import { attachUpgrade } from './streaming/upgrade.js';
+import { Authenticator, type CertificateIdentity } from './authentication.js';
+import { serviceAccountIssuer } from '../registry/service-account-tokens.js';
 
 export interface AppDeps {
   catalogue: Catalogue;
@@ -53,6 +55,12 @@ export interface AppDeps {
   streaming?: PodStreamDeps['streaming'];
   /** The simulated cluster's settings (the metrics load model reads them). */
   clusterConfig?: ClusterConfig;
+  /** Reads a verified client certificate's user and groups (absent: certificates name nobody). */
+  certificateIdentity?: CertificateIdentity;
+  /** The service-account signing key's public half, for /openid/v1/jwks. */
+  serviceAccountKeys?: { jwks(): Promise<{ keys: Record<string, unknown>[] }> };
+  /** The URL clients reach this server at (the OIDC discovery document's jwks_uri). */
+  externalUrl?: () => string;
 }
 
 export interface ApiApp {
@@ -96,9 +104,27 @@ export function createApp(deps: AppDeps): ApiApp {
   let app: Express | undefined;
   const documentsApp = async () => (app ??= createDocumentsApp((await expressModule.load()).default, deps, discovery));
 
+  const authenticator = new Authenticator(deps.registry, deps.certificateIdentity);
   const handle: RequestListener = (req, res) => {
     const started = performance.now();
     if (deps.onRequest) res.on('finish', () => deps.onRequest!(req, res, started));
+    let authenticating: void | Promise<void>;
+    try {
+      authenticating = authenticator.authenticate(req);
+    } catch (err) {
+      fail(req, res, err);
+      return;
+    }
+    if (authenticating) {
+      authenticating.then(
+        () => route(req, res),
+        (err: unknown) => fail(req, res, err),
+      );
+      return;
+    }
+    route(req, res);
+  };
+  const route: RequestListener = (req, res) => {
     let parsed: { info: RequestInfo; query: URLSearchParams };
     try {
       const url = new URL(req.url ?? '/', 'http://kubemu');
@@ -146,6 +172,18 @@ function createDocumentsApp(express: () => Express, deps: AppDeps, discovery: Di
   app.set('strict routing', false);
 
   app.get('/version', (_req, res) => sendJsonText(res, 200, JSON.stringify(deps.version, null, 2)));
+  // Service account issuer discovery: what a workload-identity consumer fetches to verify tokens.
+  app.get('/.well-known/openid-configuration', (_req, res) => {
+    if (!deps.serviceAccountKeys) throw resourceNotFound();
+    res.setHeader('Cache-Control', 'public, max-age=3600');
+    sendJsonText(res, 200, JSON.stringify(openIdConfiguration(deps.externalUrl?.() ?? '')), 'application/json');
+  });
+  app.get('/openid/v1/jwks', async (_req, res) => {
+    if (!deps.serviceAccountKeys) throw resourceNotFound();
+    const jwks = await deps.serviceAccountKeys.jwks();
+    res.setHeader('Cache-Control', 'public, max-age=3600');
+    sendJsonText(res, 200, JSON.stringify(jwks), 'application/jwk-set+json');
+  });
   app.get(['/openapi/v2', '/swagger-2.0.0.pb-v1', '/openapi/v3', '/openapi/v3/*gv'], async (req, res) => {
     const parsed = (req as WithInfo)[requestInfoKey]!;
     await serveOpenApi(req, res, req.path.replace(/\/$/, ''), parsed.query, deps.openapi);
@@ -222,4 +260,15 @@ function serveHealth(res: ServerResponse, kind: string, check: string | undefine
   }
   const lines = healthChecks.map((c) => (c === 'informer-sync' && !ok ? `[-]${c} failed: reason withheld` : `[+]${c} ok`));
   res.end(`${lines.join('\n')}\n${kind} check ${ok ? 'passed' : 'failed'}\n`);
+}
+
+/** The OIDC discovery document kube-apiserver serves for its service-account issuer. */
+function openIdConfiguration(externalUrl: string): Record<string, unknown> {
+  return {
+    issuer: serviceAccountIssuer,
+    jwks_uri: `${externalUrl}/openid/v1/jwks`,
+    response_types_supported: ['id_token'],
+    subject_types_supported: ['public'],
+    id_token_signing_alg_values_supported: ['RS256'],
+  };
 }

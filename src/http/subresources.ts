@@ -89,6 +89,14 @@ export async function handleSubresource(
     return sendObject(res, 200, info, result.object, ctx(format, opts.warnings));
   }
 
+  if (info.qualified === 'serviceaccounts' && sub.name === 'token' && verb === 'create' && deps.registry.serviceAccountTokens) {
+    const format = formatFor(false);
+    const opts = writeOptions(query, req);
+    const body = await tools.readWriteBody(req, opts, deps);
+    const issued = await deps.registry.serviceAccountTokens.issue(ri.namespace ?? '', name, body);
+    return sendValue(res, 201, issued, ctx(format, opts.warnings));
+  }
+
   if (info.qualified === 'pods' && sub.name === 'binding' && verb === 'create') {
     const format = formatFor(false);
     const opts = writeOptions(query, req);
@@ -118,7 +126,7 @@ export async function handleSubresource(
 
   throw notImplemented(
     `${info.resource}/${sub.name}`,
-    info.qualified === 'serviceaccounts' ? 'token signing, which arrives with authentication' : sub.name === 'proxy' ? 'a proxy to pods, services and nodes' : 'the fake kubelets',
+    info.qualified === 'serviceaccounts' ? 'token signing without a signing key' : sub.name === 'proxy' ? 'a proxy to pods, services and nodes' : 'the fake kubelets',
   );
 }
 

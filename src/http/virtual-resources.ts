@@ -11,6 +11,7 @@ import type { ResourceHandlerDeps } from './resource-handler.js';
 import { writeOptions } from './resource-handler.js';
 import { sendValue, type ResponseContext } from './responses.js';
 import { buildTable } from './table.js';
+import { requestUser } from './authentication.js';
 import { methodNotAllowed, notFound } from '../apierrors/index.js';
 import type { WriteOptions } from '../registry/request-options.js';
 
@@ -30,11 +31,10 @@ type VirtualHandler = (
   tools: VirtualTools,
 ) => Promise<void>;
 
-export const adminUser = { username: 'kubemu-admin', groups: ['system:masters', 'system:authenticated'] };
 const allowReason = 'kubemu: authorization is not enforced yet; every authenticated user is a cluster administrator';
 
 /** A create-only review: echo the spec, compute the status. */
-function review(computeStatus: (obj: KubeObject) => Record<string, unknown>): VirtualHandler {
+function review(computeStatus: (obj: KubeObject, req: IncomingMessage, tools: VirtualTools) => Record<string, unknown> | Promise<Record<string, unknown>>): VirtualHandler {
   return async (req, res, ri, info, query, tools) => {
     if (ri.verb !== 'create') throw methodNotAllowed();
     const format = tools.formatFor(false);
@@ -46,13 +46,23 @@ function review(computeStatus: (obj: KubeObject) => Record<string, unknown>): Vi
       metadata: { ...(body.metadata ?? {}), creationTimestamp: null } as never,
     };
     if (body.spec !== undefined) out.spec = body.spec;
-    out.status = computeStatus(body);
+    out.status = await computeStatus(body, req, tools);
     if (ri.namespace) (out.metadata as Record<string, unknown>).namespace = ri.namespace;
     return sendValue(res, 201, out, tools.ctx(format, opts.warnings));
   };
 }
 
 const accessReview = review(() => ({ allowed: true, reason: allowReason }));
+
+/** TokenReview: whether the token is one this cluster honours, for the audiences asked about. */
+async function tokenReview(obj: KubeObject, _req: IncomingMessage, tools: VirtualTools): Promise<Record<string, unknown>> {
+  const spec = (obj.spec ?? {}) as { token?: string; audiences?: string[] };
+  const tokens = tools.deps.registry.serviceAccountTokens;
+  if (!spec.token || !tokens) return { user: {}, error: spec.token ? 'token authentication is not available' : 'missing token' };
+  const verdict = await tokens.authenticate(spec.token, spec.audiences?.length ? spec.audiences : tokens.apiAudiences);
+  if ('error' in verdict) return { user: {}, error: `[invalid bearer token, ${verdict.error}]` };
+  return { authenticated: true, user: verdict.user, audiences: verdict.audiences };
+}
 
 const componentStatuses: VirtualHandler = async (_req, res, ri, info, _query, tools) => {
   const format = tools.formatFor(true);
@@ -87,11 +97,8 @@ export const virtualResources: ReadonlyMap<string, VirtualHandler> = new Map<str
       incomplete: false,
     })),
   ],
-  ['selfsubjectreviews.authentication.k8s.io', review(() => ({ userInfo: adminUser }))],
-  [
-    'tokenreviews.authentication.k8s.io',
-    review(() => ({ authenticated: false, error: 'kubemu does not issue or verify tokens yet' })),
-  ],
+  ['selfsubjectreviews.authentication.k8s.io', review((_obj, req) => ({ userInfo: requestUser(req) }))],
+  ['tokenreviews.authentication.k8s.io', review(tokenReview)],
   ['componentstatuses', componentStatuses],
 ]);
 

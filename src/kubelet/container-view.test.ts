@@ -95,9 +95,14 @@ test('a missing ConfigMap a container needs is a container config error', async 
 });
 
 test('files: configMap, secret items, projected downward API and token, subPath, /etc files', async () => {
+  // The kubelet asks the service account's token subresource for a token bound to the pod.
+  await client.resource('', 'v1', 'serviceaccounts').create('default', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default' } });
+  // Stored (so the token can be bound to it), with the status a kubelet would see.
+  const store = async (p: Pod): Promise<Pod> => ({ ...(await client.resource<Pod>('', 'v1', 'pods').create('default', { ...p, metadata: { ...p.metadata, uid: undefined } })), status: p.status });
   const view = await containerView(
-    pod(
+    await store(pod(
       {
+        serviceAccountName: 'default',
         hostname: 'web',
         subdomain: 'cluster',
         volumes: [
@@ -123,7 +128,7 @@ test('files: configMap, secret items, projected downward API and token, subPath,
           { name: 'cfg', mountPath: '/app/app.conf', subPath: 'app.conf' },
         ],
       },
-    ),
+    )),
     'app',
     client,
   );
@@ -131,7 +136,11 @@ test('files: configMap, secret items, projected downward API and token, subPath,
   assert.equal(view.readFile('/secrets/db/pass').toString(), 's3cret');
   assert.equal(view.readFile('/var/run/info/labels').toString(), 'app="web"\ntier="front"');
   assert.equal(view.readFile('/var/run/info/level').toString(), 'debug');
-  assert.match(view.readFile('/var/run/info/token').toString(), /^[\w-]+\.[\w-]+\.$/);
+  const token = view.readFile('/var/run/info/token').toString();
+  assert.match(token, /^[\w-]+\.[\w-]+\.[\w-]+$/);
+  const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { sub: string; 'kubernetes.io': { pod: { name: string } } };
+  assert.equal(claims.sub, 'system:serviceaccount:default:default');
+  assert.equal(claims['kubernetes.io'].pod.name, 'web-1');
   assert.equal(view.readFile('/app/app.conf').toString(), 'x=1\n');
   assert.equal(view.readFile('/etc/hostname').toString(), 'web\n');
   assert.match(view.readFile('/etc/hosts').toString(), /^# Kubernetes-managed hosts file\.\n(.*\n)*10\.244\.0\.5\tweb\.cluster\.default\.svc\.cluster\.local\tweb\n$/);

@@ -157,6 +157,26 @@ class ObjectSource {
     if (!name) return Promise.resolve(undefined);
     return this.once(`node/${name}`, () => this.client.resource<Node>('', 'v1', 'nodes').find(undefined, name));
   }
+  /** The kubelet's token manager: a token bound to the pod, from the service account's token subresource. */
+  token(pod: Pod, projection: { audience?: string; expirationSeconds?: number }): Promise<string> {
+    const sa = pod.spec?.serviceAccountName ?? 'default';
+    return this.once(`token/${sa}/${projection.audience ?? ''}/${projection.expirationSeconds ?? ''}`, async () => {
+      try {
+        const issued = await this.client.resource('', 'v1', 'serviceaccounts').createToken(this.namespace, sa, {
+          apiVersion: 'authentication.k8s.io/v1',
+          kind: 'TokenRequest',
+          spec: {
+            audiences: projection.audience ? [projection.audience] : [],
+            expirationSeconds: projection.expirationSeconds ?? 3600,
+            boundObjectRef: { apiVersion: 'v1', kind: 'Pod', name: pod.metadata?.name, uid: pod.metadata?.uid },
+          },
+        });
+        return (issued.status as { token: string }).token;
+      } catch (err) {
+        throw new ContainerConfigError(`failed to fetch token: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    });
+  }
   async services(namespace: string): Promise<Service[]> {
     return this.once(`svc/${namespace}`, async () => (await this.client.resource<Service>('', 'v1', 'services').list(namespace)).items);
   }
@@ -506,7 +526,7 @@ async function volumeContents(pod: Pod, container: Container, volume: VolumeSpec
       if (source.configMap) await addConfigMap(out, source.configMap, mode, sources);
       if (source.secret) await addSecret(out, source.secret, mode, sources);
       if (source.downwardAPI) await addDownward(out, pod, container, source.downwardAPI.items ?? [], mode, sources);
-      if (source.serviceAccountToken) place(out, source.serviceAccountToken.path, file(serviceAccountToken(pod, source.serviceAccountToken.audience), mode));
+      if (source.serviceAccountToken) place(out, source.serviceAccountToken.path, file(await sources.token(pod, source.serviceAccountToken), mode));
     }
   }
   // emptyDir, hostPath, persistentVolumeClaim and the rest: an empty directory here.
@@ -558,18 +578,4 @@ async function addDownward(out: FsNode & { kind: 'dir' }, pod: Pod, container: C
     else if (item.resourceFieldRef) value = await resourceFieldValue(pod, container, item.resourceFieldRef, sources);
     place(out, item.path, file(value, item.mode ?? mode));
   }
-}
-
-/** Stands in for a bound service account token: JWT-shaped, not signed by anything a client checks. */
-function serviceAccountToken(pod: Pod, audience: string | undefined): string {
-  const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
-  const ns = pod.metadata?.namespace ?? 'default';
-  const sa = pod.spec?.serviceAccountName ?? 'default';
-  const claims = {
-    aud: [audience ?? 'https://kubernetes.default.svc.cluster.local'],
-    iss: 'https://kubernetes.default.svc.cluster.local',
-    sub: `system:serviceaccount:${ns}:${sa}`,
-    'kubernetes.io': { namespace: ns, pod: { name: pod.metadata?.name, uid: pod.metadata?.uid }, serviceaccount: { name: sa } },
-  };
-  return `${b64({ alg: 'none', kid: 'kubemu' })}.${b64(claims)}.`;
 }

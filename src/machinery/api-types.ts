@@ -22,6 +22,7 @@ export type Node = Schemas['io.k8s.api.core.v1.Node'];
 export type Lease = Schemas['io.k8s.api.coordination.v1.Lease'];
 export type ConfigMap = Schemas['io.k8s.api.core.v1.ConfigMap'];
 export type Secret = Schemas['io.k8s.api.core.v1.Secret'];
+export type ServiceAccount = Schemas['io.k8s.api.core.v1.ServiceAccount'];
 export type Event = Schemas['io.k8s.api.core.v1.Event'];
 export type Deployment = Schemas['io.k8s.api.apps.v1.Deployment'];
 export type ReplicaSet = Schemas['io.k8s.api.apps.v1.ReplicaSet'];

@@ -8,3 +8,4 @@ export {
 } from './cluster-pki.js';
 export { clientCertificateIdentity, type ClientIdentity } from './client-identity.js';
 export { KUBECONFIG_CONTEXT, mergeKubeconfig, renderKubeconfig, writeKubeconfig, type KubeconfigOptions } from './kubeconfig.js';
+export { ServiceAccountKeys, type JsonWebKeySet, type TokenClaims } from './service-account-keys.js';

@@ -14,10 +14,12 @@ import { ObjectPipeline } from './object-pipeline.js';
 import { ResourceStore } from './store.js';
 import { ServiceAllocator } from './allocators/service-allocator.js';
 import { parseCached } from '../storage/watch-cache/types.js';
-import type { Service } from '../machinery/api-types.js';
+import type { Pod, Service } from '../machinery/api-types.js';
+import { admitPodServiceAccount } from './admission/service-account-admission.js';
 import { strategyFor } from './strategies/index.js';
 import type { FieldExtractors } from './strategy.js';
 import { formatTime } from './timestamps.js';
+import { ServiceAccountTokens, type TokenSigner } from './service-account-tokens.js';
 
 export interface RegistryDeps {
   backend: Backend;
@@ -29,6 +31,13 @@ export interface RegistryDeps {
   historyCapacity?: number;
   /** DefaultTolerationSeconds admission: the not-ready and unreachable tolerations' seconds (300). */
   defaultTolerationSeconds?: number;
+  /** Signs and verifies service-account tokens; without it, serviceaccounts/token is not served. */
+  tokenSigner?: TokenSigner;
+  /**
+   * The ServiceAccount admission plugin (pods run as an existing service account and get its
+   * token mounted). Off where nothing makes the default service accounts, as envtest turns it off.
+   */
+  serviceAccountAdmission?: boolean;
 }
 
 /** Namespaces every cluster starts with. */
@@ -41,6 +50,8 @@ export class Registry {
   readonly watchCache: WatchCache;
   readonly pipeline: ObjectPipeline;
   readonly serviceAllocator: ServiceAllocator;
+  /** TokenRequest and bearer-token authentication (absent without a signer). */
+  readonly serviceAccountTokens: ServiceAccountTokens | undefined;
   private readonly stores = new Map<string, ResourceStore>();
   private readonly storesByInfo = new WeakMap<object, ResourceStore>();
   private readonly fieldsByPrefix = new Map<string, Set<string>>();
@@ -51,6 +62,7 @@ export class Registry {
     const random = deps.random ?? Math.random;
     const newUid = deps.newUid ?? randomUUID;
     this.serviceAllocator = new ServiceAllocator(() => this.storedServicePorts(), { random, now: () => deps.clock.now() });
+    this.serviceAccountTokens = deps.tokenSigner ? new ServiceAccountTokens(this, deps.tokenSigner, () => deps.clock.now()) : undefined;
     const randomSuffix = () => {
       let s = '';
       for (let i = 0; i < 5; i++) s += nameAlphabet[Math.floor(random() * nameAlphabet.length)];
@@ -74,6 +86,10 @@ export class Registry {
         serviceAllocator: this.serviceAllocator,
         admission: { defaultTolerationSeconds: deps.defaultTolerationSeconds ?? 300 },
         checkNamespace: (ns, target, name) => this.checkNamespace(ns, target, name),
+        admitCreate:
+          deps.serviceAccountAdmission && storageInfo.qualified === 'pods'
+            ? (obj) => admitPodServiceAccount(obj as Pod, { serviceAccounts: this.store({ group: '', version: 'v1', resource: 'serviceaccounts' }), randomSuffix, random, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) })
+            : undefined,
       });
       this.stores.set(`${info.group}/${info.version}/${info.resource}`, store);
     }

@@ -61,6 +61,8 @@ export interface StoreDeps {
   admission: AdmissionSettings;
   /** Namespace lifecycle: the namespace must exist and not be terminating. */
   checkNamespace: (namespace: string, info: ResourceInfo, name: string) => void;
+  /** Mutating admission of a create (ServiceAccount for pods), after decoding and before the strategy's preparation. */
+  admitCreate?: (obj: KubeObject) => Promise<void>;
   /** How long a read asking for a future resourceVersion waits for the cache. */
   futureRevisionWaitMs?: number;
 }
@@ -287,6 +289,10 @@ export class ResourceStore {
     const decoded = this.deps.pipeline.decodeForWrite(this.info, body, namespace, opts, urlName);
     if (!managedFieldsSet) this.deps.pipeline.trackWrite(this.info, undefined, decoded.obj, opts, this.deps.now());
     const obj = this.deps.pipeline.toStorage(this.info, decoded.obj);
+    if (this.deps.admitCreate) {
+      if (this.info.namespaced) this.deps.checkNamespace(obj.metadata?.namespace ?? '', this.info, obj.metadata?.name ?? '');
+      await this.deps.admitCreate(obj);
+    }
     const meta = obj.metadata!;
     if (!meta.name && meta.generateName) {
       meta.name = meta.generateName.slice(0, generateNameMaxBase) + this.deps.randomSuffix();

@@ -4,6 +4,7 @@ import type { RequestListener } from 'node:http';
 import { createApp } from '../http/app.js';
 import { versionInfo } from '../http/version.js';
 import { FakeClock } from '../machinery/clock.js';
+import { ServiceAccountKeys } from '../pki/service-account-keys.js';
 import { Registry } from '../registry/registry.js';
 import { Catalogue } from '../schema/catalogue.js';
 import { OpenApiDocuments } from '../schema/openapi-documents.js';
@@ -44,6 +45,8 @@ export async function createTestApp(opts: { backend?: Backend; clock?: FakeClock
     historyCapacity: opts.historyCapacity,
     defaultTolerationSeconds: opts.defaultTolerationSeconds,
     newUid: () => `00000000-0000-4000-8000-${String(++uid).padStart(12, '0')}`,
+    // A key in memory, made on the first token asked for.
+    tokenSigner: new ServiceAccountKeys(undefined),
   });
   const protobufModule = lazyModule(() => import('../schema/protobuf/index.js'));
   let codec: ProtobufCodec | undefined;

@@ -19,6 +19,8 @@ export interface ControllerManagerDeps {
   log: Logger;
   /** Handed to every controller (node lifecycle timings…). */
   cluster?: ClusterConfig;
+  /** The cluster CA (PEM), for the root-ca-cert-publisher. */
+  rootCaPem?: string;
   definitions: readonly ControllerDefinition[];
   /** The --controllers list (default ["*"]). */
   selection?: readonly string[];
@@ -104,6 +106,7 @@ export async function startControllerManager(deps: ControllerManagerDeps): Promi
       clock: deps.clock,
       log,
       cluster: deps.cluster,
+      rootCaPem: deps.rootCaPem,
       recorder(component, host) {
         const recorder = new EventRecorder({ client, component, host, clock: deps.clock, log });
         recorders.push(recorder);

@@ -23,6 +23,8 @@ export interface ControllerContext {
   log: Logger;
   /** The simulated cluster's settings (node lifecycle timings…); absent: the defaults. */
   cluster?: ClusterConfig;
+  /** The cluster CA certificate (PEM) clients verify the API server with; absent when serving plain HTTP. */
+  rootCaPem?: string;
   /** Records core/v1 Events with this controller as the source ("deployment-controller"; a kubelet names its node as host). */
   recorder(component: string, host?: string): EventRecorder;
   /** A work queue with workers calling `reconcile(key)`; started once the informers are synced. */
