@@ -28,6 +28,7 @@ import type { ControllerDefinition } from './controllers/runtime/controller.js';
 import { selectControllers, startControllerManager, type ControllerManager } from './controllers/runtime/controller-manager.js';
 import { loggerFrom } from './controllers/runtime/logger.js';
 import { createKubeletFleet, type Stage } from './kubelet/index.js';
+import { ensureClusterBootstrap } from './controllers/bootstrap/cluster-bootstrap.js';
 import { defaultClusterConfig, type ClusterConfig } from './machinery/cluster-config.js';
 import { schedulerDefinition } from './scheduler/index.js';
 import { startApiserverEndpoints } from './controllers/apiserver-endpoints/apiserver-endpoints.js';
@@ -214,6 +215,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     log,
   });
   void registry.pipeline.ready().catch((err: unknown) => log('loading the write pipeline failed', { err: String(err) }));
+  // In the background, like kube-apiserver's post-start hooks: nothing at start waits for these writes.
+  void ensureClusterBootstrap({ client: new LocalClient(registry, catalogue, { userAgent: 'kube-apiserver' }), serverUrl: url, caPem: caCertPem }).catch((err: unknown) =>
+    log('creating the bootstrap objects failed', { err: err instanceof Error ? err.message : String(err) }),
+  );
   const commit = version.gitCommit.slice(0, 7);
   const controllers = await startControllerManager({
     client: new LocalClient(registry, catalogue, { userAgent: 'kube-controller-manager' }),

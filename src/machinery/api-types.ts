@@ -30,6 +30,7 @@ export type StatefulSet = Schemas['io.k8s.api.apps.v1.StatefulSet'];
 export type DaemonSet = Schemas['io.k8s.api.apps.v1.DaemonSet'];
 export type ControllerRevision = Schemas['io.k8s.api.apps.v1.ControllerRevision'];
 export type PersistentVolumeClaim = Schemas['io.k8s.api.core.v1.PersistentVolumeClaim'];
+export type StorageClass = Schemas['io.k8s.api.storage.v1.StorageClass'];
 export type PersistentVolume = Schemas['io.k8s.api.core.v1.PersistentVolume'];
 export type Job = Schemas['io.k8s.api.batch.v1.Job'];
 export type CronJob = Schemas['io.k8s.api.batch.v1.CronJob'];

@@ -14,7 +14,8 @@ import { ObjectPipeline } from './object-pipeline.js';
 import { ResourceStore } from './store.js';
 import { ServiceAllocator } from './allocators/service-allocator.js';
 import { parseCached } from '../storage/watch-cache/types.js';
-import type { Pod, Service } from '../machinery/api-types.js';
+import type { PersistentVolumeClaim, Pod, Service } from '../machinery/api-types.js';
+import { admitClaimStorageClass } from './admission/default-storage-class.js';
 import { admitPodServiceAccount } from './admission/service-account-admission.js';
 import { strategyFor } from './strategies/index.js';
 import type { FieldExtractors } from './strategy.js';
@@ -86,13 +87,23 @@ export class Registry {
         serviceAllocator: this.serviceAllocator,
         admission: { defaultTolerationSeconds: deps.defaultTolerationSeconds ?? 300 },
         checkNamespace: (ns, target, name) => this.checkNamespace(ns, target, name),
-        admitCreate:
-          deps.serviceAccountAdmission && storageInfo.qualified === 'pods'
-            ? (obj) => admitPodServiceAccount(obj as Pod, { serviceAccounts: this.store({ group: '', version: 'v1', resource: 'serviceaccounts' }), randomSuffix, random, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) })
-            : undefined,
+        admitCreate: this.admissionFor(storageInfo.qualified, randomSuffix, random),
       });
       this.stores.set(`${info.group}/${info.version}/${info.resource}`, store);
     }
+  }
+
+  /** The mutating admission plugins that act on creating this resource. */
+  private admissionFor(resource: string, randomSuffix: () => string, random: () => number): ((obj: KubeObject) => Promise<void>) | undefined {
+    if (resource === 'pods' && this.deps.serviceAccountAdmission) {
+      const serviceAccounts = () => this.store({ group: '', version: 'v1', resource: 'serviceaccounts' });
+      return (obj) => admitPodServiceAccount(obj as Pod, { serviceAccounts: serviceAccounts(), randomSuffix, random, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) });
+    }
+    if (resource === 'persistentvolumeclaims') {
+      const storageClasses = () => this.store({ group: 'storage.k8s.io', version: 'v1', resource: 'storageclasses' });
+      return async (obj) => admitClaimStorageClass(obj as PersistentVolumeClaim, storageClasses());
+    }
+    return undefined;
   }
 
   static async open(deps: RegistryDeps): Promise<Registry> {

@@ -7,6 +7,13 @@ let c: TestCluster;
 
 before(async () => {
   c = await startTestCluster({ controllers: ['persistentvolume-binder'] });
+  // The default class claims without one are given (DefaultStorageClass admission), served by the fake provisioner.
+  await c.client.resource('storage.k8s.io', 'v1', 'storageclasses').create(undefined, {
+    apiVersion: 'storage.k8s.io/v1',
+    kind: 'StorageClass',
+    metadata: { name: 'standard', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } },
+    provisioner: 'kubemu.io/fake-provisioner',
+  });
 });
 after(async () => {
   await c.stop();
@@ -72,5 +79,27 @@ describe('PersistentVolume binder', () => {
     const claim = await claims().get('default', 'static');
     assert.equal(claim.status!.phase, 'Pending');
     assert.equal(claim.spec!.volumeName, undefined);
+  });
+
+  test("the class decides: its reclaim policy on the volume; a missing class or another provisioner's leaves the claim waiting, saying why", async () => {
+    const classes = c.client.resource('storage.k8s.io', 'v1', 'storageclasses');
+    await classes.create(undefined, { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'keep' }, provisioner: 'rancher.io/local-path', reclaimPolicy: 'Retain' });
+    await classes.create(undefined, { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'ebs' }, provisioner: 'ebs.csi.aws.com' });
+    const request = (name: string, storageClassName: string) => claims().create('default', { metadata: { name }, spec: { storageClassName, accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } });
+    const kept = await request('kept', 'keep');
+    await request('nowhere', 'gold');
+    await request('cloud', 'ebs');
+    await c.settle();
+    const pv = await volumes().get(undefined, `pvc-${kept.metadata!.uid}`);
+    assert.equal(pv.spec!.persistentVolumeReclaimPolicy, 'Retain');
+    assert.equal(pv.spec!.storageClassName, 'keep');
+    assert.equal(pv.metadata!.annotations!['pv.kubernetes.io/provisioned-by'], 'rancher.io/local-path');
+    const events = (await c.client.resource<Event>('', 'v1', 'events').list('default')).items;
+    const said = (claim: string) => events.filter((e) => e.involvedObject?.name === claim).map((e) => [e.type, e.reason, e.message]);
+    assert.deepEqual(said('nowhere'), [['Warning', 'ProvisioningFailed', 'storageclass.storage.k8s.io "gold" not found']]);
+    assert.deepEqual(said('cloud'), [
+      ['Normal', 'ExternalProvisioning', "Waiting for a volume to be created either by the external provisioner 'ebs.csi.aws.com' or manually by the system administrator. If volume creation is delayed, please verify that the provisioner is running and correctly registered."],
+    ]);
+    for (const name of ['nowhere', 'cloud']) assert.equal((await claims().get('default', name)).status!.phase, 'Pending');
   });
 });

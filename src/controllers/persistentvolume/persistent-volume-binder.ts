@@ -1,14 +1,16 @@
 // kube-controller-manager's persistentvolume-binder, reduced to what a cluster without storage
-// needs, with a fake dynamic provisioner standing in for a StorageClass's: a Pending claim binds to
-// the smallest Available volume that fits it (class, volume mode, access modes, size, selector), or
-// else gets a new hostPath volume "pvc-<claim uid>" made for it (claims with storageClassName ""
-// opt out of provisioning, as upstream). Binding writes both sides as the real controller does:
+// needs, with a fake dynamic provisioner standing in for the provisioners of kind's default class
+// (rancher.io/local-path) and kubemu.io/fake-provisioner: a Pending claim binds to the smallest
+// Available volume that fits it (class, volume mode, access modes, size, selector), or else, when
+// its StorageClass names one of those provisioners, gets a new hostPath volume "pvc-<claim uid>"
+// made for it. Claims of no class, of a class that does not exist or of another provisioner's
+// class wait, with the events a real cluster shows. Binding writes both sides as the real controller does:
 // the volume's claimRef and phase Bound, then the claim's volumeName, bind annotations and phase
 // Bound with the volume's capacity and access modes. A volume whose claim is gone is Released, or
 // deleted when its reclaim policy is Delete and this provisioner made it.
 import type { ResourceClient } from '../../client/local-client.js';
 import { isAlreadyExists, isNotFound } from '../../client/local-client.js';
-import type { PersistentVolume, PersistentVolumeClaim } from '../../machinery/api-types.js';
+import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from '../../machinery/api-types.js';
 import type { KubeObject } from '../../machinery/object.js';
 import { compareQuantities, parseQuantity, type Quantity } from '../../machinery/quantity.js';
 import { labelSelectorFromObject, matchesLabels } from '../../machinery/selectors/index.js';
@@ -18,6 +20,8 @@ import { objectKey, splitKey } from '../runtime/informer.js';
 import { objectReference } from '../../machinery/object-reference.js';
 
 export const fakeProvisionerName = 'kubemu.io/fake-provisioner';
+/** Provisioners this controller stands in for: kind's default class uses local-path's. */
+export const emulatedProvisioners: ReadonlySet<string> = new Set([fakeProvisionerName, 'rancher.io/local-path']);
 export const provisionedByAnnotation = 'pv.kubernetes.io/provisioned-by';
 export const bindCompletedAnnotation = 'pv.kubernetes.io/bind-completed';
 export const boundByControllerAnnotation = 'pv.kubernetes.io/bound-by-controller';
@@ -41,6 +45,7 @@ function startPersistentVolumeBinder(ctx: ControllerContext) {
   const volumes = ctx.informers.forResource<PersistentVolume>('', 'v1', 'persistentvolumes');
   const claimClient = ctx.client.resource<PersistentVolumeClaim>('', 'v1', 'persistentvolumeclaims');
   const volumeClient = ctx.client.resource<PersistentVolume>('', 'v1', 'persistentvolumes');
+  const classes = ctx.informers.forResource<StorageClass>('storage.k8s.io', 'v1', 'storageclasses');
   const recorder = ctx.recorder('persistentvolume-controller');
   const claimLoop = ctx.reconcileLoop((key) => syncClaim(key), { name: 'claims' });
   const volumeLoop = ctx.reconcileLoop((key) => syncVolume(key), { name: 'volumes' });
@@ -74,6 +79,12 @@ function startPersistentVolumeBinder(ctx: ControllerContext) {
     onDelete: (pv) => enqueueClaimOf(pv),
   });
 
+  // A class that appears or changes may let waiting claims be provisioned.
+  const wakeWaitingClaims = () => {
+    for (const c of claims.list()) if (!c.spec?.volumeName) claimLoop.enqueue(objectKey(c));
+  };
+  classes.addHandler({ onAdd: wakeWaitingClaims, onUpdate: wakeWaitingClaims });
+
   async function syncClaim(key: string): Promise<void> {
     const { namespace, name } = splitKey(key);
     const claim = claims.getByName(namespace, name);
@@ -83,14 +94,12 @@ function startPersistentVolumeBinder(ctx: ControllerContext) {
       let volume = findBestMatch(claim, volumes.list());
       let provisioned = false;
       if (!volume) {
-        if (!canProvision(claim)) {
-          if (claim.spec?.storageClassName === '') {
-            recorder.event(claim, 'Normal', 'FailedBinding', 'no persistent volumes available for this claim and no storage class is set');
-          }
+        const storageClass = provisionableClass(claim);
+        if (!storageClass) {
           if (claim.status?.phase !== 'Pending') await setClaimPhase(claim, 'Pending');
           return;
         }
-        volume = await provision(claim, volumeClient, recorder);
+        volume = await provision(claim, storageClass, volumeClient, recorder);
         provisioned = true;
       }
       await bind(claim, volume, provisioned);
@@ -112,8 +121,38 @@ function startPersistentVolumeBinder(ctx: ControllerContext) {
     await bind(claim, volume, false);
   }
 
+  /**
+   * The claim's class when this controller provisions for it; otherwise undefined, with the event
+   * a real cluster shows for a claim left waiting.
+   */
+  function provisionableClass(claim: PersistentVolumeClaim): StorageClass | undefined {
+    const className = claim.spec?.storageClassName;
+    if (!className) {
+      recorder.event(claim, 'Normal', 'FailedBinding', 'no persistent volumes available for this claim and no storage class is set');
+      return undefined;
+    }
+    // Upstream's provisioners refuse selectors: such a claim only binds to an existing volume.
+    if (claim.spec?.selector) return undefined;
+    const storageClass = classes.getByName(undefined, className);
+    if (!storageClass) {
+      recorder.event(claim, 'Warning', 'ProvisioningFailed', `storageclass.storage.k8s.io "${className}" not found`);
+      return undefined;
+    }
+    if (!emulatedProvisioners.has(storageClass.provisioner)) {
+      recorder.event(
+        claim,
+        'Normal',
+        'ExternalProvisioning',
+        `Waiting for a volume to be created either by the external provisioner '${storageClass.provisioner}' or manually by the system administrator. If volume creation is delayed, please verify that the provisioner is running and correctly registered.`,
+      );
+      return undefined;
+    }
+    return storageClass;
+  }
+
   /** Binds both sides, skipping each write that is already done. */
   async function bind(claim: PersistentVolumeClaim, volume: PersistentVolume, provisioned: boolean): Promise<void> {
+    const provisioner = volume.metadata?.annotations?.[provisionedByAnnotation] ?? fakeProvisionerName;
     const volumeName = volume.metadata?.name ?? '';
     let pv = volume;
     if (pv.spec?.claimRef?.uid !== claim.metadata?.uid) {
@@ -133,7 +172,7 @@ function startPersistentVolumeBinder(ctx: ControllerContext) {
       pvc = await claimClient.mutate(claim.metadata?.namespace, claim.metadata?.name ?? '', (current) => {
         const added: Record<string, string> = { [bindCompletedAnnotation]: 'yes' };
         if (!current.spec?.volumeName) added[boundByControllerAnnotation] = 'yes';
-        if (provisioned) Object.assign(added, { [storageProvisionerAnnotation]: fakeProvisionerName, [betaStorageProvisionerAnnotation]: fakeProvisionerName });
+        if (provisioned) Object.assign(added, { [storageProvisionerAnnotation]: provisioner, [betaStorageProvisionerAnnotation]: provisioner });
         const meta = { ...current.metadata, annotations: { ...current.metadata?.annotations, ...added } };
         return { ...current, metadata: meta, spec: { ...current.spec, volumeName } };
       });
@@ -166,7 +205,7 @@ function startPersistentVolumeBinder(ctx: ControllerContext) {
     if (!ref.uid) return; // pre-bound to a claim that does not exist yet
     // The claim it was bound to is gone: reclaim.
     if (volume.spec?.persistentVolumeReclaimPolicy === 'Delete') {
-      if (volume.metadata?.annotations?.[provisionedByAnnotation] === fakeProvisionerName) {
+      if (emulatedProvisioners.has(volume.metadata?.annotations?.[provisionedByAnnotation] ?? '')) {
         try {
           await volumeClient.delete(undefined, name, { preconditions: { uid: volume.metadata?.uid } });
         } catch (err) {
@@ -214,12 +253,6 @@ function requestOf(claim: PersistentVolumeClaim): Quantity {
   }
 }
 
-// A claim with storageClassName "" asks for no dynamic provisioning; one with a selector can only
-// be bound to existing volumes (upstream's provisioners refuse selectors too).
-function canProvision(claim: PersistentVolumeClaim): boolean {
-  return claim.spec?.storageClassName !== '' && !claim.spec?.selector;
-}
-
 /** findBestMatchForClaim: the smallest Available volume the claim fits, or one pre-bound to it. */
 function findBestMatch(claim: PersistentVolumeClaim, volumes: PersistentVolume[]): PersistentVolume | undefined {
   const request = requestOf(claim);
@@ -260,26 +293,27 @@ function findBestMatch(claim: PersistentVolumeClaim, volumes: PersistentVolume[]
 }
 
 /** Creates the claim's volume (or finds the one an earlier attempt created). */
-async function provision(claim: PersistentVolumeClaim, client: ResourceClient<PersistentVolume>, recorder: EventRecorder): Promise<PersistentVolume> {
+async function provision(claim: PersistentVolumeClaim, storageClass: StorageClass, client: ResourceClient<PersistentVolume>, recorder: EventRecorder): Promise<PersistentVolume> {
   const name = `pvc-${claim.metadata?.uid ?? ''}`;
   const spec: NonNullable<PersistentVolume['spec']> = {
     capacity: { storage: claim.spec?.resources?.requests?.storage ?? '0' },
     accessModes: claim.spec?.accessModes,
     claimRef: objectReference(claim, claimType),
-    persistentVolumeReclaimPolicy: 'Delete',
+    persistentVolumeReclaimPolicy: storageClass.reclaimPolicy ?? 'Delete',
+    storageClassName: storageClass.metadata?.name,
     volumeMode: claim.spec?.volumeMode ?? 'Filesystem',
     hostPath: { path: `${provisionedVolumeRoot}/${name}` },
   };
-  if (claim.spec?.storageClassName) spec.storageClassName = claim.spec.storageClassName;
+  if (storageClass.mountOptions?.length) spec.mountOptions = storageClass.mountOptions;
   const volume: PersistentVolume = {
     apiVersion: 'v1',
     kind: 'PersistentVolume',
-    metadata: { name, annotations: { [provisionedByAnnotation]: fakeProvisionerName } },
+    metadata: { name, annotations: { [provisionedByAnnotation]: storageClass.provisioner } },
     spec,
   };
   try {
     const created = await client.create(undefined, volume);
-    recorder.event(claim, 'Normal', 'ProvisioningSucceeded', `Successfully provisioned volume ${name} using ${fakeProvisionerName}`);
+    recorder.event(claim, 'Normal', 'ProvisioningSucceeded', `Successfully provisioned volume ${name} using ${storageClass.provisioner}`);
     return created;
   } catch (err) {
     if (!isAlreadyExists(err)) {
