@@ -29,6 +29,8 @@ Flags:
   --nodes <n>           simulated nodes, each with a fake kubelet (default 3: one control-plane node,
                         tainted, and workers; 0 for none)
   --config <file>       cluster configuration (YAML): node pools, kubelet behaviour, kwok Stages (see README)
+  --event-ttl <duration>
+                        how long events are kept after their last write (default 1h0m0s)
   --log-requests        log every request
   -h, --help            show this help
   --version             print the version
@@ -48,6 +50,7 @@ async function main(argv: string[]): Promise<void> {
       'tls-host': { type: 'string', multiple: true },
       'advertise-address': { type: 'string' },
       'log-requests': { type: 'boolean' },
+      'event-ttl': { type: 'string' },
       controllers: { type: 'string' },
       nodes: { type: 'string' },
       config: { type: 'string' },
@@ -88,6 +91,10 @@ async function main(argv: string[]): Promise<void> {
   const controllers = values.controllers === undefined ? ['*'] : values.controllers.split(',');
   selectControllers(controllers, [...builtinControllers, ...extraControllers]);
 
+  const { goDurationMs } = await import('./machinery/go-duration.js');
+  const eventTtlMs = values['event-ttl'] === undefined ? undefined : goDurationMs(values['event-ttl']);
+  if (eventTtlMs !== undefined && eventTtlMs <= 0) throw new Error(`--event-ttl must be a positive duration, got "${values['event-ttl']}"`);
+  if (values['event-ttl'] !== undefined && eventTtlMs === undefined) throw new Error(`--event-ttl must be a duration such as 1h0m0s or 30m, got "${values['event-ttl']}"`);
   const nodes = values.nodes === undefined ? 3 : Number(values.nodes);
   if (!Number.isInteger(nodes) || nodes < 0 || nodes > 10_000) throw new Error(`--nodes must be a whole number from 0 to 10000, got "${values.nodes}"`);
   const { parseClusterConfig, ClusterConfigError } = await import('./machinery/cluster-config.js');
@@ -130,6 +137,7 @@ async function main(argv: string[]): Promise<void> {
     tlsHosts: values['tls-host'] ?? [],
     advertiseAddress: advertise,
     logRequests: values['log-requests'] ?? false,
+    eventTtlMs,
     controllers,
     extraControllers,
     cluster,

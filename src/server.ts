@@ -29,6 +29,7 @@ import { selectControllers, startControllerManager, type ControllerManager } fro
 import { loggerFrom } from './controllers/runtime/logger.js';
 import { createKubeletFleet, type Stage } from './kubelet/index.js';
 import { ensureClusterBootstrap } from './controllers/bootstrap/cluster-bootstrap.js';
+import { startEventTtl } from './controllers/eventttl/event-ttl.js';
 import { defaultClusterConfig, type ClusterConfig } from './machinery/cluster-config.js';
 import { schedulerDefinition } from './scheduler/index.js';
 import { startApiserverEndpoints } from './controllers/apiserver-endpoints/apiserver-endpoints.js';
@@ -55,6 +56,8 @@ export interface ServerOptions {
   logRequests?: boolean;
   /** Seconds of watch/event history to keep in storage before compaction (default 5 minutes). */
   compactionRetainSeconds?: number;
+  /** How long events live after their last write (--event-ttl; default an hour). */
+  eventTtlMs?: number;
   spec?: LoadedSpec;
   /** kube-controller-manager's --controllers: "*" (default) for all, "-name" to leave one out, [] for none. */
   controllers?: string[];
@@ -206,6 +209,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   log('listening', { url });
   const advertised = advertiseAddress(options.advertiseAddress, host);
   if (advertised === undefined) log('no address to advertise: default/kubernetes gets no endpoints (set --advertise-address)');
+  const eventTtl = startEventTtl({ client: new LocalClient(registry, catalogue, { userAgent: 'kube-apiserver' }), clock, ttlMs: options.eventTtlMs ?? 3_600_000, log });
   const apiserverEndpoints = startApiserverEndpoints({
     client: new LocalClient(registry, catalogue, { userAgent: 'kube-apiserver' }),
     clock,
@@ -257,6 +261,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       compactor.stop();
       await controllers.stop();
       apiserverEndpoints.stop();
+      eventTtl.stop();
       registry.watchCache.stop();
       await new Promise<void>((r) => {
         server.close(() => r());

@@ -38,7 +38,16 @@ test('deleting a namespace deletes its content, then the namespace', async () =>
   // Everything without a finalizer of its own is gone; the held object keeps the namespace.
   assert.deepEqual((await configmaps.list('doomed')).items.map((c) => c.metadata!.name), ['keep']);
   assert.equal(await deployments.count('doomed'), 0);
-  assert.ok(await namespaces.get(undefined, 'doomed'));
+  const held = await namespaces.get(undefined, 'doomed');
+  // describe shows why: the conditions kube-controller-manager's namespace deleter writes.
+  const conditions = ((held.status as { conditions?: { type: string; status: string; reason: string; message: string }[] }).conditions ?? []).map((c) => [c.type, c.status, c.reason, c.message]);
+  assert.deepEqual(conditions, [
+    ['NamespaceDeletionDiscoveryFailure', 'False', 'ResourcesDiscovered', 'All resources successfully discovered'],
+    ['NamespaceDeletionGroupVersionParsingFailure', 'False', 'ParsedGroupVersions', 'All legacy kube types successfully parsed'],
+    ['NamespaceDeletionContentFailure', 'False', 'ContentDeleted', 'All content successfully deleted, may be waiting on finalization'],
+    ['NamespaceContentRemaining', 'True', 'SomeResourcesRemain', 'Some resources are remaining: configmaps. has 1 resource instances'],
+    ['NamespaceFinalizersRemaining', 'True', 'SomeFinalizersRemain', 'Some content in the namespace has finalizers remaining: example.com/hold in 1 resource instances'],
+  ]);
 
   await configmaps.mutate('doomed', 'keep', (c) => ({ ...c, metadata: { ...c.metadata, finalizers: [] } }));
   t.clock.advance(1000);

@@ -8,6 +8,13 @@ let c: TestCluster;
 
 before(async () => {
   c = await startTestCluster({ controllers: ['statefulset', 'persistentvolume-binder', 'garbagecollector'] });
+  // volumeClaimTemplates name no class: they get the default one, as on kind.
+  await c.client.resource('storage.k8s.io', 'v1', 'storageclasses').create(undefined, {
+    apiVersion: 'storage.k8s.io/v1',
+    kind: 'StorageClass',
+    metadata: { name: 'standard', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } },
+    provisioner: 'rancher.io/local-path',
+  });
 });
 after(async () => {
   await c.stop();

@@ -7,6 +7,7 @@
 import { GoTemplate, TemplateError } from './go-template.js';
 import { JqQuery, QueryError } from './jq-query.js';
 import { templateFunctionNames } from './template-functions.js';
+import { goDurationMs } from '../../machinery/go-duration.js';
 
 export class StageError extends Error {}
 
@@ -257,16 +258,6 @@ function valueMs(fixed: number | undefined, from: JqQuery | undefined, obj: Reco
   const at = /^\d{4}-\d\d-\d\dT/.test(v) ? Date.parse(v) : NaN;
   if (!Number.isNaN(at)) return at - now;
   return goDurationMs(v);
-}
-
-/** Go's time.ParseDuration ("1.5s", "300ms", "1h2m"), in ms; undefined when it is not one. */
-export function goDurationMs(text: string): number | undefined {
-  const units: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-  const m = /^([-+]?)((?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|ms|s|m|h))+$/.exec(text);
-  if (!m) return text === '0' ? 0 : undefined;
-  let total = 0;
-  for (const part of text.replace(/^[-+]/, '').matchAll(/(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/g)) total += Number(part[1]) * units[part[2]!]!;
-  return m[1] === '-' ? -total : total;
 }
 
 // ---------- shape checks ----------

@@ -3,7 +3,8 @@ import { describe, test } from 'node:test';
 import { parse as parseYaml } from 'yaml';
 import { GoTemplate, TemplateError } from './go-template.js';
 import { JqQuery, QueryError } from './jq-query.js';
-import { chooseStage, goDurationMs, parseStage, parseStages, stageDelayMs, stageMatches, StageError, type Stage } from './stage.js';
+import { goDurationMs } from '../../machinery/go-duration.js';
+import { chooseStage, parseStage, parseStages, stageDelayMs, stageMatches, StageError, type Stage } from './stage.js';
 import { StageRunner, type StageActions } from './stage-runner.js';
 import { templateFunctionNames, templateFunctions, type TemplateHost } from './template-functions.js';
 
