@@ -94,6 +94,8 @@ export interface WatchSink {
   close(reason: string): void;
 }
 
+/** RetryGenerateName's limit (kube-apiserver 1.32+). */
+const generateNameAttempts = 8;
 const generateNameMaxBase = 63 - 5;
 
 const orphanFinalizer = 'orphan';
@@ -294,23 +296,36 @@ export class ResourceStore {
       await this.deps.admitCreate(obj);
     }
     const meta = obj.metadata!;
-    if (!meta.name && meta.generateName) {
-      meta.name = meta.generateName.slice(0, generateNameMaxBase) + this.deps.randomSuffix();
-    }
+    const generated = !meta.name && !!meta.generateName;
+    if (generated) meta.name = meta.generateName!.slice(0, generateNameMaxBase) + this.deps.randomSuffix();
     const name = meta.name ?? '';
     if (this.info.namespaced) this.deps.checkNamespace(meta.namespace ?? '', this.info, name);
     this.prepareForCreate(obj);
     this.deps.pipeline.validateCreate(this.info, obj, this.strategy, decoded.requiredErrors);
-    if (opts.dryRun) {
-      if (this.current(meta.namespace, name)) throw alreadyExists(this.gr, name);
-      return this.deps.pipeline.toServed(this.info, ObjectOut.fromObject(obj));
-    }
-    try {
-      const stored = await this.deps.watchCache.create(this.key(meta.namespace, name), obj as Record<string, unknown>);
-      return this.deps.pipeline.toServed(this.info, ObjectOut.fromJson(stored.value));
-    } catch (err) {
-      if (isStorageError(err, 'KeyExists')) throw alreadyExists(this.gr, name);
-      throw err;
+    // RetryGenerateName: a generated name that is taken is generated again, 8 attempts in all,
+    // so that a client never sees the collision of two random suffixes.
+    for (let attempt = 1; ; attempt++) {
+      const taken = () => {
+        if (generated && attempt < generateNameAttempts) {
+          meta.name = meta.generateName!.slice(0, generateNameMaxBase) + this.deps.randomSuffix();
+          return undefined;
+        }
+        return alreadyExists(this.gr, meta.name ?? '');
+      };
+      if (opts.dryRun) {
+        if (!this.current(meta.namespace, meta.name ?? '')) return this.deps.pipeline.toServed(this.info, ObjectOut.fromObject(obj));
+        const err = taken();
+        if (err) throw err;
+        continue;
+      }
+      try {
+        const stored = await this.deps.watchCache.create(this.key(meta.namespace, meta.name ?? ''), obj as Record<string, unknown>);
+        return this.deps.pipeline.toServed(this.info, ObjectOut.fromJson(stored.value));
+      } catch (err) {
+        if (!isStorageError(err, 'KeyExists')) throw err;
+        const refused = taken();
+        if (refused) throw refused;
+      }
     }
   }
 

@@ -31,7 +31,7 @@ export interface TestApp {
   stop(): Promise<void>;
 }
 
-export async function createTestApp(opts: { backend?: Backend; clock?: FakeClock; historyCapacity?: number; defaultTolerationSeconds?: number } = {}): Promise<TestApp> {
+export async function createTestApp(opts: { backend?: Backend; clock?: FakeClock; historyCapacity?: number; defaultTolerationSeconds?: number; random?: () => number } = {}): Promise<TestApp> {
   const spec = testSpec();
   const catalogue = new Catalogue(spec.document);
   const backend = opts.backend ?? (await openBackend('memory:'));
@@ -44,6 +44,7 @@ export async function createTestApp(opts: { backend?: Backend; clock?: FakeClock
     clock,
     historyCapacity: opts.historyCapacity,
     defaultTolerationSeconds: opts.defaultTolerationSeconds,
+    random: opts.random,
     newUid: () => `00000000-0000-4000-8000-${String(++uid).padStart(12, '0')}`,
     // A key in memory, made on the first token asked for.
     tokenSigner: new ServiceAccountKeys(undefined),

@@ -83,7 +83,9 @@ function countMatching(node: NodeInfo, selector: LabelSelector, namespace: strin
   if (isLabelSelectorEmpty(selector)) return 0;
   // Every pod a Deployment schedules asks the same question of every node: remember the answer
   // until the node's pods change.
-  const key = `${namespace}\u0000${labelSelectorToString(selector)}`;
+  let text = selectorTexts.get(selector);
+  if (text === undefined) selectorTexts.set(selector, (text = labelSelectorToString(selector)));
+  const key = `${namespace}\u0000${text}`;
   let counts = matchCounts.get(node);
   if (!counts || counts.generation !== node.selectorGeneration) matchCounts.set(node, (counts = { generation: node.selectorGeneration, byKey: new Map() }));
   const known = counts.byKey.get(key);
@@ -98,6 +100,8 @@ function countMatching(node: NodeInfo, selector: LabelSelector, namespace: strin
 }
 
 const matchCounts = new WeakMap<NodeInfo, { generation: number; byKey: Map<string, number> }>();
+/** A cycle's constraint asks every node: its selector is spelled out once, not once per node. */
+const selectorTexts = new WeakMap<LabelSelector, string>();
 
 interface FilterState {
   constraints: Constraint[];
