@@ -12,7 +12,9 @@
 //  6. the controllers: pod creates/s with every controller on (what informers cost a write), a
 //     Deployment of 1,000 replicas from create to 1,000 pods, and the CPU 500 idle Deployments use;
 //  7. nodes: 100 fake nodes and a Deployment of 3,000 replicas from create to 3,000 pods Running,
-//     pod create → Running latency at 100 pods/s, and the CPU 100 heart-beating nodes use idle.
+//     pod create → Running latency at 100 pods/s, and the CPU 100 heart-beating nodes use idle;
+//  8. tokens: the cost of authenticating a service-account bearer token, first and once verified.
+// BENCH_ONLY=nodes|controllers|tokens runs one section.
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -345,6 +347,35 @@ function nodeRows(n: Awaited<ReturnType<typeof nodeFigures>>): [string, string][
   ];
 }
 
+/** 8. Service-account tokens: what authenticating a bearer token costs a request, in process. */
+async function tokenFigures(): Promise<{ firstUs: number; cachedUs: number }> {
+  const { createTestApp } = await import('../src/testing/test-app.js');
+  const { LocalClient } = await import('../src/client/local-client.js');
+  const app = await createTestApp();
+  try {
+    const client = new LocalClient(app.registry, app.catalogue, { userAgent: 'bench' });
+    await client.resource('', 'v1', 'serviceaccounts').create('default', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'bench' } });
+    const tokens = app.registry.serviceAccountTokens!;
+    const issue = async () => ((await tokens.issue('default', 'bench', { spec: {} })).status as { token: string }).token;
+    const fresh: string[] = [];
+    for (let i = 0; i < 200; i++) fresh.push(await issue());
+    let t0 = performance.now();
+    for (const token of fresh) if (!('user' in (await tokens.authenticate(token)))) throw new Error('a fresh token was refused');
+    const firstUs = ((performance.now() - t0) * 1000) / fresh.length;
+    const token = fresh[0]!;
+    const rounds = 20_000;
+    t0 = performance.now();
+    for (let i = 0; i < rounds; i++) await tokens.authenticate(token);
+    return { firstUs, cachedUs: ((performance.now() - t0) * 1000) / rounds };
+  } finally {
+    await app.stop();
+  }
+}
+
+function tokenRows(t: { firstUs: number; cachedUs: number }): [string, string][] {
+  return [['bearer token authentication (in process)', `${t.cachedUs.toFixed(1)} µs per request once verified (target ≤ 50 µs); ${t.firstUs.toFixed(0)} µs the first time (RS256 signature)`]];
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'kubemu-bench-'));
   const rows: [string, string][] = [];
@@ -353,6 +384,12 @@ async function main(): Promise<void> {
     process.stdout.write(`\nkubemu benchmark (${new Date().toISOString()}, node ${process.version})\n`);
     for (const [k, v] of rows) process.stdout.write(`  ${k.padEnd(width)}  ${v}\n`);
   };
+  if (process.env.BENCH_ONLY === 'tokens') {
+    rows.push(...tokenRows(await tokenFigures()));
+    rmSync(dir, { recursive: true, force: true });
+    print();
+    return;
+  }
   if (process.env.BENCH_ONLY === 'nodes') {
     rows.push(...nodeRows(await nodeFigures(dir)));
     rmSync(dir, { recursive: true, force: true });
@@ -496,6 +533,7 @@ async function main(): Promise<void> {
     rows.push(['Deployment of 1,000 replicas: create → 1,000 pods', `${controllers.bigSeconds.toFixed(2)} s (target ≤ 3 s)`]);
     rows.push([`CPU with ${controllers.idleDeployments} idle Deployments`, `${controllers.idleCpuPercent.toFixed(1)} % of a core over 10 s (target ~0 %)`]);
     rows.push(...nodeRows(nodeBench));
+    rows.push(...tokenRows(await tokenFigures()));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
