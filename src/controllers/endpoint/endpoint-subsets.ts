@@ -10,29 +10,17 @@ import { findPort, isIPv6, podIPs, shouldPodBeInEndpoints, shouldSetHostname } f
 /** The most addresses an Endpoints object holds (beyond: truncated, and annotated so). */
 export const maxEndpointsCapacity = 1000;
 
-export interface ComputedSubsets {
-  subsets: EndpointSubset[];
-  ready: number;
-  notReady: number;
-}
-
-export function endpointSubsets(service: Service, pods: readonly Pod[]): ComputedSubsets {
+export function endpointSubsets(service: Service, pods: readonly Pod[]): EndpointSubset[] {
   const tolerateUnready = service.spec?.publishNotReadyAddresses === true;
   const ports = service.spec?.ports ?? [];
   const headless = service.spec?.clusterIP === 'None';
   const raw: EndpointSubset[] = [];
-  let ready = 0;
-  let notReady = 0;
   for (const pod of pods) {
     if (!shouldPodBeInEndpoints(pod, tolerateUnready)) continue;
     const address = endpointAddress(service, pod);
     if (!address) continue;
     const isReady = tolerateUnready || isPodReady(pod);
-    const add = (port: EndpointPort | undefined) => {
-      raw.push({ ...(isReady ? { addresses: [address] } : { notReadyAddresses: [address] }), ports: port ? [port] : [] });
-      if (isReady) ready++;
-      else notReady++;
-    };
+    const add = (port: EndpointPort | undefined) => raw.push({ ...(isReady ? { addresses: [address] } : { notReadyAddresses: [address] }), ports: port ? [port] : [] });
     // A headless Service may have no ports: its addresses still count.
     if (ports.length === 0) {
       if (headless) add(undefined);
@@ -48,7 +36,7 @@ export function endpointSubsets(service: Service, pods: readonly Pod[]): Compute
       add(port);
     }
   }
-  return { subsets: repackSubsets(raw), ready, notReady };
+  return repackSubsets(raw);
 }
 
 /** podToEndpointAddressForService: the pod's IP of the Service's first family. */

@@ -87,7 +87,7 @@ function startEndpointController(ctx: ControllerContext) {
     const selected = pods.list(namespace).filter((p) => selectorMatches(selector, p.metadata?.labels));
     // Computed on every sync, so that the tracker sees each change even when nothing is written.
     const triggerTime = triggerTimes.compute(key, service, selected);
-    const { subsets, ready, notReady } = endpointSubsets(service, selected);
+    const subsets = endpointSubsets(service, selected);
     const current = endpointsInformer.getByName(namespace, name);
     const serviceLabels = service.metadata?.labels ?? {};
     if (current && subsetsEqual(current.subsets, subsets) && sameLabelsBut(current.metadata?.labels, serviceLabels, labelHeadless) && capacityAnnotationRight(current)) return;
@@ -112,7 +112,6 @@ function startEndpointController(ctx: ControllerContext) {
     if (Object.keys(annotations).length) meta.annotations = annotations;
     else delete meta.annotations;
 
-    ctx.log.info('Update endpoints', { service: key, readyEndpoints: ready, notreadyEndpoints: notReady });
     try {
       const saved = current ? await client.update(namespace, next) : await client.create(namespace, next);
       written.wrote(key, saved);
