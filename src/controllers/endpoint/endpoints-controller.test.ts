@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { Endpoints, EndpointSlice, Node, Pod, Service } from '../../machinery/api-types.js';
+import type { Endpoints, EndpointSlice, Event, Node, Pod, Service } from '../../machinery/api-types.js';
 import { startTestCluster, type TestCluster } from '../../testing/test-cluster.js';
 
 let c: TestCluster;
@@ -228,4 +228,17 @@ test('Services without a selector, headless ones and ExternalName ones', async (
   const [slice] = await slicesOf('default', 'headless');
   assert.equal(slice!.metadata!.labels!['service.kubernetes.io/headless'], '');
   assert.equal(slice!.ports, undefined);
+});
+
+test('Topology Aware Hints asked for by annotation, which kubemu does not compute, are a Warning event', async () => {
+  await services().create('default', {
+    metadata: { name: 'hinted', annotations: { 'service.kubernetes.io/topology-mode': 'Auto' } },
+    spec: { selector: { app: 'web' }, ports: [{ port: 80 }] },
+  });
+  await c.settle();
+  const events = (await c.client.resource<Event>('', 'v1', 'events').list('default')).items.filter((e) => e.involvedObject?.name === 'hinted');
+  assert.deepEqual(
+    events.map((e) => [e.type, e.reason, e.source?.component, e.count]),
+    [['Warning', 'TopologyAwareHintsDisabled', 'endpoint-slice-controller', 1]],
+  );
 });

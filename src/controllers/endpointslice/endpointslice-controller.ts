@@ -82,6 +82,7 @@ function startEndpointSliceController(ctx: ControllerContext) {
     const selected = pods.list(namespace).filter((p) => selectorMatches(selector, p.metadata?.labels));
     const existing = slices.byIndex(byService, key).filter((s) => !s.metadata?.deletionTimestamp);
     const triggerTime = triggerTimes.compute(key, service, selected);
+    warnIfHintsAsked(service);
     const plan = reconcileSlices({ service, pods: selected, existing, node: (n) => nodes.getByName(undefined, n), triggerTime });
     try {
       for (const slice of plan.create) written.wrote(key, await client.create(namespace, slice));
@@ -102,6 +103,23 @@ function startEndpointSliceController(ctx: ControllerContext) {
       throw err;
     }
     for (const message of plan.podsOnMissingNodes) ctx.log.info(message, { service: key });
+  }
+
+  // Topology Aware Hints from the topology-mode annotation need kube-controller-manager's
+  // per-zone CPU accounting, which kubemu does not do: say so once per Service.
+  const warned = new Set<string>();
+  function warnIfHintsAsked(service: Service): void {
+    const annotations = service.metadata?.annotations ?? {};
+    const mode = annotations['service.kubernetes.io/topology-aware-hints'] ?? annotations['service.kubernetes.io/topology-mode'];
+    const uid = service.metadata?.uid ?? '';
+    if ((mode !== 'Auto' && mode !== 'auto') || warned.has(uid)) return;
+    warned.add(uid);
+    recorder.event(
+      service,
+      'Warning',
+      'TopologyAwareHintsDisabled',
+      'kubemu does not compute Topology Aware Hints: its EndpointSlices carry no hints for this annotation (spec.trafficDistribution: PreferClose is supported)',
+    );
   }
 
   return loop;
