@@ -2,7 +2,7 @@
 // nodes: what reaches the backend, what comes back, and the real errors when nothing can.
 import assert from 'node:assert/strict';
 import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { LocalClient } from '../../client/local-client.js';
 import type { Endpoints, Node, Pod, Service } from '../../machinery/api-types.js';
@@ -159,4 +159,24 @@ test('other subresources take no path after their name; unknown methods are refu
   assert.equal((await call('GET', '/api/v1/namespaces/default/pods/web-1/status/extra')).status, 404);
   assert.equal((await call('GET', '/api/v1/namespaces/default/pods/web-1/status/')).status, 200);
   assert.equal((await call('TRACE', '/api/v1/namespaces/default/pods/web-1/proxy/')).status, 405);
+});
+
+test('an upgrade request is passed on as bytes, and the backend\'s answer comes back as it is', async () => {
+  const [host, port] = base.split(':');
+  const socket = connect(Number(port), host);
+  socket.write(
+    'GET /api/v1/namespaces/default/pods/web-1/proxy/ws HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n' +
+      'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+  );
+  const answer = await new Promise<string>((resolve) => {
+    let text = '';
+    socket.on('data', (d: Buffer) => {
+      text += d.toString();
+      if (text.endsWith('port 8080\n')) resolve(text);
+    });
+  });
+  socket.destroy();
+  // The pod's responder speaks no WebSocket: its plain answer is what the client gets.
+  assert.match(answer, /^HTTP\/1\.1 200 OK\r\n/);
+  assert.match(answer, /\r\n\r\nkubemu: pod default\/web-1 port 8080\n$/);
 });
