@@ -13,8 +13,10 @@
 //     Deployment of 1,000 replicas from create to 1,000 pods, and the CPU 500 idle Deployments use;
 //  7. nodes: 100 fake nodes and a Deployment of 3,000 replicas from create to 3,000 pods Running,
 //     pod create → Running latency at 100 pods/s, and the CPU 100 heart-beating nodes use idle;
-//  8. tokens: the cost of authenticating a service-account bearer token, first and once verified.
-// BENCH_ONLY=nodes|controllers|tokens runs one section.
+//  8. services: a Service over a Deployment of 1,000 pods, from the last pod Ready to a complete
+//     EndpointSlice set (every pod a ready endpoint, slices of at most 100).
+//  9. tokens: the cost of authenticating a service-account bearer token, first and once verified.
+// BENCH_ONLY=nodes|controllers|services|tokens runs one section.
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -339,6 +341,74 @@ async function nodeFigures(dir: string): Promise<{ nodes: number; pods: number; 
   return { nodes, pods: podCount, allRunningSeconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), rate, idleCpuPercent };
 }
 
+/** 8. Services: how soon the EndpointSlices of a 1,000-pod Service are complete once the last pod is Ready. */
+async function serviceFigures(dir: string): Promise<{ pods: number; readySeconds: number; slicesMs: number; sliceSizes: number[] }> {
+  const podCount = Number(process.env.BENCH_SERVICE_PODS ?? 1000);
+  // 110 pods per node: enough workers for them all, plus the control-plane node.
+  const nodes = Math.ceil(podCount / 100) + 2;
+  const { child, port } = await startKubemu(join(dir, 'services'), '*', nodes);
+  const ep: Endpoint = { port, agent: new https.Agent({ keepAlive: true, maxSockets: 16 }) };
+  const nodesReady = watchUntil(ep, '/api/v1/nodes?watch=1', (objects) => [...objects.values()].filter((n) => JSON.stringify(n).includes('"KubeletReady"')).length >= nodes);
+  await nodesReady.finished;
+  nodesReady.stop();
+
+  await request(ep, 'POST', '/api/v1/namespaces/default/services', JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'big' },
+    spec: { selector: { app: 'big' }, ports: [{ name: 'http', port: 80, targetPort: 'http' }] },
+  }));
+  const isReady = (p: Record<string, unknown>) => ((p.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+  let lastReadyAt = 0;
+  const podsReady = watchUntil(ep, '/api/v1/namespaces/default/pods?watch=1&labelSelector=app%3Dbig', (objects) => {
+    let n = 0;
+    for (const p of objects.values()) if (isReady(p)) n++;
+    if (n >= podCount && !lastReadyAt) lastReadyAt = performance.now();
+    return n >= podCount;
+  });
+  let completeAt = 0;
+  let sliceSizes: number[] = [];
+  const slicesComplete = watchUntil(ep, '/apis/discovery.k8s.io/v1/namespaces/default/endpointslices?watch=1&labelSelector=kubernetes.io%2Fservice-name%3Dbig', (objects) => {
+    const sizes = [...objects.values()].map((s) => ((s.endpoints as { conditions: { ready?: boolean } }[] | undefined) ?? []).filter((e) => e.conditions.ready).length);
+    const complete = sizes.reduce((a, b) => a + b, 0) >= podCount && [...objects.values()].every((s) => ((s.endpoints as unknown[] | undefined) ?? []).length <= 100);
+    if (complete && !completeAt) {
+      completeAt = performance.now();
+      sliceSizes = sizes.sort((a, b) => b - a);
+    }
+    return complete;
+  });
+  const t0 = performance.now();
+  await request(ep, 'POST', '/apis/apps/v1/namespaces/default/deployments', JSON.stringify({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'big' },
+    spec: {
+      replicas: podCount,
+      selector: { matchLabels: { app: 'big' } },
+      template: {
+        metadata: { labels: { app: 'big' } },
+        spec: { containers: [{ name: 'app', image: 'nginx:1.25', ports: [{ name: 'http', containerPort: 8080 }], resources: { requests: { cpu: '10m', memory: '16Mi' } } }] },
+      },
+    },
+  }));
+  await Promise.all([podsReady.finished, slicesComplete.finished]);
+  podsReady.stop();
+  slicesComplete.stop();
+  ep.agent.destroy();
+  await stop(child);
+  // The two watches deliver independently: slices seen complete first count as no wait at all.
+  return { pods: podCount, readySeconds: (lastReadyAt - t0) / 1000, slicesMs: Math.max(0, completeAt - lastReadyAt), sliceSizes };
+}
+
+function serviceRows(s: Awaited<ReturnType<typeof serviceFigures>>): [string, string][] {
+  return [
+    [
+      `a Service over ${s.pods} pods: last pod Ready → complete EndpointSlices`,
+      `${s.slicesMs.toFixed(0)} ms (target ≤ 1 s; ${s.sliceSizes.length} slices of ${s.sliceSizes.join('/')} endpoints; all ${s.pods} pods Ready ${s.readySeconds.toFixed(2)} s after the Deployment was created)`,
+    ],
+  ];
+}
+
 function nodeRows(n: Awaited<ReturnType<typeof nodeFigures>>): [string, string][] {
   return [
     [`${n.nodes} nodes: Deployment of ${n.pods} → all Running`, `${n.allRunningSeconds.toFixed(2)} s (target ≤ 10 s; kubelet start delay 300 ms + up to 200 ms jitter)`],
@@ -347,7 +417,7 @@ function nodeRows(n: Awaited<ReturnType<typeof nodeFigures>>): [string, string][
   ];
 }
 
-/** 8. Service-account tokens: what authenticating a bearer token costs a request, in process. */
+/** 9. Service-account tokens: what authenticating a bearer token costs a request, in process. */
 async function tokenFigures(): Promise<{ firstUs: number; cachedUs: number }> {
   const { createTestApp } = await import('../src/testing/test-app.js');
   const { LocalClient } = await import('../src/client/local-client.js');
@@ -392,6 +462,12 @@ async function main(): Promise<void> {
   }
   if (process.env.BENCH_ONLY === 'nodes') {
     rows.push(...nodeRows(await nodeFigures(dir)));
+    rmSync(dir, { recursive: true, force: true });
+    print();
+    return;
+  }
+  if (process.env.BENCH_ONLY === 'services') {
+    rows.push(...serviceRows(await serviceFigures(dir)));
     rmSync(dir, { recursive: true, force: true });
     print();
     return;
@@ -507,6 +583,7 @@ async function main(): Promise<void> {
     const pki = { key: readFileSync(join(dir, 'main', 'data', 'pki', 'apiserver.key'), 'utf8'), cert: readFileSync(join(dir, 'main', 'data', 'pki', 'apiserver.crt'), 'utf8') };
     const controllers = await controllerFigures(dir);
     const nodeBench = await nodeFigures(dir);
+    const serviceBench = await serviceFigures(dir);
     const bare = await ceiling(dir);
     const bareTls = await ceiling(dir, pki);
 
@@ -533,6 +610,7 @@ async function main(): Promise<void> {
     rows.push(['Deployment of 1,000 replicas: create → 1,000 pods', `${controllers.bigSeconds.toFixed(2)} s (target ≤ 3 s)`]);
     rows.push([`CPU with ${controllers.idleDeployments} idle Deployments`, `${controllers.idleCpuPercent.toFixed(1)} % of a core over 10 s (target ~0 %)`]);
     rows.push(...nodeRows(nodeBench));
+    rows.push(...serviceRows(serviceBench));
     rows.push(...tokenRows(await tokenFigures()));
   } finally {
     rmSync(dir, { recursive: true, force: true });

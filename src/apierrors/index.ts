@@ -160,6 +160,11 @@ export function timeout(message: string): ApiError {
   return new ApiError(504, 'Timeout', message);
 }
 
+/** 503: a backend (a Service's endpoints, a pod, a kubelet) cannot be reached. */
+export function serviceUnavailable(message: string): ApiError {
+  return new ApiError(503, 'ServiceUnavailable', message);
+}
+
 export function internalError(message: string): ApiError {
   return new ApiError(500, 'InternalError', `Internal error occurred: ${message}`, { causes: [{ message }] });
 }

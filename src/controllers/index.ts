@@ -6,6 +6,9 @@ import { cronJobController } from './cronjob/cronjob-controller.js';
 import { daemonSetController } from './daemonset/daemon-set-controller.js';
 import { deploymentController } from './deployment/deployment-controller.js';
 import { disruptionController } from './disruption/disruption-controller.js';
+import { endpointController } from './endpoint/endpoints-controller.js';
+import { endpointSliceController } from './endpointslice/endpointslice-controller.js';
+import { endpointSliceMirroringController } from './endpointslicemirroring/mirroring-controller.js';
 import { garbageCollectorController } from './garbagecollector/garbage-collector.js';
 import { jobController } from './job/job-controller.js';
 import { namespaceController } from './namespace/namespace-controller.js';
@@ -15,6 +18,7 @@ import { podGcController } from './podgc/pod-gc-controller.js';
 import { replicaSetController, replicationControllerController } from './replicaset/replica-set-controller.js';
 import { rootCaCertPublisher } from './rootcacert/root-ca-cert-publisher.js';
 import { serviceAccountController } from './serviceaccount/service-account-controller.js';
+import { serviceLbController } from './servicelb/service-lb-controller.js';
 import { statefulSetController } from './statefulset/stateful-set-controller.js';
 import { taintEvictionController } from './tainteviction/taint-eviction-controller.js';
 import { ttlAfterFinishedController } from './ttlafterfinished/ttl-after-finished-controller.js';
@@ -36,6 +40,10 @@ export const builtinControllers: readonly ControllerDefinition[] = [
   taintEvictionController,
   podGcController,
   disruptionController,
+  endpointController,
+  endpointSliceController,
+  endpointSliceMirroringController,
+  serviceLbController,
   garbageCollectorController,
 ];
 

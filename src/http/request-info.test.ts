@@ -36,3 +36,13 @@ test('discovery paths, with or without a trailing slash', () => {
   assert.deepEqual(parseRequestInfo('GET', '/api', false), { isResourceRequest: false, path: '/api', discovery: { prefix: 'api' } });
   assert.deepEqual(parseRequestInfo('GET', '/version', false), { isResourceRequest: false, path: '/version' });
 });
+
+test('a subresource is one segment; what follows it is kept, raw, for proxies', () => {
+  const svc = parseRequestInfo('GET', '/api/v1/namespaces/demo/services/web:80/proxy/a%2Fb/c/', false);
+  assert.ok(svc.isResourceRequest);
+  assert.deepEqual([svc.resource, svc.name, svc.subresource, svc.subresourcePath, svc.verb], ['services', 'web:80', 'proxy', '/a%2Fb/c/', 'get']);
+  const bare = parseRequestInfo('POST', '/api/v1/nodes/n1/proxy', false);
+  assert.ok(bare.isResourceRequest && bare.namespace === undefined && bare.subresource === 'proxy' && bare.subresourcePath === '' && bare.verb === 'create');
+  const status = parseRequestInfo('GET', '/api/v1/namespaces/demo/pods/p/status', false);
+  assert.ok(status.isResourceRequest && status.subresource === 'status' && status.subresourcePath === '');
+});

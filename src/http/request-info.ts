@@ -11,7 +11,13 @@ export interface ResourceRequestInfo {
   namespace?: string;
   resource: string;
   name?: string;
+  /** The first segment after the name ("status", "proxy"). */
   subresource?: string;
+  /**
+   * What follows the subresource, as sent (still percent-encoded, trailing slash kept): the
+   * path a proxy request passes on, "" when there is none.
+   */
+  subresourcePath?: string;
   verb: ResourceVerb;
   /** The deprecated /watch/ path prefix was used. */
   watchPath: boolean;
@@ -63,7 +69,8 @@ export function parseRequestInfo(method: string, pathname: string, isWatchQuery:
   }
   const resource = rest[0] ?? '';
   const name = rest[1];
-  const subresource = rest.length > 2 ? rest.slice(2).join('/') : undefined;
+  const subresource = rest.length > 2 ? rest[2] : undefined;
+  const subresourcePath = subresource === undefined ? undefined : rawPathAfter(pathname, parts.length - rest.length + 3);
 
   let verb: ResourceVerb;
   switch (method) {
@@ -86,7 +93,20 @@ export function parseRequestInfo(method: string, pathname: string, isWatchQuery:
     default:
       verb = 'connect';
   }
-  return { isResourceRequest: true, prefix, group, version, namespace, resource, name, subresource, verb, watchPath };
+  const info: ResourceRequestInfo = { isResourceRequest: true, prefix, group, version, namespace, resource, name, subresource, verb, watchPath };
+  if (subresourcePath !== undefined) info.subresourcePath = subresourcePath;
+  return info;
+}
+
+/** The raw path after its first `segments` non-empty segments. */
+function rawPathAfter(pathname: string, segments: number): string {
+  let i = 0;
+  for (let seen = 0; seen < segments && i < pathname.length; seen++) {
+    while (pathname[i] === '/') i++;
+    const next = pathname.indexOf('/', i);
+    i = next < 0 ? pathname.length : next;
+  }
+  return pathname.slice(i);
 }
 
 function safeDecode(segment: string): string {

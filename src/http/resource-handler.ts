@@ -87,6 +87,8 @@ export async function handleResourceRequest(
   if (ri.subresource) {
     const sub = info.subresources.get(ri.subresource);
     if (!sub) throw resourceNotFound();
+    // Only a proxy takes a path after its name.
+    if (sub.name !== 'proxy' && ri.subresourcePath && ri.subresourcePath !== '/') throw resourceNotFound();
     return handleSubresource(req, res, ri, info, sub, query, deps, { formatFor, ctx, readWriteBody, writeOptions });
   }
 

@@ -1,6 +1,7 @@
 // Subresources: status and scale for everything that has them; a few kind-specific ones
-// (namespaces/finalize, pods/binding, pods/eviction with PodDisruptionBudgets, certificatesigningrequests/approval). Streaming ones (log, exec, attach,
-// port-forward, proxy) need a kubelet and answer a clear error until the fake kubelets exist.
+// (namespaces/finalize, pods/binding, pods/eviction with PodDisruptionBudgets,
+// certificatesigningrequests/approval); the streaming ones of pods (log, exec, attach,
+// portforward) through their node's kubelet; the proxies of services, pods and nodes.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, badRequest, isApiError, methodNotAllowed } from '../apierrors/index.js';
 import { isPlainObject, type KubeObject } from '../machinery/object.js';
@@ -16,6 +17,7 @@ import type { ResourceHandlerDeps } from './resource-handler.js';
 import { readPatch } from './resource-handler.js';
 import { sendObject, sendValue, successStatus, type ResponseContext } from './responses.js';
 import { podStreamingSubresources, servePodStream } from './streaming/pod-streams.js';
+import { serveProxy } from './proxy/serve-proxy.js';
 
 export interface SubresourceTools {
   formatFor(transforms: boolean, yaml?: boolean): OutputFormat;
@@ -34,6 +36,8 @@ export async function handleSubresource(
   deps: ResourceHandlerDeps,
   tools: SubresourceTools,
 ): Promise<void> {
+  // Every method a proxy passes on is its own business (OPTIONS included).
+  if (sub.name === 'proxy') return serveProxy(req, res, ri, deps);
   const verb = ri.verb === 'list' || ri.verb === 'watch' ? 'get' : ri.verb;
   if (!sub.verbs.includes(verb)) throw methodNotAllowed();
   const store = deps.registry.store(info);
@@ -126,7 +130,7 @@ export async function handleSubresource(
 
   throw notImplemented(
     `${info.resource}/${sub.name}`,
-    info.qualified === 'serviceaccounts' ? 'token signing without a signing key' : sub.name === 'proxy' ? 'a proxy to pods, services and nodes' : 'the fake kubelets',
+    info.qualified === 'serviceaccounts' ? 'token signing without a signing key' : 'the fake kubelets',
   );
 }
 

@@ -17,6 +17,8 @@ import { KubeletError, type ContainerStreams, type ExecOptions, type ExecOutcome
 import { ContainerConfigError, containerView } from './container-view.js';
 import { runInContainer } from './exec-shell.js';
 import { openPodPort } from './port-forward-responder.js';
+import { HttpResponder } from './http-responder.js';
+import { kubeletAnswer, kubeletPort } from './kubelet-server.js';
 import { podStatus } from './kubelet-status.js';
 import { format } from './log-buffer.js';
 import { kubeletVersion, nodeForRegistration, nodeStatus, simulatedNodes, type SimulatedNode } from './node-object.js';
@@ -69,6 +71,7 @@ export function createKubeletFleet(config: ClusterConfig, stages: readonly Stage
       exec: async (ns, pod, opts, streams, signal) => fleet().exec(ns, pod, opts, streams, signal),
       attach: async (ns, pod, opts, streams, signal) => fleet().attach(ns, pod, opts, streams, signal),
       portForward: async (ns, pod, port, signal) => fleet().portForward(ns, pod, port, signal),
+      dialNode: async (node, port, signal) => fleet().dialNode(node, port, signal),
     },
   };
 }
@@ -525,11 +528,22 @@ async function startFleet(ctx: ControllerContext, config: ClusterConfig, nodes: 
     return conn;
   }
 
+  // The kubelet's HTTPS port; a stopped kubelet, like any other port of the node, refuses.
+  async function dialNode(nodeName: string, port: number, signal: AbortSignal): Promise<Duplex> {
+    if (!byName.has(nodeName) || isDown(nodeName) || port !== kubeletPort) throw new KubeletError(503, 'connection refused', 'ServiceUnavailable');
+    const conn = new HttpResponder((request) => kubeletAnswer(request, { pods: () => pods.byIndex(nodeIndex, nodeName) }), ctx.clock);
+    const onAbort = () => conn.destroy();
+    signal.addEventListener('abort', onAbort, { once: true });
+    conn.once('close', () => signal.removeEventListener('abort', onAbort));
+    return conn;
+  }
+
   return {
     logs,
     exec,
     attach,
     portForward,
+    dialNode,
     stop() {
       stopped = true;
       for (const t of timers) t.cancel();

@@ -3,6 +3,8 @@
 // fail to pull, node lifecycle timings and the metrics load model. Parsed once by the CLI,
 // validated here with messages that name the field; everything else reads the result.
 
+import { parseIPv4Range } from './ip-range.js';
+
 export interface Taint {
   key: string;
   value?: string;
@@ -51,11 +53,20 @@ export interface MetricsConfig {
   memoryUsageOfRequest: number;
 }
 
+export interface LoadBalancerConfig {
+  /**
+   * Where LoadBalancer Services get their ingress IP: "first-last" or a CIDR of IPv4 addresses,
+   * on kind's docker network as MetalLB's kind guide and cloud-provider-kind hand them out.
+   */
+  ipRange: string;
+}
+
 export interface ClusterConfig {
   nodePools: NodePoolConfig[];
   kubelet: KubeletConfig;
   nodeLifecycle: NodeLifecycleConfig;
   metrics: MetricsConfig;
+  loadBalancer: LoadBalancerConfig;
 }
 
 export class ClusterConfigError extends Error {}
@@ -70,6 +81,7 @@ export const defaultNodeCapacity: Readonly<Record<string, string>> = Object.free
 const defaultKubelet: KubeletConfig = { containerStartMs: 300, jitterMs: 200, failingImages: [], leaseRenewMs: 10_000, nodeStatusReportMs: 300_000 };
 const defaultLifecycle: NodeLifecycleConfig = { nodeMonitorGracePeriodSeconds: 40, defaultTolerationSeconds: 300 };
 const defaultMetrics: MetricsConfig = { cpuUsageOfRequest: 0.3, memoryUsageOfRequest: 0.5 };
+const defaultLoadBalancer: LoadBalancerConfig = { ipRange: '172.18.255.200-172.18.255.250' };
 
 const controlPlaneTaint: Taint = { key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' };
 
@@ -95,7 +107,13 @@ export function defaultNodePools(nodes: number): NodePoolConfig[] {
 }
 
 export function defaultClusterConfig(nodes = 3): ClusterConfig {
-  return { nodePools: defaultNodePools(nodes), kubelet: { ...defaultKubelet }, nodeLifecycle: { ...defaultLifecycle }, metrics: { ...defaultMetrics } };
+  return {
+    nodePools: defaultNodePools(nodes),
+    kubelet: { ...defaultKubelet },
+    nodeLifecycle: { ...defaultLifecycle },
+    metrics: { ...defaultMetrics },
+    loadBalancer: { ...defaultLoadBalancer },
+  };
 }
 
 /** Node names of a pool: kind's style, `kubemu-worker`, `kubemu-worker2`, … */
@@ -112,6 +130,7 @@ export function nodeNames(pool: NodePoolConfig): string[] {
  *   kubelet: { containerStartMs?, jitterMs?, failingImages?, leaseRenewMs?, nodeStatusReportMs? }
  *   nodeLifecycle: { nodeMonitorGracePeriodSeconds?, defaultTolerationSeconds? }
  *   metrics: { cpuUsageOfRequest?, memoryUsageOfRequest? }
+ *   loadBalancer: { ipRange? }
  *
  * `nodes` (the --nodes flag) applies when the document has no nodePools.
  */
@@ -119,7 +138,7 @@ export function parseClusterConfig(doc: unknown, nodes = 3): ClusterConfig {
   const config = defaultClusterConfig(nodes);
   if (doc === undefined || doc === null) return config;
   const root = object(doc, '');
-  known(root, '', ['apiVersion', 'kind', 'nodePools', 'kubelet', 'nodeLifecycle', 'metrics']);
+  known(root, '', ['apiVersion', 'kind', 'nodePools', 'kubelet', 'nodeLifecycle', 'metrics', 'loadBalancer']);
   if (root.apiVersion !== undefined && root.apiVersion !== 'kubemu.dev/v1alpha1') fail('apiVersion', `must be kubemu.dev/v1alpha1, got ${JSON.stringify(root.apiVersion)}`);
   if (root.kind !== undefined && root.kind !== 'ClusterConfig') fail('kind', `must be ClusterConfig, got ${JSON.stringify(root.kind)}`);
   if (root.nodePools !== undefined) {
@@ -160,6 +179,16 @@ export function parseClusterConfig(doc: unknown, nodes = 3): ClusterConfig {
       cpuUsageOfRequest: nonNegative(m.cpuUsageOfRequest, 'metrics.cpuUsageOfRequest', defaultMetrics.cpuUsageOfRequest),
       memoryUsageOfRequest: nonNegative(m.memoryUsageOfRequest, 'metrics.memoryUsageOfRequest', defaultMetrics.memoryUsageOfRequest),
     };
+  }
+  if (root.loadBalancer !== undefined) {
+    const lb = object(root.loadBalancer, 'loadBalancer');
+    known(lb, 'loadBalancer', Object.keys(defaultLoadBalancer));
+    if (lb.ipRange !== undefined) {
+      if (typeof lb.ipRange !== 'string') fail('loadBalancer.ipRange', 'must be a string');
+      const range = parseIPv4Range(lb.ipRange);
+      if (range instanceof Error) fail('loadBalancer.ipRange', range.message);
+      config.loadBalancer = { ipRange: lb.ipRange };
+    }
   }
   return config;
 }

@@ -1,7 +1,8 @@
 // What the API server asks of a node's kubelet for the pods/log, pods/exec, pods/attach and
-// pods/portforward subresources (kube-apiserver proxies these to the kubelet). The fake kubelets
-// implement it in process; the HTTP layer speaks the client protocols (chunked text, WebSocket
-// channels, SPDY) on top of it. Streams are Node streams.
+// pods/portforward subresources (kube-apiserver proxies these to the kubelet), and the network
+// connections its proxy subresources open (to a pod's port, to a node's kubelet). The fake
+// kubelets implement it in process; the HTTP layer speaks the client protocols (chunked text,
+// WebSocket channels, SPDY, proxied HTTP) on top of it. Streams are Node streams.
 import type { Duplex, Readable, Writable } from 'node:stream';
 
 /** A failure the kubelet reports, with the HTTP code and text kube-apiserver passes on. */
@@ -64,4 +65,6 @@ export interface NodeConnections {
   attach(namespace: string, pod: string, opts: ExecOptions, streams: ContainerStreams, signal: AbortSignal): Promise<ExecOutcome>;
   /** A connection to `port` inside the pod (one per forwarded client connection). */
   portForward(namespace: string, pod: string, port: number, signal: AbortSignal): Promise<Duplex>;
+  /** A connection to `port` on the node (its kubelet's HTTPS port); rejects when nothing listens there. */
+  dialNode(node: string, port: number, signal: AbortSignal): Promise<Duplex>;
 }

@@ -10,6 +10,8 @@ import { KubeletError, type ContainerStreams, type ExecOptions, type LogOptions,
 import { ContainerConfigError, containerView } from '../kubelet/container-view.js';
 import { runInContainer } from '../kubelet/exec-shell.js';
 import { openPodPort } from '../kubelet/port-forward-responder.js';
+import { HttpResponder } from '../kubelet/http-responder.js';
+import { kubeletAnswer, kubeletPort } from '../kubelet/kubelet-server.js';
 
 export interface FakeNodeConnectionsOptions {
   client: LocalClient;
@@ -24,7 +26,7 @@ export interface FakeNodeConnections extends NodeConnections {
   /** Log streams, exec/attach sessions and port connections still open. */
   open(): { logs: number; execs: number; ports: number };
   /** Calls seen, for assertions on what the API server passed on. */
-  calls: { kind: 'logs' | 'exec' | 'attach' | 'portForward'; pod: string; options?: LogOptions | ExecOptions; port?: number }[];
+  calls: { kind: 'logs' | 'exec' | 'attach' | 'portForward' | 'dialNode'; pod: string; options?: LogOptions | ExecOptions; port?: number }[];
 }
 
 export function createFakeNodeConnections(options: FakeNodeConnectionsOptions): FakeNodeConnections {
@@ -111,6 +113,12 @@ export function createFakeNodeConnections(options: FakeNodeConnectionsOptions): 
       signal.addEventListener('abort', onAbort, { once: true });
       conn.once('close', release);
       return conn;
+    },
+    async dialNode(node, port) {
+      calls.push({ kind: 'dialNode', pod: node, port });
+      if (port !== kubeletPort) throw new KubeletError(503, 'connection refused', 'ServiceUnavailable');
+      const onNode = (await pods.list(undefined, { fieldSelector: `spec.nodeName=${node}` })).items;
+      return new HttpResponder((request) => kubeletAnswer(request, { pods: () => onNode }), clock);
     },
   };
 }
