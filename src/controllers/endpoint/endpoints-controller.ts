@@ -16,9 +16,8 @@ import {
   selectorMatches,
   selectsPods,
   serviceSelector,
-  servicesSelecting,
-  servicesToSyncOnPodUpdate,
 } from '../service-endpoints/pod-endpoints.js';
+import { syncServicesOnChange } from '../service-endpoints/service-triggers.js';
 import { rfc3339Nano, TriggerTimeTracker } from '../service-endpoints/trigger-time.js';
 import { WrittenVersions } from '../service-endpoints/written-versions.js';
 import { endpointSubsets, maxEndpointsCapacity, subsetsEqual, truncateSubsets } from './endpoint-subsets.js';
@@ -41,17 +40,7 @@ function startEndpointController(ctx: ControllerContext) {
   const loop = ctx.reconcileLoop(sync);
 
   const enqueue = (key: string) => loop.enqueue(key);
-  services.addHandler({
-    onAdd: (s) => enqueue(objectKey(s)),
-    onUpdate: (_old, s) => enqueue(objectKey(s)),
-    onDelete: (s) => enqueue(objectKey(s)),
-  });
-  const inNamespace = (pod: Pod) => services.list(pod.metadata?.namespace ?? '');
-  pods.addHandler({
-    onAdd: (p) => servicesSelecting(inNamespace(p), p.metadata?.labels).forEach(enqueue),
-    onUpdate: (old, p) => servicesToSyncOnPodUpdate(inNamespace(p), old, p).forEach(enqueue),
-    onDelete: (p) => servicesSelecting(inNamespace(p), p.metadata?.labels).forEach(enqueue),
-  });
+  syncServicesOnChange(services, pods, enqueue);
   // A deleted Endpoints object comes back, and our own writes, once cached, let a sync that
   // found the cache behind them go ahead.
   endpointsInformer.addHandler({

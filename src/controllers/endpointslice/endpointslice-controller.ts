@@ -8,7 +8,8 @@ import { isNotFound } from '../../client/local-client.js';
 import type { EndpointSlice, Node, Pod, Service } from '../../machinery/api-types.js';
 import type { ControllerContext, ControllerDefinition } from '../runtime/controller.js';
 import { objectKey, splitKey } from '../runtime/informer.js';
-import { labelManagedBy, labelServiceName, selectorMatches, selectsPods, serviceSelector, servicesSelecting, servicesToSyncOnPodUpdate } from '../service-endpoints/pod-endpoints.js';
+import { labelManagedBy, labelServiceName, selectorMatches, selectsPods, serviceSelector, servicesSelecting } from '../service-endpoints/pod-endpoints.js';
+import { syncServicesOnChange } from '../service-endpoints/service-triggers.js';
 import { TriggerTimeTracker } from '../service-endpoints/trigger-time.js';
 import { WrittenVersions } from '../service-endpoints/written-versions.js';
 import { endpointSliceControllerName, reconcileSlices } from './slice-reconciler.js';
@@ -36,17 +37,7 @@ function startEndpointSliceController(ctx: ControllerContext) {
   const loop = ctx.reconcileLoop(sync);
   const enqueue = (key: string) => loop.enqueue(key);
 
-  services.addHandler({
-    onAdd: (s) => enqueue(objectKey(s)),
-    onUpdate: (_old, s) => enqueue(objectKey(s)),
-    onDelete: (s) => enqueue(objectKey(s)),
-  });
-  const inNamespace = (pod: Pod) => services.list(pod.metadata?.namespace ?? '');
-  pods.addHandler({
-    onAdd: (p) => servicesSelecting(inNamespace(p), p.metadata?.labels).forEach(enqueue),
-    onUpdate: (old, p) => servicesToSyncOnPodUpdate(inNamespace(p), old, p).forEach(enqueue),
-    onDelete: (p) => servicesSelecting(inNamespace(p), p.metadata?.labels).forEach(enqueue),
-  });
+  syncServicesOnChange(services, pods, enqueue);
   // Any change to one of our slices (ours, or someone else's edit) syncs its Service: a sync
   // that found the cache behind our writes goes ahead, and a hand-edited slice is put right.
   slices.addHandler({
@@ -60,7 +51,7 @@ function startEndpointSliceController(ctx: ControllerContext) {
   // Zones come from nodes; pods skipped for a missing node get in once it exists (or, more
   // likely, are deleted by the pod garbage collector).
   const nodeChanged = (node: Node) => {
-    for (const pod of pods.byIndex(nodeNameIndex, node.metadata?.name ?? '')) servicesSelecting(inNamespace(pod), pod.metadata?.labels).forEach(enqueue);
+    for (const pod of pods.byIndex(nodeNameIndex, node.metadata?.name ?? '')) servicesSelecting(services.list(pod.metadata?.namespace ?? ''), pod.metadata?.labels).forEach(enqueue);
   };
   nodes.addHandler({
     onAdd: nodeChanged,
