@@ -6,6 +6,8 @@ export class ObjectOut {
   private bytes: Buffer | undefined;
   private text: string | undefined;
   private parsed: KubeObject | undefined;
+  /** `parsed` is this ObjectOut's alone: the first copy() may hand it over instead of parsing again. */
+  private owned = false;
 
   private constructor(bytes: Buffer | undefined, text: string | undefined, parsed: KubeObject | undefined) {
     this.bytes = bytes;
@@ -25,6 +27,16 @@ export class ObjectOut {
     return new ObjectOut(undefined, undefined, obj);
   }
 
+  /**
+   * What a write stored: its JSON text, and the object it was encoded from, which nothing else
+   * holds any more — an in-process writer gets that object back without a parse.
+   */
+  static fromWritten(text: string, written: KubeObject): ObjectOut {
+    const out = new ObjectOut(undefined, text, written);
+    out.owned = true;
+    return out;
+  }
+
   /** UTF-8 JSON bytes, ready to send. */
   get raw(): Buffer {
     return (this.bytes ??= Buffer.from(this.json, 'utf8'));
@@ -36,10 +48,15 @@ export class ObjectOut {
 
   /** The parsed object. Callers must not mutate it; use copy() for that. */
   get object(): KubeObject {
+    this.owned = false;
     return (this.parsed ??= JSON.parse(this.json) as KubeObject);
   }
 
   copy(): KubeObject {
+    if (this.owned) {
+      this.owned = false;
+      return this.parsed!;
+    }
     return JSON.parse(this.json) as KubeObject;
   }
 }

@@ -204,6 +204,7 @@ function attrsFunc(extra: FieldExtractors | undefined): AttrsFunc {
       const value = fn(obj);
       if (value) fields[field] = value;
     }
-    return { labels: meta.labels, fields };
+    // A copy: the object may be a write's, handed back to the in-process writer afterwards.
+    return { labels: meta.labels && { ...meta.labels }, fields };
   };
 }

@@ -320,7 +320,7 @@ export class ResourceStore {
       }
       try {
         const stored = await this.deps.watchCache.create(this.key(meta.namespace, meta.name ?? ''), obj as Record<string, unknown>);
-        return this.deps.pipeline.toServed(this.info, ObjectOut.fromJson(stored.value));
+        return this.deps.pipeline.toServed(this.info, ObjectOut.fromWritten(stored.value, obj));
       } catch (err) {
         if (!isStorageError(err, 'KeyExists')) throw err;
         const refused = taken();
@@ -423,7 +423,7 @@ export class ResourceStore {
           // The last finalizer is gone from an object being deleted: now it really goes.
           await this.removeNow(key, stored);
         }
-        return { object: this.deps.pipeline.toServed(this.info, ObjectOut.fromJson(stored.value)), created: false };
+        return { object: this.deps.pipeline.toServed(this.info, ObjectOut.fromWritten(stored.value, next)), created: false };
       } catch (err) {
         if (isStorageError(err, 'Conflict') && !plan.expectedRv && attempt < 10) {
           await this.caughtUp(err);
