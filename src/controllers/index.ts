@@ -13,6 +13,7 @@ import { nodeLifecycleController } from './nodelifecycle/node-lifecycle-controll
 import { persistentVolumeBinderController } from './persistentvolume/persistent-volume-binder.js';
 import { podGcController } from './podgc/pod-gc-controller.js';
 import { replicaSetController, replicationControllerController } from './replicaset/replica-set-controller.js';
+import { resourceQuotaController } from './resourcequota/resource-quota-controller.js';
 import { rootCaCertPublisher } from './rootcacert/root-ca-cert-publisher.js';
 import { serviceAccountController } from './serviceaccount/service-account-controller.js';
 import { statefulSetController } from './statefulset/stateful-set-controller.js';
@@ -36,6 +37,7 @@ export const builtinControllers: readonly ControllerDefinition[] = [
   taintEvictionController,
   podGcController,
   disruptionController,
+  resourceQuotaController,
   garbageCollectorController,
 ];
 
