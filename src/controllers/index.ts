@@ -16,6 +16,7 @@ import { nodeLifecycleController } from './nodelifecycle/node-lifecycle-controll
 import { persistentVolumeBinderController } from './persistentvolume/persistent-volume-binder.js';
 import { podGcController } from './podgc/pod-gc-controller.js';
 import { replicaSetController, replicationControllerController } from './replicaset/replica-set-controller.js';
+import { resourceQuotaController } from './resourcequota/resource-quota-controller.js';
 import { rootCaCertPublisher } from './rootcacert/root-ca-cert-publisher.js';
 import { serviceAccountController } from './serviceaccount/service-account-controller.js';
 import { serviceLbController } from './servicelb/service-lb-controller.js';
@@ -44,6 +45,7 @@ export const builtinControllers: readonly ControllerDefinition[] = [
   endpointSliceController,
   endpointSliceMirroringController,
   serviceLbController,
+  resourceQuotaController,
   garbageCollectorController,
 ];
 

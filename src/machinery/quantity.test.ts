@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   addQuantities,
+  subtractQuantities,
   canonicalQuantity,
   canonicalResourceQuantity,
   compareQuantities,
@@ -177,4 +178,11 @@ test('addQuantities sums exactly in the format of the first non-zero operand', (
   assert.equal(formatQuantity(addQuantities(parseQuantity('512Mi'), parseQuantity('512Mi'))), '1Gi');
   assert.equal(formatQuantity(addQuantities(parseQuantity('0'), parseQuantity('1Ki'))), '1Ki');
   assert.equal(formatQuantity(addQuantities(parseQuantity('1k'), parseQuantity('24'))), '1024');
+});
+
+test('subtractQuantities takes the format of the first non-zero operand, like Quantity.Sub', () => {
+  assert.equal(formatQuantity(subtractQuantities(parseQuantity('1'), parseQuantity('250m'))), '750m');
+  assert.equal(formatQuantity(subtractQuantities(parseQuantity('1Gi'), parseQuantity('512Mi'))), '512Mi');
+  assert.equal(formatQuantity(subtractQuantities(parseQuantity('0'), parseQuantity('1Ki'))), '-1Ki');
+  assert.equal(formatQuantity(subtractQuantities(parseQuantity('2'), parseQuantity('2'))), '0');
 });

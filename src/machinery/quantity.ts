@@ -277,6 +277,11 @@ export function addQuantities(a: Quantity, b: Quantity): Quantity {
   return { unscaled, scale, format };
 }
 
+/** a - b, printed as addQuantities prints (Quantity.Sub). */
+export function subtractQuantities(a: Quantity, b: Quantity): Quantity {
+  return addQuantities(a, { unscaled: -b.unscaled, scale: b.scale, format: b.format });
+}
+
 /**
  * Rounds away from zero to a multiple of 10^scale (Quantity.RoundUp). Values already that coarse
  * are returned unchanged, keeping their text, exactly as Go avoids re-printing them.

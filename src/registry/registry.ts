@@ -14,8 +14,11 @@ import { ObjectPipeline } from './object-pipeline.js';
 import { ResourceStore } from './store.js';
 import { ServiceAllocator } from './allocators/service-allocator.js';
 import { parseCached } from '../storage/watch-cache/types.js';
-import type { PersistentVolumeClaim, Pod, Service } from '../machinery/api-types.js';
+import type { LimitRange, PersistentVolumeClaim, Pod, Service } from '../machinery/api-types.js';
+import { mutatingChain, validatingChain, type MutatingAdmission, type ValidatingAdmission, type ValidationAttributes, type AdmissionReservation } from './admission/admission.js';
 import { admitClaimStorageClass } from './admission/default-storage-class.js';
+import { applyPodDefaults, claimLimitViolation, podLimitViolation } from './admission/limit-ranger.js';
+import { ResourceQuotaAdmission } from './admission/resource-quota.js';
 import { admitPodServiceAccount } from './admission/service-account-admission.js';
 import { strategyFor } from './strategies/index.js';
 import type { FieldExtractors } from './strategy.js';
@@ -56,6 +59,7 @@ export class Registry {
   private readonly stores = new Map<string, ResourceStore>();
   private readonly storesByInfo = new WeakMap<object, ResourceStore>();
   private readonly fieldsByPrefix = new Map<string, Set<string>>();
+  private readonly resourceQuotaAdmission: ResourceQuotaAdmission;
 
   private constructor(readonly deps: RegistryDeps) {
     this.watchCache = new WatchCache(deps.backend, { historyCapacity: deps.historyCapacity, root: registryRoot });
@@ -64,6 +68,10 @@ export class Registry {
     const newUid = deps.newUid ?? randomUUID;
     this.serviceAllocator = new ServiceAllocator(() => this.storedServicePorts(), { random, now: () => deps.clock.now() });
     this.serviceAccountTokens = deps.tokenSigner ? new ServiceAccountTokens(this, deps.tokenSigner, () => deps.clock.now()) : undefined;
+    this.resourceQuotaAdmission = new ResourceQuotaAdmission({
+      quotas: () => this.store({ group: '', version: 'v1', resource: 'resourcequotas' }),
+      now: () => deps.clock.now(),
+    });
     const randomSuffix = () => {
       let s = '';
       for (let i = 0; i < 5; i++) s += nameAlphabet[Math.floor(random() * nameAlphabet.length)];
@@ -87,23 +95,67 @@ export class Registry {
         serviceAllocator: this.serviceAllocator,
         admission: { defaultTolerationSeconds: deps.defaultTolerationSeconds ?? 300 },
         checkNamespace: (ns, target, name) => this.checkNamespace(ns, target, name),
-        admitCreate: this.admissionFor(storageInfo.qualified, randomSuffix, random),
+        admitCreate: this.mutatingAdmissionFor(storageInfo.qualified, randomSuffix, random),
+        validateWrite: this.validatingAdmissionFor(info, storageInfo.qualified),
       });
       this.stores.set(`${info.group}/${info.version}/${info.resource}`, store);
     }
   }
 
+  // kube-apiserver's plugin order: LimitRanger, ServiceAccount, DefaultStorageClass, …, ResourceQuota last.
+
   /** The mutating admission plugins that act on creating this resource. */
-  private admissionFor(resource: string, randomSuffix: () => string, random: () => number): ((obj: KubeObject) => Promise<void>) | undefined {
-    if (resource === 'pods' && this.deps.serviceAccountAdmission) {
-      const serviceAccounts = () => this.store({ group: '', version: 'v1', resource: 'serviceaccounts' });
-      return (obj) => admitPodServiceAccount(obj as Pod, { serviceAccounts: serviceAccounts(), randomSuffix, random, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) });
+  private mutatingAdmissionFor(resource: string, randomSuffix: () => string, random: () => number): ((obj: KubeObject) => Promise<void>) | undefined {
+    const plugins: MutatingAdmission[] = [];
+    if (resource === 'pods') {
+      plugins.push((obj) => applyPodDefaults(obj as Pod, this.limitRangesOf(obj)));
+      if (this.deps.serviceAccountAdmission) {
+        const serviceAccounts = () => this.store({ group: '', version: 'v1', resource: 'serviceaccounts' });
+        plugins.push((obj) => admitPodServiceAccount(obj as Pod, { serviceAccounts: serviceAccounts(), randomSuffix, random, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) }));
+      }
     }
     if (resource === 'persistentvolumeclaims') {
       const storageClasses = () => this.store({ group: 'storage.k8s.io', version: 'v1', resource: 'storageclasses' });
-      return async (obj) => admitClaimStorageClass(obj as PersistentVolumeClaim, storageClasses());
+      plugins.push((obj) => admitClaimStorageClass(obj as PersistentVolumeClaim, storageClasses()));
     }
-    return undefined;
+    return mutatingChain(plugins);
+  }
+
+  /** The validating admission plugins that judge creates and updates of this resource. */
+  private validatingAdmissionFor(info: ResourceInfo, resource: string): ((attrs: ValidationAttributes) => Promise<AdmissionReservation | undefined>) | undefined {
+    const plugins: ValidatingAdmission[] = [];
+    const gr = { group: info.group, resource: info.resource };
+    if (resource === 'pods') {
+      plugins.push(async ({ operation, object }) => {
+        // Containers cannot change after create: updates of pods are not LimitRanger's.
+        if (operation !== 'CREATE') return;
+        for (const limitRange of this.limitRangesOf(object)) {
+          const violation = podLimitViolation(object as Pod, limitRange);
+          if (violation) throw forbidden(gr, object.metadata?.name ?? '', violation);
+        }
+      });
+    }
+    if (resource === 'persistentvolumeclaims') {
+      plugins.push(async ({ object, oldObject }) => {
+        if (oldObject?.metadata?.deletionTimestamp) return;
+        for (const limitRange of this.limitRangesOf(object)) {
+          const violation = claimLimitViolation(object as PersistentVolumeClaim, oldObject as PersistentVolumeClaim | undefined, limitRange);
+          if (violation) throw forbidden(gr, object.metadata?.name ?? '', violation);
+        }
+      });
+    }
+    if (info.namespaced) {
+      const quota = this.resourceQuotaAdmission.forResource(info.group, info.resource);
+      if (quota) plugins.push(quota);
+    }
+    return validatingChain(plugins);
+  }
+
+  private limitRangesOf(obj: KubeObject): LimitRange[] {
+    const namespace = obj.metadata?.namespace;
+    if (!namespace) return [];
+    const store = this.store({ group: '', version: 'v1', resource: 'limitranges' });
+    return store.cachedInNamespace(namespace).map((c) => parseCached<LimitRange>(c));
   }
 
   static async open(deps: RegistryDeps): Promise<Registry> {

@@ -31,6 +31,7 @@ import type { ObjectPipeline } from './object-pipeline.js';
 import type { ServiceAllocator } from './allocators/service-allocator.js';
 import { jsonCopy } from '../machinery/json-copy.js';
 import { jsonEqual } from '../machinery/json-equal.js';
+import type { AdmissionReservation, ValidationAttributes } from './admission/admission.js';
 
 /** What a read-modify-write does with the current object. */
 export interface UpdatePlan {
@@ -61,8 +62,13 @@ export interface StoreDeps {
   admission: AdmissionSettings;
   /** Namespace lifecycle: the namespace must exist and not be terminating. */
   checkNamespace: (namespace: string, info: ResourceInfo, name: string) => void;
-  /** Mutating admission of a create (ServiceAccount for pods), after decoding and before the strategy's preparation. */
+  /** Mutating admission of a create (LimitRanger, ServiceAccount…), after decoding and before the strategy's preparation. */
   admitCreate?: (obj: KubeObject) => Promise<void>;
+  /**
+   * Validating admission (LimitRanger, ResourceQuota) of a create or of an update of the object
+   * itself, after validation and just before the write; what it took is given back if the write fails.
+   */
+  validateWrite?: (attrs: ValidationAttributes) => Promise<AdmissionReservation | undefined>;
   /** How long a read asking for a future resourceVersion waits for the cache. */
   futureRevisionWaitMs?: number;
 }
@@ -302,6 +308,7 @@ export class ResourceStore {
     if (this.info.namespaced) this.deps.checkNamespace(meta.namespace ?? '', this.info, name);
     this.prepareForCreate(obj);
     this.deps.pipeline.validateCreate(this.info, obj, this.strategy, decoded.requiredErrors);
+    const reservation = await this.deps.validateWrite?.({ operation: 'CREATE', object: obj, dryRun: opts.dryRun });
     // RetryGenerateName: a generated name that is taken is generated again, 8 attempts in all,
     // so that a client never sees the collision of two random suffixes.
     for (let attempt = 1; ; attempt++) {
@@ -322,9 +329,12 @@ export class ResourceStore {
         const stored = await this.deps.watchCache.create(this.key(meta.namespace, meta.name ?? ''), obj as Record<string, unknown>);
         return this.deps.pipeline.toServed(this.info, ObjectOut.fromWritten(stored.value, obj));
       } catch (err) {
-        if (!isStorageError(err, 'KeyExists')) throw err;
-        const refused = taken();
-        if (refused) throw refused;
+        const refused = isStorageError(err, 'KeyExists') ? taken() : err;
+        if (refused) {
+          // Nothing was written: the quota charged for it goes back.
+          await reservation?.release();
+          throw refused;
+        }
       }
     }
   }
@@ -413,18 +423,24 @@ export class ResourceStore {
       // A write that changes nothing is not a write: no new resourceVersion, no event.
       if (jsonEqual(next, old)) return { object: this.deps.pipeline.toServed(this.info, ObjectOut.fromRaw(cached!.raw)), created: false };
       const finalizing = old.metadata?.deletionTimestamp && !this.hasPendingFinalizers(next);
+      // Admission plugins judge writes of the object itself; subresources are not theirs.
+      const reservation = subresource ? undefined : await this.deps.validateWrite?.({ operation: 'UPDATE', object: next, oldObject: old, dryRun: opts.dryRun });
       if (opts.dryRun) {
         next.metadata!.resourceVersion = old.metadata!.resourceVersion;
         return { object: this.deps.pipeline.toServed(this.info, ObjectOut.fromObject(next)), created: false };
       }
+      let written = false;
       try {
         const stored = await this.deps.watchCache.update(key, next as Record<string, unknown>, cached!.modRevision);
+        written = true;
         if (finalizing && !(old.metadata?.deletionGracePeriodSeconds)) {
           // The last finalizer is gone from an object being deleted: now it really goes.
           await this.removeNow(key, stored);
         }
         return { object: this.deps.pipeline.toServed(this.info, ObjectOut.fromWritten(stored.value, next)), created: false };
       } catch (err) {
+        // A retry is admitted afresh: what this attempt took goes back first.
+        if (!written) await reservation?.release();
         if (isStorageError(err, 'Conflict') && !plan.expectedRv && attempt < 10) {
           await this.caughtUp(err);
           continue;
@@ -710,6 +726,11 @@ export class ResourceStore {
   /** Every stored object of this resource, as cached (allocators scan these). */
   cachedAll(): CachedObject[] {
     return this.cache.list(resourcePrefix(this.info.storage)).items;
+  }
+
+  /** The stored objects of one namespace, as cached, in name order (admission plugins read LimitRanges and quotas so). */
+  cachedInNamespace(namespace: string): CachedObject[] {
+    return this.cache.list(namespacePrefix(this.info.storage, namespace)).items;
   }
 
   /** For the namespace lifecycle check of other stores. */

@@ -30,7 +30,7 @@ test('config maps count data and binaryData keys; secrets count data keys', () =
   assert.deepEqual(serviceAccountPrinter.cells({ metadata: meta('default') }, now), ['default', '30d']);
 });
 
-test('resource quotas split requests and limits, sorted, in canonical quantities', () => {
+test('resource quotas show their age second, then requests and limits, sorted, in canonical quantities', () => {
   const quota = {
     metadata: meta('compute'),
     spec: { hard: { 'requests.cpu': '1', 'limits.memory': '2Gi' } },
@@ -41,11 +41,11 @@ test('resource quotas split requests and limits, sorted, in canonical quantities
   };
   assert.deepEqual(resourceQuotaPrinter.cells(quota, now), [
     'compute',
+    '30d',
     'pods: 3/10, requests.cpu: 500m/1, requests.memory: 256Mi/1Gi',
     'limits.cpu: 1/2, limits.memory: 0/2Gi',
-    '30d',
   ]);
-  assert.deepEqual(resourceQuotaPrinter.cells({ metadata: meta('new'), spec: { hard: { pods: '1' } } }, now), ['new', '', '', '30d']);
+  assert.deepEqual(resourceQuotaPrinter.cells({ metadata: meta('new'), spec: { hard: { pods: '1' } } }, now), ['new', '30d', '', '']);
 });
 
 test('leases show their holder', () => {

@@ -44,16 +44,17 @@ function resourceQuotaCells(status: any): [string, string] {
   return [requests.join(', '), limits.join(', ')];
 }
 
+// Age comes second here, unlike nearly every other printer: kube-apiserver's column order.
 export const resourceQuotaPrinter: TablePrinter = definePrinter(
   [
     nameColumn,
+    ageColumn,
     column('Request', 'string', 'Request represents a minimum amount of cpu/memory that a container may consume.'),
     column('Limit', 'string', 'Limits control the maximum amount of cpu/memory that a container may use independent of contention on the node.'),
-    ageColumn,
   ],
   (obj, now) => {
     const [request, limit] = resourceQuotaCells(obj.status);
-    return [objectName(obj), request, limit, objectAge(obj, now)];
+    return [objectName(obj), objectAge(obj, now), request, limit];
   },
 );
 
