@@ -129,6 +129,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     defaultTolerationSeconds: cluster.nodeLifecycle.defaultTolerationSeconds,
     tokenSigner: serviceAccountKeys,
     serviceAccountAdmission: selected.includes('serviceaccount'),
+    log,
   });
   log('filled the watch cache', { revision: registry.watchCache.currentRevision() });
   const compactor = startCompactor({

@@ -35,6 +35,7 @@ function doc(body: unknown, contentType = 'application/json'): DiscoveryDocument
 
 export class Discovery {
   private readonly cache = new Map<string, DiscoveryDocument>();
+  private builtFor = -1;
 
   constructor(
     private readonly catalogue: Catalogue,
@@ -43,6 +44,12 @@ export class Discovery {
   ) {}
 
   private memo(key: string, build: () => DiscoveryDocument): DiscoveryDocument {
+    // CRDs change the served resources while the server runs: documents are rebuilt after that.
+    const generation = this.catalogue.generation();
+    if (generation !== this.builtFor) {
+      this.cache.clear();
+      this.builtFor = generation;
+    }
     let d = this.cache.get(key);
     if (!d) {
       d = build();

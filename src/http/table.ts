@@ -22,8 +22,19 @@ export function parseIncludeObject(value: string | null): IncludeObject {
   throw badRequest(`includeObject must be one of "None", "Metadata" or "Object", got "${value}"`);
 }
 
+// One printer per served CRD version (the catalogue replaces the info when its CRD changes).
+const customPrinters = new WeakMap<ResourceInfo, TablePrinter>();
+
 export function printerFor(info: ResourceInfo): TablePrinter {
-  const { tablePrinters, defaultTablePrinter } = printers.get();
+  const { tablePrinters, defaultTablePrinter, customResourcePrinter } = printers.get();
+  if (info.custom) {
+    let printer = customPrinters.get(info);
+    if (!printer) {
+      printer = customResourcePrinter(info.custom.printerColumns);
+      customPrinters.set(info, printer);
+    }
+    return printer;
+  }
   return tablePrinters.get(info.qualified) ?? defaultTablePrinter;
 }
 

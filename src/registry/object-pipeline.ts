@@ -13,6 +13,7 @@ import type { PatchType, WriteOptions, WriteSubresource } from './request-option
 import type { Strategy } from './strategy.js';
 import type { KindValidation } from './validation/index.js';
 import { formatTime } from './timestamps.js';
+import { compileCustomResourceSchema, type CustomResourceSchema } from '../schema/custom-resource-schema.js';
 
 type Parts = typeof import('./pipeline-parts.js');
 
@@ -37,6 +38,8 @@ export class ObjectPipeline {
   // The pipeline's code is loaded after the server starts listening; writes await ready().
   private readonly module = lazyModule(() => import('./pipeline-parts.js'));
   private prepared: Prepared | undefined;
+
+  private readonly customSchemas = new WeakMap<ResourceInfo, CustomResourceSchema>();
 
   constructor(readonly definitions: Record<string, SwaggerSchema>) {}
 
@@ -86,10 +89,11 @@ export class ObjectPipeline {
    * changed. Both objects are in the URL's version.
    */
   trackWrite(info: ResourceInfo, live: KubeObject | undefined, next: KubeObject, opts: WriteOptions, now: Date, subresource?: string): void {
-    if (!info.definitionName) return;
+    const definitionName = this.managedDefinition(info);
+    if (!definitionName) return;
     const sub = subresource ?? opts.managedFieldsSubresource;
     this.p.fieldManager.update({
-      definitionName: info.definitionName,
+      definitionName,
       live: live as Record<string, unknown> | undefined,
       next: next as Record<string, unknown>,
       manager: this.managerOf(opts),
@@ -104,10 +108,11 @@ export class ObjectPipeline {
   apply(info: ResourceInfo, live: KubeObject | undefined, config: unknown, opts: WriteOptions, now: Date, subresource?: string): KubeObject {
     const { ApplyError } = this.p.parts;
     if (!opts.fieldManager) throw ApplyError.fieldManagerRequired();
-    if (!info.definitionName) throw new ApiError(415, 'UnsupportedMediaType', `server-side apply is not supported for ${info.qualified}`);
+    const definitionName = this.managedDefinition(info);
+    if (!definitionName) throw new ApiError(415, 'UnsupportedMediaType', `server-side apply is not supported for ${info.qualified}`);
     const sub = subresource ?? opts.managedFieldsSubresource;
     return this.p.fieldManager.apply({
-      definitionName: info.definitionName,
+      definitionName,
       live: live as Record<string, unknown> | undefined,
       config: config as Record<string, unknown>,
       manager: opts.fieldManager,
@@ -125,6 +130,14 @@ export class ObjectPipeline {
     const { applyJsonPatch, applyMergePatch, applyStrategicMergePatch, PatchError } = parts;
     try {
       let result: unknown;
+      // Strategic merge needs Go struct tags a custom resource does not have.
+      if (type === 'strategic' && info.custom) {
+        throw new ApiError(
+          415,
+          'UnsupportedMediaType',
+          'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml',
+        );
+      }
       if (type === 'json') result = applyJsonPatch(current as never, patch);
       else if (type === 'merge') result = applyMergePatch(current as never, patch as never);
       else {
@@ -186,7 +199,15 @@ export class ObjectPipeline {
     }
 
     let requiredErrors: FieldError[] = [];
-    if (info.definitionName) {
+    if (info.custom) {
+      const schema = this.customSchema(info);
+      const unknown = schema.prune(obj as Record<string, unknown>).map((path) => `unknown field "${path}"`);
+      if (unknown.length) {
+        if (opts.fieldValidation === 'Strict') throw this.decodeError(info, `strict decoding error: ${unknown.join(', ')}`);
+        if (opts.fieldValidation === 'Warn') opts.warnings.push(...unknown);
+      }
+      schema.applyDefaults(obj as Record<string, unknown>);
+    } else if (info.definitionName) {
       const result = this.p.checker.check(info.definitionName, obj as Record<string, unknown>, {
         mode: opts.fieldValidation,
         ...(opts.yamlDuplicateKeyErrors ? { yamlDuplicateKeyErrors: opts.yamlDuplicateKeyErrors } : { duplicateFields: opts.duplicateFields }),
@@ -202,6 +223,25 @@ export class ObjectPipeline {
       this.p.defaulter(info.definitionName, obj as Record<string, unknown>);
     }
     return { obj, requiredErrors };
+  }
+
+  // Compiled once per served version: the catalogue replaces the info when its CRD changes.
+  private customSchema(info: ResourceInfo): CustomResourceSchema {
+    let schema = this.customSchemas.get(info);
+    if (!schema) {
+      schema = compileCustomResourceSchema(info.custom?.schema);
+      this.customSchemas.set(info, schema);
+    }
+    return schema;
+  }
+
+  private customErrors(info: ResourceInfo, obj: KubeObject): FieldError[] {
+    return info.custom ? this.customSchema(info).validate(obj as Record<string, unknown>) : [];
+  }
+
+  /** The definition the field manager types managed fields with; custom resources are untyped (deduced). */
+  private managedDefinition(info: ResourceInfo): string | undefined {
+    return info.definitionName ?? (info.custom ? `kubemu.customresource.${info.qualified}.${info.version}` : undefined);
   }
 
   private decodeError(info: ResourceInfo, detail: string) {
@@ -244,6 +284,7 @@ export class ObjectPipeline {
       errors.push(...(kv?.validate?.(obj) ?? []));
     }
     errors.push(...(strategy.validate?.(obj) ?? []));
+    errors.push(...this.customErrors(info, obj));
     if (errors.length) throw invalid(this.groupKind(info), obj.metadata?.name ?? '', errors);
   }
 
@@ -266,6 +307,7 @@ export class ObjectPipeline {
       errors.push(...(kv?.validateUpdate?.(obj, old) ?? kv?.validate?.(obj) ?? []));
       errors.push(...(strategy.validateUpdate?.(obj, old) ?? []));
     }
+    if (subresource === undefined || subresource === 'status') errors.push(...this.customErrors(info, obj));
     if (errors.length) throw invalid(this.groupKind(info), obj.metadata?.name ?? '', errors);
   }
 

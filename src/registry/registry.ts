@@ -21,7 +21,10 @@ import { applyPodDefaults, claimLimitViolation, podLimitViolation } from './admi
 import { ResourceQuotaAdmission } from './admission/resource-quota.js';
 import { admitPodServiceAccount } from './admission/service-account-admission.js';
 import { strategyFor } from './strategies/index.js';
-import type { FieldExtractors } from './strategy.js';
+import type { FieldExtractors, Strategy } from './strategy.js';
+import type { ResourceCache } from '../storage/watch-cache/resource-cache.js';
+import { DefinitionController } from './custom-resources/definition-controller.js';
+import { customResourceStrategy } from './strategies/custom-resources.js';
 import { formatTime } from './timestamps.js';
 import { ServiceAccountTokens, type TokenSigner } from './service-account-tokens.js';
 
@@ -42,6 +45,7 @@ export interface RegistryDeps {
    * token mounted). Off where nothing makes the default service accounts, as envtest turns it off.
    */
   serviceAccountAdmission?: boolean;
+  log?: (message: string, fields?: Record<string, unknown>) => void;
 }
 
 /** Namespaces every cluster starts with. */
@@ -60,6 +64,11 @@ export class Registry {
   private readonly storesByInfo = new WeakMap<object, ResourceStore>();
   private readonly fieldsByPrefix = new Map<string, Set<string>>();
   private readonly resourceQuotaAdmission: ResourceQuotaAdmission;
+  /** Serves the resources CustomResourceDefinitions define. */
+  readonly definitions: DefinitionController;
+  private readonly randomSuffix: () => string;
+  private readonly random: () => number;
+  private readonly newUid: () => string;
 
   private constructor(readonly deps: RegistryDeps) {
     this.watchCache = new WatchCache(deps.backend, { historyCapacity: deps.historyCapacity, root: registryRoot });
@@ -77,28 +86,66 @@ export class Registry {
       for (let i = 0; i < 5; i++) s += nameAlphabet[Math.floor(random() * nameAlphabet.length)];
       return s;
     };
+    this.randomSuffix = randomSuffix;
+    this.random = random;
+    this.newUid = newUid;
     for (const info of deps.catalogue.all()) {
-      const prefix = resourcePrefix(info.storage);
       const storageInfo = deps.catalogue.lookup(info.storage.group, info.storage.version, info.storage.resource) ?? info;
       const strategy = strategyFor(storageInfo.qualified);
-      const cache = this.watchCache.register(prefix, attrsFunc(strategy.fieldSelectors));
-      this.fieldsByPrefix.set(prefix, new Set(['metadata.name', 'metadata.namespace', ...Object.keys(strategy.fieldSelectors ?? {})]));
-      const store = new ResourceStore({
-        info,
-        strategy,
-        cache,
-        watchCache: this.watchCache,
-        pipeline: this.pipeline,
-        now: () => new Date(deps.clock.now()),
-        newUid,
-        randomSuffix,
-        serviceAllocator: this.serviceAllocator,
-        admission: { defaultTolerationSeconds: deps.defaultTolerationSeconds ?? 300 },
-        checkNamespace: (ns, target, name) => this.checkNamespace(ns, target, name),
-        admitCreate: this.mutatingAdmissionFor(storageInfo.qualified, randomSuffix, random),
-        validateWrite: this.validatingAdmissionFor(info, storageInfo.qualified),
-      });
-      this.stores.set(`${info.group}/${info.version}/${info.resource}`, store);
+      const prefix = resourcePrefix(info.storage);
+      this.addStore(info, storageInfo.qualified, strategy, this.watchCache.register(prefix, attrsFunc(strategy.fieldSelectors)));
+    }
+    this.definitions = new DefinitionController({
+      catalogue: deps.catalogue,
+      definitions: this.store({ group: 'apiextensions.k8s.io', version: 'v1', resource: 'customresourcedefinitions' }),
+      store: (info) => this.store(info),
+      addResources: (infos) => this.addResources(infos),
+      removeResources: (infos, keepCache) => this.removeResources(infos, keepCache),
+      now: () => new Date(deps.clock.now()),
+      log: deps.log,
+    });
+  }
+
+  private addStore(info: ResourceInfo, storageQualified: string, strategy: Strategy, cache: ResourceCache): void {
+    const prefix = resourcePrefix(info.storage);
+    this.fieldsByPrefix.set(prefix, new Set(['metadata.name', 'metadata.namespace', ...Object.keys(strategy.fieldSelectors ?? {})]));
+    const store = new ResourceStore({
+      info,
+      strategy,
+      cache,
+      watchCache: this.watchCache,
+      pipeline: this.pipeline,
+      now: () => new Date(this.deps.clock.now()),
+      newUid: this.newUid,
+      randomSuffix: this.randomSuffix,
+      serviceAllocator: this.serviceAllocator,
+      admission: { defaultTolerationSeconds: this.deps.defaultTolerationSeconds ?? 300 },
+      checkNamespace: (ns, target, name) => this.checkNamespace(ns, target, name),
+      admitCreate: this.mutatingAdmissionFor(storageQualified, this.randomSuffix, this.random),
+      validateWrite: this.validatingAdmissionFor(info, storageQualified),
+    });
+    this.stores.set(`${info.group}/${info.version}/${info.resource}`, store);
+  }
+
+  /**
+   * Stores for resources the catalogue gained while the server runs (a CRD's versions): they share
+   * one cache, filled from whatever the backend already holds under their prefix.
+   */
+  async addResources(infos: readonly ResourceInfo[]): Promise<void> {
+    for (const info of infos) {
+      const cache = await this.watchCache.registerLive(resourcePrefix(info.storage), attrsFunc(customResourceStrategy.fieldSelectors));
+      this.addStore(info, info.qualified, customResourceStrategy, cache);
+    }
+  }
+
+  /** Drops the stores of resources no longer served; `keepCache` when the same storage still serves other versions. */
+  removeResources(infos: readonly ResourceInfo[], keepCache: boolean): void {
+    for (const info of infos) {
+      this.stores.delete(`${info.group}/${info.version}/${info.resource}`);
+      if (!keepCache) {
+        this.watchCache.unregister(resourcePrefix(info.storage), 'the resource is no longer served');
+        this.fieldsByPrefix.delete(resourcePrefix(info.storage));
+      }
     }
   }
 
@@ -162,12 +209,13 @@ export class Registry {
     const registry = new Registry(deps);
     await registry.watchCache.start();
     await registry.ensureInitialNamespaces();
+    await registry.definitions.start();
     return registry;
   }
 
   store(info: Pick<ResourceInfo, 'group' | 'version' | 'resource'>): ResourceStore {
     const known = this.storesByInfo.get(info);
-    if (known) return known;
+    if (known && this.stores.get(`${info.group}/${info.version}/${info.resource}`) === known) return known;
     const store = this.stores.get(`${info.group}/${info.version}/${info.resource}`);
     if (!store) throw new Error(`no store for ${info.group}/${info.version}/${info.resource}`);
     this.storesByInfo.set(info, store);
@@ -241,6 +289,7 @@ export class Registry {
   }
 
   async close(): Promise<void> {
+    this.definitions.stop();
     this.watchCache.stop();
   }
 }

@@ -4,6 +4,8 @@ import { invalid, notFound } from '../apierrors/index.js';
 import { isPlainObject, type KubeObject } from '../machinery/object.js';
 import { labelSelectorFromObject, labelSelectorFromSet, labelSelectorToString } from '../machinery/selectors/index.js';
 import { ObjectOut } from './object-out.js';
+import { evaluateJsonPath, parseJsonPath } from '../machinery/json-path.js';
+import type { ScaleSettings } from '../schema/custom-resources.js';
 import type { PatchType, WriteOptions } from './request-options.js';
 import type { ObjectPipeline } from './object-pipeline.js';
 import type { ResourceStore } from './store.js';
@@ -21,8 +23,28 @@ function selectorString(obj: Scalable): string {
   return labelSelectorToString(labelSelectorFromSet(sel as Record<string, string>));
 }
 
-export function scaleOf(obj: Scalable): KubeObject {
+// A custom resource's scale subresource reads and writes where its CRD's paths say.
+function customScale(obj: Scalable, scale: ScaleSettings): { spec: number; status: number; selector: string } {
+  const at = (path: string | undefined) => (path ? evaluateJsonPath(obj, parseJsonPath(path)) : undefined);
+  const spec = at(scale.specReplicasPath);
+  const status = at(scale.statusReplicasPath);
+  const selector = at(scale.labelSelectorPath);
+  return { spec: typeof spec === 'number' ? spec : 0, status: typeof status === 'number' ? status : 0, selector: typeof selector === 'string' ? selector : '' };
+}
+
+function setSpecReplicas(obj: Scalable, path: string, replicas: number): void {
+  const keys = path.replace(/^\./, '').split('.');
+  let cur = obj as Record<string, unknown>;
+  for (const key of keys.slice(0, -1)) {
+    if (!isPlainObject(cur[key])) cur[key] = {};
+    cur = cur[key] as Record<string, unknown>;
+  }
+  cur[keys[keys.length - 1]!] = replicas;
+}
+
+export function scaleOf(obj: Scalable, custom?: ScaleSettings): KubeObject {
   const meta = obj.metadata ?? {};
+  const values = custom ? customScale(obj, custom) : { spec: obj.spec?.replicas ?? 0, status: obj.status?.replicas ?? 0, selector: selectorString(obj) };
   return {
     kind: 'Scale',
     apiVersion: 'autoscaling/v1',
@@ -33,8 +55,8 @@ export function scaleOf(obj: Scalable): KubeObject {
       resourceVersion: meta.resourceVersion,
       creationTimestamp: meta.creationTimestamp,
     },
-    spec: { replicas: obj.spec?.replicas ?? 0 },
-    status: { replicas: obj.status?.replicas ?? 0, selector: selectorString(obj) },
+    spec: { replicas: values.spec },
+    status: { replicas: values.status, selector: values.selector },
   };
 }
 
@@ -42,7 +64,7 @@ const scaleGroupKind = { group: 'autoscaling', kind: 'Scale' };
 
 export async function getScale(store: ResourceStore, namespace: string | undefined, name: string): Promise<ObjectOut> {
   const obj = await store.get(namespace, name);
-  return ObjectOut.fromObject(scaleOf(obj.object as Scalable));
+  return ObjectOut.fromObject(scaleOf(obj.object as Scalable, store.info.custom?.scale));
 }
 
 /** PUT or PATCH of the scale subresource: the new replicas go into the object's spec. */
@@ -56,7 +78,7 @@ export async function updateScale(
 ): Promise<ObjectOut> {
   const result = await store.guaranteedUpdate(namespace, name, opts, undefined, (current) => {
     if (!current) throw notFound({ group: store.info.group, resource: store.info.resource }, name);
-    const scale = scaleOf(current as Scalable);
+    const scale = scaleOf(current as Scalable, store.info.custom?.scale);
     const next = 'body' in change ? change.body : pipeline.applyPatch(store.info, change.patchType, scale, change.patch);
     const spec = (next.spec ?? {}) as { replicas?: unknown };
     const replicas = spec.replicas ?? 0;
@@ -69,9 +91,11 @@ export async function updateScale(
       ]);
     }
     const updated = structuredClone(current) as Scalable;
-    updated.spec = { ...updated.spec, replicas };
+    const custom = store.info.custom?.scale;
+    if (custom) setSpecReplicas(updated, custom.specReplicasPath, replicas);
+    else updated.spec = { ...updated.spec, replicas };
     const rv = (next.metadata as { resourceVersion?: string } | undefined)?.resourceVersion;
     return { update: updated, expectedRv: rv && rv !== current.metadata?.resourceVersion ? rv : undefined };
   });
-  return ObjectOut.fromObject(scaleOf(result.object.object as Scalable));
+  return ObjectOut.fromObject(scaleOf(result.object.object as Scalable, store.info.custom?.scale));
 }

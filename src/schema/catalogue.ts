@@ -2,6 +2,7 @@
 // spec's paths (actions, group-version-kinds, scope) plus the small table in resource-names.ts.
 import { apiVersionOf, type GroupVersionKind } from '../machinery/object.js';
 import { refName, type SwaggerDocument, type SwaggerOperation } from './openapi-spec.js';
+import type { CustomResourceSettings } from './custom-resources.js';
 import { categories, deprecatedResources, groupOrder, preferredVersions, shortNames } from './resource-names.js';
 
 export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection';
@@ -44,6 +45,8 @@ export interface ResourceInfo {
   deprecationWarning?: string;
   subresources: Map<string, SubresourceInfo>;
   storage: StorageIdentity;
+  /** Set for resources a CustomResourceDefinition defines: their schema, columns and scale paths. */
+  custom?: CustomResourceSettings;
 }
 
 export interface GroupVersions {
@@ -115,7 +118,11 @@ const methods = ['get', 'put', 'post', 'delete', 'patch'] as const;
 export class Catalogue {
   private readonly resources = new Map<string, ResourceInfo>(); // "group/version/resource"
   private readonly byKindKey = new Map<string, ResourceInfo>(); // "group/version/Kind"
-  private readonly groupList: GroupVersions[];
+  private groupList: GroupVersions[] = [];
+  /** Resources a CRD added, by the CRD's name. */
+  private readonly customByDefinition = new Map<string, ResourceInfo[]>();
+  /** Bumped by every change of the served resources (discovery documents are rebuilt after one). */
+  private changes = 0;
 
   constructor(readonly spec: SwaggerDocument, options: CatalogueOptions = {}) {
     const served = (version: string) => options.includeAlphaBeta || gaVersion.test(version);
@@ -143,6 +150,11 @@ export class Catalogue {
       }
     }
 
+    this.rebuildGroups();
+    this.assignStorage();
+  }
+
+  private rebuildGroups(): void {
     const groups = new Map<string, Set<string>>();
     for (const info of this.resources.values()) {
       const set = groups.get(info.group) ?? new Set<string>();
@@ -156,8 +168,51 @@ export class Catalogue {
         return { group, versions: [preferred, ...sorted.filter((v) => v !== preferred)], preferredVersion: preferred };
       })
       .sort((a, b) => groupRank(a.group) - groupRank(b.group) || a.group.localeCompare(b.group));
+  }
 
-    this.assignStorage();
+  /**
+   * Serves the resources of a CustomResourceDefinition (every served version), replacing what
+   * that CRD served before. Their storage identity is given, so assignStorage does not apply.
+   */
+  setCustomResources(definitionName: string, infos: ResourceInfo[]): void {
+    this.dropCustom(definitionName);
+    for (const info of infos) {
+      this.resources.set(`${info.group}/${info.version}/${info.resource}`, info);
+      this.byKindKey.set(`${info.group}/${info.version}/${info.kind}`, info);
+    }
+    this.customByDefinition.set(definitionName, infos);
+    this.rebuildGroups();
+    this.changes++;
+  }
+
+  /** Stops serving what a CustomResourceDefinition defined. */
+  removeCustomResources(definitionName: string): void {
+    if (!this.dropCustom(definitionName)) return;
+    this.rebuildGroups();
+    this.changes++;
+  }
+
+  private dropCustom(definitionName: string): boolean {
+    const old = this.customByDefinition.get(definitionName);
+    if (!old) return false;
+    for (const info of old) {
+      const key = `${info.group}/${info.version}/${info.resource}`;
+      if (this.resources.get(key) === info) this.resources.delete(key);
+      const kindKey = `${info.group}/${info.version}/${info.kind}`;
+      if (this.byKindKey.get(kindKey) === info) this.byKindKey.delete(kindKey);
+    }
+    this.customByDefinition.delete(definitionName);
+    return true;
+  }
+
+  /** The resources a CustomResourceDefinition serves now. */
+  customResourcesOf(definitionName: string): readonly ResourceInfo[] {
+    return this.customByDefinition.get(definitionName) ?? [];
+  }
+
+  /** A number that changes whenever the served resources do. */
+  generation(): number {
+    return this.changes;
   }
 
   private buildResource(entries: { parts: PathParts; ops: [string, SwaggerOperation][] }[]): ResourceInfo | undefined {
@@ -238,6 +293,7 @@ export class Catalogue {
   // A resource served in several versions is stored once, in its group's preferred version.
   private assignStorage(): void {
     for (const info of this.resources.values()) {
+      if (info.custom) continue;
       const shared = sharedStorage[info.qualified];
       if (shared && this.lookup(shared.group, shared.version, shared.resource)) {
         info.storage = { ...shared };

@@ -4,3 +4,4 @@ export { defaultTablePrinter } from './default-printer.js';
 export { formatAge } from './age.js';
 export { scalePrinter } from './autoscaling.js';
 export type { ColumnType, TableColumnDefinition, TablePrinter, TableRowCondition } from './types.js';
+export { customResourcePrinter } from './custom-columns.js';

@@ -4,6 +4,7 @@ import type { Event, Namespace, Node, Secret } from '../../machinery/api-types.j
 import type { KubeObject } from '../../machinery/object.js';
 import type { Strategy } from '../strategy.js';
 import { certificateSigningRequestStrategy } from './certificate-signing-requests.js';
+import { customResourceDefinitionStrategy } from './custom-resource-definitions.js';
 import { daemonSetStrategy } from './daemonsets.js';
 import { jobStrategy } from './jobs.js';
 import { podStrategy } from './pods.js';
@@ -99,7 +100,7 @@ export const strategies: ReadonlyMap<string, Strategy> = new Map<string, Strateg
   ['validatingwebhookconfigurations.admissionregistration.k8s.io', withGeneration],
   ['validatingadmissionpolicies.admissionregistration.k8s.io', withGeneration],
   ['validatingadmissionpolicybindings.admissionregistration.k8s.io', withGeneration],
-  ['customresourcedefinitions.apiextensions.k8s.io', withGeneration],
+  ['customresourcedefinitions.apiextensions.k8s.io', customResourceDefinitionStrategy],
   ['deviceclasses.resource.k8s.io', withGeneration],
   ['certificatesigningrequests.certificates.k8s.io', certificateSigningRequestStrategy],
 ]);

@@ -25,6 +25,8 @@ export class WatchCache {
   private started = false;
   private stopWatch: (() => void) | undefined;
   private waiters: RevisionWaiter[] = [];
+  /** Events for resources registered after start, held while their current state is read. */
+  private readonly loading = new Map<ResourceCache, StorageEvent[]>();
   /** Objects being written, by key: their event can take selector attributes from them instead of re-parsing. */
   private readonly inFlight = new Map<string, Record<string, unknown>>();
 
@@ -42,6 +44,45 @@ export class WatchCache {
     const cache = new ResourceCache(prefix, attrs, this.historyCapacity, 0, () => this.revision);
     this.resources.set(prefix, cache);
     return cache;
+  }
+
+  /**
+   * Declares a resource while the cache runs (a CustomResourceDefinition's): its current objects
+   * are read from the backend at the cache's revision, and the events that arrive meanwhile are
+   * applied after them. Watches can start from the revision of the registration on.
+   */
+  async registerLive(prefix: string, attrs: AttrsFunc): Promise<ResourceCache> {
+    if (!this.started) return this.register(prefix, attrs);
+    if (!prefix.endsWith('/')) throw new Error(`resource prefix must end with '/': ${prefix}`);
+    const existing = this.resources.get(prefix);
+    if (existing) return existing;
+    const revision = this.revision;
+    const cache = new ResourceCache(prefix, attrs, this.historyCapacity, revision, () => this.revision);
+    const held: StorageEvent[] = [];
+    this.loading.set(cache, held);
+    this.resources.set(prefix, cache);
+    try {
+      let startAfter: string | undefined;
+      for (;;) {
+        const page = await this.backend.list(prefix, { revision: revision || undefined, startAfter, limit: 500 });
+        for (const item of page.items) cache.load(cache.toCached(item.key, item.value, item.modRevision, item.createRevision));
+        if (!page.more || page.items.length === 0) break;
+        startAfter = page.items[page.items.length - 1]!.key;
+      }
+    } finally {
+      this.loading.delete(cache);
+    }
+    for (const event of held) if (event.revision > revision) cache.apply(event.type, event.key, cache.toCached(event.key, event.value, event.revision, event.createRevision), event.revision);
+    return cache;
+  }
+
+  /** Forgets a resource registered live: its watchers end and its objects are no longer served. */
+  unregister(prefix: string, reason: string): void {
+    const cache = this.resources.get(prefix);
+    if (!cache) return;
+    cache.closeWatchers(reason);
+    this.resources.delete(prefix);
+    this.loading.delete(cache);
   }
 
   /** Loads the current state and the retained history, then follows the backend. */
@@ -111,7 +152,9 @@ export class WatchCache {
     if (event.revision <= this.revision) return;
     const cache = this.cacheFor(event.key);
     this.revision = event.revision;
-    if (cache) {
+    const held = cache && this.loading.get(cache);
+    if (held) held.push(event);
+    else if (cache) {
       const written = this.inFlight.get(event.key);
       // The backend stamps the revision into the object it stored: that identifies this write's event.
       const parsed =
