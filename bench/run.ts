@@ -13,6 +13,7 @@
 //     Deployment of 1,000 replicas from create to 1,000 pods, and the CPU 500 idle Deployments use;
 //  7. nodes: 100 fake nodes and a Deployment of 3,000 replicas from create to 3,000 pods Running,
 //     pod create → Running latency at 100 pods/s, and the CPU 100 heart-beating nodes use idle.
+// BENCH_ONLY=creates|controllers|nodes runs one section (creates: 1 alone, for before/after comparisons).
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -354,6 +355,21 @@ async function main(): Promise<void> {
   };
   if (process.env.BENCH_ONLY === 'nodes') {
     rows.push(...nodeRows(await nodeFigures(dir)));
+    rmSync(dir, { recursive: true, force: true });
+    print();
+    return;
+  }
+  if (process.env.BENCH_ONLY === 'creates') {
+    // The write path alone, quick enough to run before and after a change in the same minute
+    // (the machine is shared: figures from different minutes do not compare).
+    const writer = await startKubemu(join(dir, 'creates'));
+    const ep: Endpoint = { port: writer.port, agent: new https.Agent({ keepAlive: true }) };
+    await createLoad(`https://127.0.0.1:${writer.port}`, 5, 'warmup');
+    const creates = await createLoad(`https://127.0.0.1:${writer.port}`, createSeconds, 'bench');
+    const podBytes = (await request(ep, 'GET', '/api/v1/namespaces/default/pods/bench-000000')).body.length;
+    ep.agent.destroy();
+    await stop(writer.child);
+    rows.push(['pod creates/s over HTTPS, 50 connections', `${creates.rate.toFixed(0)} /s (${podBytes} B pods as stored)${creates.failed ? `, ${creates.failed} failed` : ''}`]);
     rmSync(dir, { recursive: true, force: true });
     print();
     return;
