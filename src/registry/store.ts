@@ -92,6 +92,8 @@ export interface WatchSink {
 }
 
 const generateNameMaxBase = 63 - 5;
+/** A new object's resourceVersion until storage assigns its revision. */
+const pendingResourceVersion = '0';
 
 const orphanFinalizer = 'orphan';
 const foregroundFinalizer = 'foregroundDeletion';
@@ -122,6 +124,7 @@ export class ResourceStore {
 
   async get(namespace: string | undefined, name: string, resourceVersion?: string): Promise<ObjectOut> {
     await this.waitForResourceVersion(resourceVersion);
+    await this.readyToConvert();
     const cached = this.cache.get(this.key(namespace, name));
     if (!cached) throw notFound(this.gr, name);
     return this.deps.pipeline.toServed(this.info, ObjectOut.fromRaw(cached.raw));
@@ -142,6 +145,7 @@ export class ResourceStore {
 
   async list(namespace: string | undefined, opts: ListOptions): Promise<ListResult> {
     validateListOptions(opts);
+    await this.readyToConvert();
     const prefix = namespace && this.info.namespaced ? namespacePrefix(this.info.storage, namespace) : resourcePrefix(this.info.storage);
     const base = resourcePrefix(this.info.storage);
     let revision: number | undefined;
@@ -211,6 +215,11 @@ export class ResourceStore {
     if (!labelSelector && !fieldSelector) return undefined;
     return (obj) => (!labelSelector || matchesLabels(labelSelector, obj.labels as Record<string, string> | undefined)) &&
       (!fieldSelector || matchesFields(fieldSelector, obj.fields as Record<string, string>));
+  }
+
+  // A converted object is put in Go's form by the write pipeline's code, loaded after start-up.
+  private async readyToConvert(): Promise<void> {
+    if (this.convertsOnRead()) await this.deps.pipeline.ready();
   }
 
   /** True when objects are stored in another version than this resource serves (read paths must convert). */
@@ -296,10 +305,12 @@ export class ResourceStore {
     this.deps.pipeline.validateCreate(this.info, obj, this.strategy, decoded.requiredErrors);
     if (opts.dryRun) {
       if (this.current(meta.namespace, name)) throw alreadyExists(this.gr, name);
-      return this.deps.pipeline.toServed(this.info, ObjectOut.fromObject(obj));
+      return this.deps.pipeline.toServed(this.info, ObjectOut.fromObject(this.deps.pipeline.storedForm(this.info, obj)));
     }
+    // Storage sets the value; set now, the key has its Go place in metadata.
+    meta.resourceVersion = pendingResourceVersion;
     try {
-      const stored = await this.deps.watchCache.create(this.key(meta.namespace, name), obj as Record<string, unknown>);
+      const stored = await this.deps.watchCache.create(this.key(meta.namespace, name), this.deps.pipeline.storedForm(this.info, obj) as Record<string, unknown>);
       return this.deps.pipeline.toServed(this.info, ObjectOut.fromJson(stored.value));
     } catch (err) {
       if (isStorageError(err, 'KeyExists')) throw alreadyExists(this.gr, name);
@@ -389,15 +400,14 @@ export class ResourceStore {
         this.strategy.prepareForSubresourceUpdate?.(subresource, next, old, { now: this.deps.now(), serviceAllocator: this.deps.serviceAllocator, admission: this.deps.admission });
       } else this.prepareForUpdate(next, old);
       this.deps.pipeline.validateUpdate(this.info, next, old, this.strategy, decoded.requiredErrors, subresource);
+      next.metadata!.resourceVersion = old.metadata!.resourceVersion;
+      const formed = this.deps.pipeline.storedForm(this.info, next);
       // A write that changes nothing is not a write: no new resourceVersion, no event.
-      if (jsonEqual(next, old)) return { object: this.deps.pipeline.toServed(this.info, ObjectOut.fromRaw(cached!.raw)), created: false };
-      const finalizing = old.metadata?.deletionTimestamp && !this.hasPendingFinalizers(next);
-      if (opts.dryRun) {
-        next.metadata!.resourceVersion = old.metadata!.resourceVersion;
-        return { object: this.deps.pipeline.toServed(this.info, ObjectOut.fromObject(next)), created: false };
-      }
+      if (jsonEqual(formed, old)) return { object: this.deps.pipeline.toServed(this.info, ObjectOut.fromRaw(cached!.raw)), created: false };
+      const finalizing = old.metadata?.deletionTimestamp && !this.hasPendingFinalizers(formed);
+      if (opts.dryRun) return { object: this.deps.pipeline.toServed(this.info, ObjectOut.fromObject(formed)), created: false };
       try {
-        const stored = await this.deps.watchCache.update(key, next as Record<string, unknown>, cached!.modRevision);
+        const stored = await this.deps.watchCache.update(key, formed as Record<string, unknown>, cached!.modRevision);
         if (finalizing && !(old.metadata?.deletionGracePeriodSeconds)) {
           // The last finalizer is gone from an object being deleted: now it really goes.
           await this.removeNow(key, stored);
@@ -544,6 +554,7 @@ export class ResourceStore {
   }
 
   async delete(namespace: string | undefined, name: string, options: DeleteOptions, dryRun: boolean): Promise<DeleteResult> {
+    await this.deps.pipeline.ready();
     const key = this.key(namespace, name);
     for (let attempt = 0; ; attempt++) {
       const cached = this.current(namespace, name);
@@ -604,9 +615,10 @@ export class ResourceStore {
         // kube-apiserver bumps the generation when deletion starts (graceful, or held by finalizers).
         if (this.strategy.tracksGeneration) meta.generation = (meta.generation ?? 1) + 1;
       }
-      if (dryRun) return { object: this.deps.pipeline.toServed(this.info, ObjectOut.fromObject(obj)), deleted: false };
+      const formed = this.deps.pipeline.storedForm(this.info, obj);
+      if (dryRun) return { object: this.deps.pipeline.toServed(this.info, ObjectOut.fromObject(formed)), deleted: false };
       try {
-        const stored = await this.deps.watchCache.update(key, obj as Record<string, unknown>, cached.modRevision);
+        const stored = await this.deps.watchCache.update(key, formed as Record<string, unknown>, cached.modRevision);
         return { object: this.deps.pipeline.toServed(this.info, ObjectOut.fromJson(stored.value)), deleted: false };
       } catch (err) {
         if (isStorageError(err, 'Conflict') && attempt < 10) {
