@@ -25,7 +25,7 @@ import {
   type Query,
 } from './query.js';
 import type { ResourceRequestInfo } from './request-info.js';
-import { sendList, sendObject, sendSuccessStatus, sendValue, setWarnings, type ResponseContext } from './responses.js';
+import { listItem, sendList, sendObject, sendSuccessStatus, sendValue, setWarnings, type ResponseContext } from './responses.js';
 import { loadPrinters, parseIncludeObject } from './table.js';
 import { loadYamlOutput } from './responses.js';
 import { startWatchStream } from './watch-stream.js';
@@ -165,7 +165,7 @@ export async function handleResourceRequest(
       return sendValue(
         res,
         200,
-        { kind: info.listKind, apiVersion: info.apiVersion, metadata: { resourceVersion: String(store.currentRevision()) }, items: deleted.map((d) => d.object) },
+        { kind: info.listKind, apiVersion: info.apiVersion, metadata: { resourceVersion: String(store.currentRevision()) }, items: deleted.map((d) => listItem(d.object)) },
         ctx(format),
       );
     }

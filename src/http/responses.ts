@@ -102,6 +102,29 @@ export function sendValue(res: ServerResponse, status: number, value: unknown, c
 
 const listChunkItems = 2000;
 
+// kube-apiserver converts a typed list (a PodList) to the requested version as a whole, and the
+// items' TypeMeta stays empty: their kind and apiVersion are not written (clients infer them
+// from the list, as client-go's unstructured decoder says it must).
+/** An object as an item of its typed list: without kind and apiVersion. */
+export function listItem(obj: KubeObject): KubeObject {
+  const { kind: _kind, apiVersion: _apiVersion, ...item } = obj;
+  return item;
+}
+
+const openBrace = Buffer.from('{');
+
+/**
+ * The bytes of an object as a list item. Stored objects are in Go's order, so their TypeMeta is
+ * the first bytes and the item is the rest: a slice, no parse.
+ */
+function listItemBytes(raw: Buffer, typeMeta: Buffer, parts: Buffer[]): void {
+  if (raw.length > typeMeta.length && raw.subarray(0, typeMeta.length).equals(typeMeta)) {
+    parts.push(openBrace, raw.subarray(typeMeta.length));
+    return;
+  }
+  parts.push(Buffer.from(JSON.stringify(listItem(JSON.parse(raw.toString('utf8')) as KubeObject))));
+}
+
 /** A list: streamed in chunks straight from each object's cached JSON. */
 export function sendList(res: ServerResponse, info: ResourceInfo, store: ResourceStore, list: ListResult, ctx: ResponseContext): void {
   setWarnings(res, ctx.warnings);
@@ -144,7 +167,7 @@ export function sendList(res: ServerResponse, info: ResourceInfo, store: Resourc
     return sendValue(
       res,
       200,
-      { kind: info.listKind, apiVersion: info.apiVersion, metadata, items: list.items.map((i) => store.served(i).object) },
+      { kind: info.listKind, apiVersion: info.apiVersion, metadata, items: list.items.map((i) => listItem(store.served(i).object)) },
       ctx,
     );
   }
@@ -156,12 +179,13 @@ export function sendList(res: ServerResponse, info: ResourceInfo, store: Resourc
   // giant string, no text encoding.
   const converts = store.convertsOnRead();
   const comma = Buffer.from(',');
+  const typeMeta = Buffer.from(`{"kind":${JSON.stringify(info.kind)},"apiVersion":${JSON.stringify(info.apiVersion)},`);
   for (let i = 0; i < items.length; i += listChunkItems) {
     const end = Math.min(items.length, i + listChunkItems);
     const parts: Buffer[] = [];
     for (let j = i; j < end; j++) {
       if (j > 0) parts.push(comma);
-      parts.push(converts ? store.served(items[j]).raw : items[j].raw);
+      listItemBytes(converts ? store.served(items[j]).raw : items[j].raw, typeMeta, parts);
     }
     res.write(Buffer.concat(parts));
   }

@@ -221,6 +221,12 @@ export class ObjectPipeline {
     return definition ? (this.p.goForms.normalize(definition, obj as Record<string, unknown>) as KubeObject) : obj;
   }
 
+  /** An object computed rather than stored (a review's answer, a component status) as Go writes it. */
+  async computedForm(info: ResourceInfo, obj: KubeObject): Promise<KubeObject> {
+    await this.ready();
+    return info.definitionName ? (this.p.goForms.normalize(info.definitionName, obj as Record<string, unknown>) as KubeObject) : obj;
+  }
+
   private storageDefinition(info: ResourceInfo): string | undefined {
     if (!this.converts(info)) return info.definitionName;
     const { group, version, kind } = info.storage;
