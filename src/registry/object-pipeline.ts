@@ -206,8 +206,8 @@ export class ObjectPipeline {
       this.p.defaulter(info.definitionName, obj as Record<string, unknown>);
       // What decoding into the Go type does: the zero values Go always prints are there from now
       // on, for the field manager (a new container owns its `resources: {}`, as on a real
-      // cluster), the strategies and validation alike.
-      return { obj: this.p.goForms.normalize(info.definitionName, obj as Record<string, unknown>) as KubeObject, requiredErrors };
+      // cluster), the strategies and validation alike. Key order waits for storedForm.
+      this.p.goForms.fill(info.definitionName, obj as Record<string, unknown>);
     }
     return { obj, requiredErrors };
   }

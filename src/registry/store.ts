@@ -494,7 +494,7 @@ export class ResourceStore {
     if (this.strategy.tracksGeneration) {
       const oldGen = oldMeta.generation ?? 1;
       const changed = !sameSpec(next, old) ||
-        (this.strategy.generationCountsAnnotations && JSON.stringify(meta.annotations ?? {}) !== JSON.stringify(oldMeta.annotations ?? {}));
+        (this.strategy.generationCountsAnnotations && !jsonEqual(meta.annotations ?? {}, oldMeta.annotations ?? {}));
       meta.generation = changed ? oldGen + 1 : oldGen;
     } else if (oldMeta.generation !== undefined) meta.generation = oldMeta.generation;
     else delete meta.generation;
@@ -700,12 +700,13 @@ export class ResourceStore {
   }
 }
 
+// Whatever the key order: a decoded object has its writer's, a stored one Go's.
 function sameSpec(a: KubeObject, b: KubeObject): boolean {
   const strip = (o: KubeObject) => {
     const { metadata: _m, status: _s, ...rest } = o;
-    return JSON.stringify(rest);
+    return rest;
   };
-  return strip(a) === strip(b);
+  return jsonEqual(strip(a), strip(b));
 }
 
 export function parseResourceVersion(rv: string): number {

@@ -119,3 +119,16 @@ test('definitionOf finds a kind\'s definition from the spec', () => {
   assert.equal(forms.definitionOf('', 'v1', 'Event'), 'io.k8s.api.core.v1.Event');
   assert.equal(forms.definitionOf('', 'v1', 'Nope'), undefined);
 });
+
+test('fill does in place what normalize does to the content, leaving the key order alone', () => {
+  const written = () => ({
+    status: {},
+    spec: { template: { spec: { containers: [{ image: 'x', name: 'c', stdin: false }] } }, selector: { matchLabels: { b: '2', a: '1' } } },
+    metadata: { name: 'd', labels: {}, annotations: null },
+  });
+  const obj: Obj = written();
+  forms.fill('io.k8s.api.apps.v1.DaemonSet', obj);
+  assert.deepEqual(obj, normalize('io.k8s.api.apps.v1.DaemonSet', written()));
+  assert.deepEqual(Object.keys(obj), ['status', 'spec', 'metadata']);
+  assert.deepEqual(Object.keys(obj.spec.template.spec.containers[0]), ['image', 'name', 'resources']);
+});

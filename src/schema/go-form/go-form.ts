@@ -25,8 +25,9 @@ type Shape =
   | { readonly kind: 'struct'; readonly definition: string; form?: TypeForm }
   /** A type with a JSON form of its own (Time, Quantity, IntOrString, RawExtension, free-form objects): kept as written. */
   | { readonly kind: 'opaque'; readonly zero: unknown }
-  | { readonly kind: 'array'; readonly item: Shape }
-  | { readonly kind: 'map'; readonly item: Shape };
+  /** `structs`: items hold structs somewhere, so they need a walk (lists and maps of scalars are kept as they are). */
+  | { readonly kind: 'array'; readonly item: Shape; readonly structs: boolean }
+  | { readonly kind: 'map'; readonly item: Shape; readonly structs: boolean };
 
 interface Field {
   readonly name: string;
@@ -41,25 +42,25 @@ interface TypeForm {
   readonly ordered: readonly Field[];
   /** Position in `ordered`, by JSON name. */
   readonly positions: ReadonlyMap<string, number>;
-  /** The key list last seen for this type and where its keys go (see placesOf). */
-  lastPlaces?: Places;
-  /** The ordered fields Go prints even when absent, and their positions. */
-  readonly orderedFills: readonly Field[];
-  readonly fillPositions: readonly number[];
   /** Every field, by JSON name. */
   readonly byName: ReadonlyMap<string, Field>;
   /** Printed-when-absent fields whose place is not known: they go after the others. */
   readonly unorderedFills: readonly Field[];
-}
-
-/** Where an object's keys go in its type's order (-1: a key the order does not place). */
-interface Places {
-  readonly keys: readonly string[];
-  readonly positions: readonly number[];
-  readonly inOrder: boolean;
+  /** The type's walk, compiled on first use. */
+  compiled?: (obj: Obj, depth: number) => Obj;
+  /** The key list last found in Go's order (see inGoOrder). */
+  lastInOrder?: readonly string[];
+  /** The type's in-place filling (see GoForms.fill), compiled on first use. */
+  filler?: (obj: Obj, depth: number) => void;
 }
 
 export interface GoForms {
+  /**
+   * What decoding `obj` into its Go type does to its content, in place: the zero values Go always
+   * prints filled in, what a Go value cannot hold taken out. Key order is left as it is (for
+   * `normalize`, which the stored object goes through last): cheaper where order does not matter yet.
+   */
+  fill(definitionName: string, obj: Obj): void;
   /**
    * `obj`, an object of the definition, as Go would write it once decoded into its type. A new
    * object (the argument is left as it was, though the two share unchanged parts).
@@ -125,10 +126,15 @@ export function createGoForms(definitions: Readonly<Record<string, unknown>>, op
       return { kind: 'opaque', zero: Object.hasOwn(opaqueZeros, ref) ? opaqueZeros[ref] : null };
     }
     switch (schema.type) {
-      case 'array':
-        return { kind: 'array', item: shapeOf(isPlainObject(schema.items) ? schema.items : {}) };
-      case 'object':
-        return isPlainObject(schema.additionalProperties) ? { kind: 'map', item: shapeOf(schema.additionalProperties) } : { kind: 'opaque', zero: null };
+      case 'array': {
+        const item = shapeOf(isPlainObject(schema.items) ? schema.items : {});
+        return { kind: 'array', item, structs: hasStructs(item) };
+      }
+      case 'object': {
+        if (!isPlainObject(schema.additionalProperties)) return { kind: 'opaque', zero: null };
+        const item = shapeOf(schema.additionalProperties);
+        return { kind: 'map', item, structs: hasStructs(item) };
+      }
       case 'string':
         // []byte is base64 text in JSON, and nil prints as null.
         return { kind: 'scalar', zero: schema.format === 'byte' ? null : '' };
@@ -214,14 +220,7 @@ export function createGoForms(definitions: Readonly<Record<string, unknown>>, op
       const f = field(jsonName, byJson.get(jsonName), rules !== undefined);
       if (f && printsWhenAbsent(f)) unorderedFills.push(f);
     }
-    const form: TypeForm = {
-      ordered,
-      positions: new Map(ordered.map((f, i) => [f.name, i])),
-      orderedFills: ordered.filter(printsWhenAbsent),
-      fillPositions: ordered.flatMap((f, i) => (printsWhenAbsent(f) ? [i] : [])),
-      byName,
-      unorderedFills,
-    };
+    const form: TypeForm = { ordered, positions: new Map(ordered.map((f, i) => [f.name, i])), byName, unorderedFills };
     forms.set(name, form);
     return form;
   }
@@ -246,182 +245,275 @@ export function createGoForms(definitions: Readonly<Record<string, unknown>>, op
     return f.presence === 'nullable' ? null : zeroOf(f.shape, depth);
   }
 
-  // Most objects written back are in Go's form already (the store forms every object it writes,
-  // and clients send back what they read): those are checked and kept, not rebuilt.
   function formObject(form: TypeForm, obj: Obj, depth: number): Obj {
-    const keys = Object.keys(obj);
-    const { positions, inOrder: ordered } = placesOf(form, keys);
-    let inOrder = ordered;
-    if (inOrder) {
-      for (const f of form.orderedFills) if (obj[f.name] === undefined) inOrder = false;
-      for (const f of form.unorderedFills) if (obj[f.name] === undefined) inOrder = false;
-    }
-    if (!inOrder) return rebuild(form, obj, keys, positions, depth);
-    let out: Obj | undefined;
-    for (let i = 0; i < keys.length; i++) {
-      const k = keys[i]!;
-      const v = obj[k];
-      if (v === undefined) return rebuild(form, obj, keys, positions, depth);
-      const r = formField(form.ordered[positions[i]!]!, v, depth);
-      if (r === v && out === undefined) continue;
-      if (out === undefined) {
-        out = {};
-        for (let j = 0; j < i; j++) out[keys[j]!] = obj[keys[j]!];
-      }
-      if (r !== DROP) out[k] = r;
-    }
-    return out ?? obj;
+    return (form.compiled ??= compile(form))(obj, depth);
   }
 
-  // Objects of one type mostly share their set of keys (every env entry, every port), and V8
-  // hands out the same interned key strings for them: one remembered key list per type spares
-  // the lookups.
-  function placesOf(form: TypeForm, keys: string[]): Places {
-    const last = form.lastPlaces;
-    if (last !== undefined && last.keys.length === keys.length) {
-      let same = true;
-      for (let i = 0; i < keys.length; i++) {
-        if (last.keys[i] !== keys[i]) {
-          same = false;
-          break;
-        }
-      }
-      if (same) return last;
+  // Each type's walk is compiled to a function of its own, as ajv compiles validators: every
+  // field is read and written by its literal name and handled by code chosen for its shape, so
+  // each access and call site always sees one name, one shape (a generic loop makes V8 look up
+  // every name and shape, at several times the cost). Scalars, most fields, are handled inline.
+  //
+  // The write path forms every object twice (decoded, then stored), and the second time most of
+  // it is in Go's form already: such an object is checked and kept, allocating nothing; only
+  // what a strategy changed since is rebuilt.
+  function compile(form: TypeForm): (obj: Obj, depth: number) => Obj {
+    const handlers = form.ordered.map((f) => handlerFor(f.shape));
+    const rebuild: string[] = ['const out = {};', 'let v, seen = 0;'];
+    const keep: string[] = ['if (!inGoOrder(form, obj)) return rebuild(obj, depth);', 'let v, changed = false;'];
+    const results: string[] = [];
+    form.ordered.forEach((f, i) => {
+      const key = JSON.stringify(f.name);
+      const handled = handlers[i] !== undefined;
+      const whenAbsent = printsWhenAbsent(f) ? `out[${key}] = absent(fields[${i}], depth);` : '';
+      rebuild.push(`v = obj[${key}];`, `if (v === undefined) { ${whenAbsent} } else { seen++; ${valueCode(f, i, key, handled)} }`);
+      keep.push(`v = obj[${key}];`, `if (v === undefined) { ${printsWhenAbsent(f) ? 'return rebuild(obj, depth);' : ''} } else { ${keepCode(f, i, handled)} }`);
+      if (handled) results.push(`if (r${i} !== undefined) out[${key}] = r${i};`);
+    });
+    rebuild.push('if (seen !== countKeys(obj)) others(form, out, obj, depth);');
+    if (form.unorderedFills.length > 0) {
+      rebuild.push('fillUnordered(form, out, obj, depth);');
+      keep.push('for (const f of form.unorderedFills) if (obj[f.name] === undefined) return rebuild(obj, depth);');
     }
-    const positions = new Array<number>(keys.length);
-    let inOrder = true;
-    let previous = -1;
-    for (let i = 0; i < keys.length; i++) {
-      const position = form.positions.get(keys[i]!) ?? -1;
-      positions[i] = position;
-      if (position <= previous) inOrder = false;
-      previous = position;
+    rebuild.push('return out;');
+    const locals = form.ordered.flatMap((_, i) => (handlers[i] ? [`r${i}`] : []));
+    keep.splice(2, 0, locals.length ? `let ${locals.join(', ')};` : '');
+    // A child changed: the same keys in the same order, the changed values replaced.
+    keep.push('if (!changed) return obj;', 'const out = {};', 'for (const k in obj) out[k] = obj[k];', ...results, 'return out;');
+    const factory = new Function(
+      'form', 'fields', 'handlers', 'absent', 'others', 'fillUnordered', 'countKeys', 'isEmpty', 'inGoOrder',
+      `const rebuild = function (obj, depth) {\n${rebuild.join('\n')}\n};\nreturn function (obj, depth) {\n${keep.join('\n')}\n};`,
+    );
+    return factory(form, form.ordered, handlers, absent, others, fillUnordered, countKeys, isEmpty, inGoOrder) as (obj: Obj, depth: number) => Obj;
+  }
+
+  /** The check of a present value `v` of an object being kept: anything Go would write otherwise means a rebuild. */
+  function keepCode(f: Field, i: number, handled: boolean): string {
+    const { shape, presence } = f;
+    if (shape.kind === 'scalar') {
+      if (presence === 'omitZero') return `if (v === null || v === '' || v === 0 || v === false) return rebuild(obj, depth);`;
+      return presence === 'nullable' ? '' : 'if (v === null) return rebuild(obj, depth);';
     }
-    return (form.lastPlaces = { keys, positions, inOrder });
+    const checks: string[] = [];
+    if (presence !== 'nullable') checks.push('if (v === null) return rebuild(obj, depth);');
+    if (f.tagsKnown && (presence === 'pointer' || presence === 'omitZero')) {
+      if (shape.kind === 'array') checks.push('if (Array.isArray(v) && v.length === 0) return rebuild(obj, depth);');
+      if (shape.kind === 'map') checks.push('if (isEmpty(v)) return rebuild(obj, depth);');
+    }
+    if (handled) checks.push(`if (v !== null) { r${i} = handlers[${i}](v, depth); if (r${i} !== v) changed = true; }`);
+    return checks.join(' ');
   }
 
   /**
-   * The object rebuilt in Go's order: the known fields by their place (with the zero values Go
-   * prints for absent ones), then the others in the order they were written in.
+   * Whether the object's keys are all known and in Go's order. Objects of one type mostly share
+   * their keys (every env entry, every port) and V8 hands out the same interned key strings, so
+   * the last key list seen in order is compared first, without lookups.
    */
-  function rebuild(form: TypeForm, obj: Obj, keys: string[], positions: readonly number[], depth: number): Obj {
-    const known: number[] = [];
-    for (let i = 0; i < keys.length; i++) {
-      const position = positions[i]!;
-      if (position < 0 || obj[keys[i]!] === undefined) continue;
-      // Insertion sort: a handful of keys, mostly in order already.
-      let j = known.length;
-      known.push(position);
-      while (j > 0 && known[j - 1]! > position) {
-        known[j] = known[j - 1]!;
-        j--;
+  function inGoOrder(form: TypeForm, obj: Obj): boolean {
+    const last = form.lastInOrder;
+    if (last !== undefined) {
+      let i = 0;
+      let same = true;
+      for (const k in obj) {
+        if (last[i] !== k) {
+          same = false;
+          break;
+        }
+        i++;
       }
-      known[j] = position;
+      if (same && i === last.length) return true;
     }
+    const keys = Object.keys(obj);
+    let previous = -1;
+    for (const k of keys) {
+      const position = form.positions.get(k);
+      if (position === undefined || position <= previous) return false;
+      previous = position;
+    }
+    form.lastInOrder = keys;
+    return true;
+  }
+
+  function fillObject(form: TypeForm, obj: Obj, depth: number): void {
+    (form.filler ??= compileFiller(form))(obj, depth);
+  }
+
+  // The same decisions as the walk above, made on the object itself.
+  function compileFiller(form: TypeForm): (obj: Obj, depth: number) => void {
+    const fillers = form.ordered.map((f) => fillerFor(f.shape));
+    const code: string[] = ['let v;'];
+    form.ordered.forEach((f, i) => {
+      const key = JSON.stringify(f.name);
+      const { shape, presence } = f;
+      const whenAbsent = printsWhenAbsent(f) ? `obj[${key}] = absent(fields[${i}], depth);` : '';
+      const whenNull =
+        presence === 'nullable' ? '' : presence === 'always' || presence === 'struct' ? `obj[${key}] = absent(fields[${i}], depth);` : `delete obj[${key}];`;
+      let present = '';
+      if (shape.kind === 'scalar') {
+        if (presence === 'omitZero') present = `if (v === '' || v === 0 || v === false) delete obj[${key}];`;
+      } else {
+        const dropsEmpty = f.tagsKnown && (presence === 'pointer' || presence === 'omitZero');
+        const empty = dropsEmpty && shape.kind === 'array' ? 'Array.isArray(v) && v.length === 0' : dropsEmpty && shape.kind === 'map' ? 'isEmpty(v)' : undefined;
+        const recurse = fillers[i] ? `fillers[${i}](v, depth);` : '';
+        present = empty ? `if (${empty}) delete obj[${key}]; else { ${recurse} }` : recurse;
+      }
+      code.push(`v = obj[${key}];`, `if (v === undefined) { ${whenAbsent} } else if (v === null) { ${whenNull} } else { ${present} }`);
+    });
+    if (form.unorderedFills.length > 0 || form.byName.size > form.ordered.length) code.push('othersInPlace(form, obj, depth);');
+    const factory = new Function('form', 'fields', 'fillers', 'absent', 'isEmpty', 'othersInPlace', `return function (obj, depth) {\n${code.join('\n')}\n};`);
+    return factory(form, form.ordered, fillers, absent, isEmpty, othersInPlace) as (obj: Obj, depth: number) => void;
+  }
+
+  function fillerFor(shape: Shape): ((v: unknown, depth: number) => void) | undefined {
+    switch (shape.kind) {
+      case 'struct':
+        return (v, depth) => {
+          if (isPlainObject(v)) fillObject((shape.form ??= formOf(shape.definition)), v, depth + 1);
+        };
+      case 'array':
+      case 'map': {
+        const item = shape.structs ? fillerFor(shape.item) : undefined;
+        if (item === undefined) return undefined;
+        if (shape.kind === 'array') {
+          return (v, depth) => {
+            if (Array.isArray(v)) for (const x of v) item(x, depth + 1);
+          };
+        }
+        return (v, depth) => {
+          if (isPlainObject(v)) for (const k in v) item(v[k], depth + 1);
+        };
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  /** The fields whose place is not known, in place (types without .proto files). */
+  function othersInPlace(form: TypeForm, obj: Obj, depth: number): void {
+    for (const k of Object.keys(obj)) {
+      if (form.positions.has(k)) continue;
+      const f = form.byName.get(k);
+      if (f === undefined) continue;
+      const r = formField(f, obj[k], depth);
+      if (r === DROP) delete obj[k];
+      else obj[k] = r;
+    }
+    for (const f of form.unorderedFills) if (obj[f.name] === undefined) obj[f.name] = absent(f, depth);
+  }
+
+  /** The statement that writes `v` (present, maybe null) to `out[key]` as Go would. */
+  function valueCode(f: Field, i: number, key: string, handled: boolean): string {
+    const { shape, presence } = f;
+    if (shape.kind === 'scalar') {
+      switch (presence) {
+        case 'pointer':
+          return `if (v !== null) out[${key}] = v;`;
+        case 'omitZero':
+          return `if (v !== null && v !== '' && v !== 0 && v !== false) out[${key}] = v;`;
+        case 'always':
+          return `out[${key}] = v === null ? ${JSON.stringify(shape.zero)} : v;`;
+        default:
+          return `out[${key}] = v;`;
+      }
+    }
+    // Decoding null into a Go value leaves its zero value; a nil pointer, slice or map is null or nothing.
+    const whenNull =
+      presence === 'nullable' ? `out[${key}] = null;` : presence === 'always' || presence === 'struct' ? `out[${key}] = absent(fields[${i}], depth);` : '';
+    const write = handled ? `out[${key}] = handlers[${i}](v, depth);` : `out[${key}] = v;`;
+    const dropsEmpty = f.tagsKnown && (presence === 'pointer' || presence === 'omitZero');
+    const empty =
+      dropsEmpty && shape.kind === 'array' ? 'Array.isArray(v) && v.length === 0' : dropsEmpty && shape.kind === 'map' ? 'isEmpty(v)' : undefined;
+    return `if (v === null) { ${whenNull} } else ${empty ? `if (${empty}) {} else ` : ''}{ ${write} }`;
+  }
+
+  /** What a value of the shape needs done, or undefined when it is kept as it is. */
+  function handlerFor(shape: Shape): ((v: unknown, depth: number) => unknown) | undefined {
+    switch (shape.kind) {
+      case 'struct':
+        return (v, depth) => (isPlainObject(v) ? formObject((shape.form ??= formOf(shape.definition)), v, depth + 1) : v);
+      case 'array': {
+        const item = shape.structs ? handlerFor(shape.item) : undefined;
+        if (item === undefined) return undefined;
+        return (v, depth) => {
+          if (!Array.isArray(v)) return v;
+          let out: unknown[] | undefined;
+          for (let i = 0; i < v.length; i++) {
+            const r = item(v[i], depth + 1);
+            if (out === undefined) {
+              if (r === v[i]) continue;
+              out = v.slice(0, i);
+            }
+            out.push(r);
+          }
+          return out ?? v;
+        };
+      }
+      case 'map': {
+        const item = shape.structs ? handlerFor(shape.item) : undefined;
+        return (v, depth) => (isPlainObject(v) ? formMap(v, item, depth) : v);
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  /** encoding/json writes a map's keys sorted. */
+  function formMap(v: Obj, item: ((v: unknown, depth: number) => unknown) | undefined, depth: number): Obj {
+    const sorted = hasSortedKeys(v);
+    if (sorted && item === undefined) return v;
+    const keys = Object.keys(v);
+    if (!sorted) keys.sort();
     const out: Obj = {};
-    const fills = form.orderedFills;
-    const fillAt = form.fillPositions;
-    let next = 0;
-    for (const position of known) {
-      for (; next < fills.length && fillAt[next]! < position; next++) {
-        if (obj[fills[next]!.name] === undefined) out[fills[next]!.name] = absent(fills[next]!, depth);
-      }
-      if (next < fills.length && fillAt[next] === position) next++;
-      const f = form.ordered[position]!;
-      const r = formField(f, obj[f.name], depth);
-      if (r !== DROP) out[f.name] = r;
+    let changed = !sorted;
+    for (const k of keys) {
+      const r = item === undefined ? v[k] : item(v[k], depth + 1);
+      if (r !== v[k]) changed = true;
+      if (k === '__proto__') Object.defineProperty(out, k, { value: r, enumerable: true, writable: true, configurable: true });
+      else out[k] = r;
     }
-    for (; next < fills.length; next++) {
-      if (obj[fills[next]!.name] === undefined) out[fills[next]!.name] = absent(fills[next]!, depth);
+    return changed ? out : v;
+  }
+
+  /** Keys whose place Go's struct does not give keep the order they were written in, after the others. */
+  function others(form: TypeForm, out: Obj, obj: Obj, depth: number): void {
+    for (const k of Object.keys(obj)) {
+      if (form.positions.has(k)) continue;
+      const v = obj[k];
+      if (v === undefined) continue;
+      const f = form.byName.get(k);
+      const r = f === undefined ? v : formField(f, v, depth);
+      if (r === DROP) continue;
+      if (k === '__proto__') Object.defineProperty(out, k, { value: r, enumerable: true, writable: true, configurable: true });
+      else out[k] = r;
     }
-    if (known.length !== keys.length) {
-      for (let i = 0; i < keys.length; i++) {
-        if (positions[i]! >= 0) continue;
-        const k = keys[i]!;
-        const v = obj[k];
-        if (v === undefined) continue;
-        const f = form.byName.get(k);
-        const r = f === undefined ? v : formField(f, v, depth);
-        if (r === DROP) continue;
-        if (k === '__proto__') Object.defineProperty(out, k, { value: r, enumerable: true, writable: true, configurable: true });
-        else out[k] = r;
-      }
-    }
+  }
+
+  function fillUnordered(form: TypeForm, out: Obj, obj: Obj, depth: number): void {
     for (const f of form.unorderedFills) {
       if (obj[f.name] === undefined) out[f.name] = absent(f, depth);
     }
-    return out;
   }
 
+  /** The value of a field whose place is not known (the compiled walks handle the others inline, alike). */
   function formField(f: Field, v: unknown, depth: number): unknown {
+    const { shape, presence } = f;
     if (v === null) {
-      switch (f.presence) {
-        case 'nullable':
-          return null;
-        case 'always':
-        case 'struct':
-          // Decoding null into a Go value leaves its zero value.
-          return zeroOf(f.shape, depth);
-        default:
-          return DROP;
-      }
+      if (presence === 'nullable') return null;
+      return presence === 'always' || presence === 'struct' ? zeroOf(shape, depth) : DROP;
     }
-    const { shape } = f;
-    switch (shape.kind) {
-      case 'scalar':
-        return f.presence === 'omitZero' && (v === '' || v === 0 || v === false) ? DROP : v;
-      case 'array':
-        if (!Array.isArray(v)) return v;
-        if (v.length === 0 && f.tagsKnown && (f.presence === 'pointer' || f.presence === 'omitZero')) return DROP;
-        return formValue(shape, v, depth);
-      case 'map':
-        if (!isPlainObject(v)) return v;
-        if (f.tagsKnown && (f.presence === 'pointer' || f.presence === 'omitZero') && isEmpty(v)) return DROP;
-        return formValue(shape, v, depth);
-      default:
-        return formValue(shape, v, depth);
+    if (shape.kind === 'scalar') return presence === 'omitZero' && (v === '' || v === 0 || v === false) ? DROP : v;
+    if (f.tagsKnown && (presence === 'pointer' || presence === 'omitZero')) {
+      if (shape.kind === 'array' && Array.isArray(v) && v.length === 0) return DROP;
+      if (shape.kind === 'map' && isEmpty(v)) return DROP;
     }
-  }
-
-  /** A value of the shape (list items and map values included); anything not of the shape is left to validation. */
-  function formValue(shape: Shape, v: unknown, depth: number): unknown {
-    switch (shape.kind) {
-      case 'struct':
-        return isPlainObject(v) ? formObject((shape.form ??= formOf(shape.definition)), v, depth + 1) : v;
-      case 'array': {
-        if (!Array.isArray(v) || !hasStructs(shape.item)) return v;
-        let out: unknown[] | undefined;
-        for (let i = 0; i < v.length; i++) {
-          const r = formValue(shape.item, v[i], depth + 1);
-          if (r === v[i] && out === undefined) continue;
-          out ??= v.slice(0, i);
-          out.push(r);
-        }
-        return out ?? v;
-      }
-      case 'map': {
-        if (!isPlainObject(v)) return v;
-        // encoding/json writes a map's keys sorted.
-        const keys = Object.keys(v);
-        const sorted = isSorted(keys);
-        if (sorted && !hasStructs(shape.item)) return v;
-        if (!sorted) keys.sort();
-        const out: Obj = {};
-        let changed = !sorted;
-        for (const k of keys) {
-          const r = formValue(shape.item, v[k], depth + 1);
-          if (r !== v[k]) changed = true;
-          if (k === '__proto__') Object.defineProperty(out, k, { value: r, enumerable: true, writable: true, configurable: true });
-          else out[k] = r;
-        }
-        return changed ? out : v;
-      }
-      default:
-        return v;
-    }
+    const handler = handlerFor(shape);
+    return handler === undefined ? v : handler(v, depth);
   }
 
   return {
+    fill(definitionName, obj) {
+      fillObject(formOf(definitionName), obj, 0);
+    },
     normalize(definitionName, obj) {
       return formObject(formOf(definitionName), obj, 0);
     },
@@ -446,15 +538,27 @@ export function createGoForms(definitions: Readonly<Record<string, unknown>>, op
 
 /** Lists and maps of scalars are kept as they are; only structs inside need a walk. */
 function hasStructs(shape: Shape): boolean {
-  return shape.kind === 'struct' || ((shape.kind === 'array' || shape.kind === 'map') && hasStructs(shape.item));
+  return shape.kind === 'struct' || ((shape.kind === 'array' || shape.kind === 'map') && shape.structs);
 }
 
-function isSorted(keys: string[]): boolean {
-  for (let i = 1; i < keys.length; i++) if (keys[i - 1]! > keys[i]!) return false;
+function countKeys(obj: Obj): number {
+  let n = 0;
+  for (const _ in obj) n++;
+  return n;
+}
+
+function hasSortedKeys(v: Obj): boolean {
+  let previous: string | undefined;
+  for (const k in v) {
+    if (previous !== undefined && previous > k) return false;
+    previous = k;
+  }
   return true;
 }
 
-function isEmpty(v: Obj): boolean {
+/** An object with no keys (a map Go's omitempty leaves out). */
+function isEmpty(v: unknown): boolean {
+  if (!isPlainObject(v)) return false;
   for (const _ in v) return false;
   return true;
 }
