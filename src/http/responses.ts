@@ -51,7 +51,6 @@ export function sendJsonText(res: ServerResponse, status: number, json: string, 
 
 // Go's json.Encoder, which kube-apiserver writes API responses with, ends each value with a
 // newline; ?pretty=true goes through json.MarshalIndent instead, which does not.
-const encoderNewline = Buffer.from('\n');
 
 /** An API value's JSON text as a response body: compact with the encoder's newline, or indented without. */
 function apiJson(value: unknown, pretty: boolean | undefined): string {
@@ -87,7 +86,7 @@ export function sendObject(res: ServerResponse, status: number, info: ResourceIn
   if (format.encoding === 'protobuf') return send(res, status, protobufType, ctx.protobuf().encode(out.object as Record<string, unknown>));
   if (format.encoding === 'yaml') return send(res, status, yamlType, yaml.get().stringify(out.object));
   if (ctx.pretty) return sendJsonText(res, status, JSON.stringify(out.object, null, 2));
-  send(res, status, jsonType, Buffer.concat([out.raw, encoderNewline]));
+  send(res, status, jsonType, out.line);
 }
 
 /** Any JSON value, in the negotiated encoding (JSON or YAML; protobuf for objects with a proto). */
