@@ -16,7 +16,7 @@
 //  8. services: a Service over a Deployment of 1,000 pods, from the last pod Ready to a complete
 //     EndpointSlice set (every pod a ready endpoint, slices of at most 100).
 //  9. tokens: the cost of authenticating a service-account bearer token, first and once verified.
-// BENCH_ONLY=nodes|controllers|services|tokens runs one section.
+// BENCH_ONLY=creates|controllers|nodes|services|tokens runs one section (creates: 1 alone, for before/after comparisons).
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -468,6 +468,21 @@ async function main(): Promise<void> {
   }
   if (process.env.BENCH_ONLY === 'services') {
     rows.push(...serviceRows(await serviceFigures(dir)));
+    rmSync(dir, { recursive: true, force: true });
+    print();
+    return;
+  }
+  if (process.env.BENCH_ONLY === 'creates') {
+    // The write path alone, quick enough to run before and after a change in the same minute
+    // (the machine is shared: figures from different minutes do not compare).
+    const writer = await startKubemu(join(dir, 'creates'));
+    const ep: Endpoint = { port: writer.port, agent: new https.Agent({ keepAlive: true }) };
+    await createLoad(`https://127.0.0.1:${writer.port}`, 5, 'warmup');
+    const creates = await createLoad(`https://127.0.0.1:${writer.port}`, createSeconds, 'bench');
+    const podBytes = (await request(ep, 'GET', '/api/v1/namespaces/default/pods/bench-000000')).body.length;
+    ep.agent.destroy();
+    await stop(writer.child);
+    rows.push(['pod creates/s over HTTPS, 50 connections', `${creates.rate.toFixed(0)} /s (${podBytes} B pods as stored)${creates.failed ? `, ${creates.failed} failed` : ''}`]);
     rmSync(dir, { recursive: true, force: true });
     print();
     return;

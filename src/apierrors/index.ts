@@ -4,6 +4,7 @@ import { qualifiedResource, type GroupResource } from '../machinery/object.js';
 import { fieldErrorBody, fieldErrorString, type FieldError } from './field-errors.js';
 
 export * from './field-errors.js';
+export { statusJson, statusInGoOrder, type StatusBody } from './status-json.js';
 
 export type StatusReason =
   | 'NotFound'
@@ -49,7 +50,15 @@ export interface Status {
   message?: string;
   reason?: StatusReason;
   details?: StatusDetails;
+  /** 0 (omitted when written) for a Success Status with no code of its own, as a delete's. */
   code: number;
+}
+
+/** A Success Status, as a delete (details of what went) or a create that returns no object (code 201) answer. */
+export function successStatus(details?: StatusDetails, code = 0): Status {
+  const status: Status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code };
+  if (details) status.details = details;
+  return status;
 }
 
 export class ApiError extends Error {
@@ -57,8 +66,10 @@ export class ApiError extends Error {
   constructor(code: number, reason: StatusReason, message: string, details?: StatusDetails) {
     super(message);
     this.name = 'ApiError';
-    this.status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code };
-    if (details) this.status.details = details;
+    // In metav1.Status's field order, for whoever serializes it as it is.
+    this.status = details
+      ? { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, details, code }
+      : { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code };
   }
   get code(): number {
     return this.status.code;

@@ -19,7 +19,7 @@ import { Discovery, wantsAggregated, type DiscoveryDocument } from './discovery.
 import { extraGroupVersionFor } from './extra-groups.js';
 import { createMetricsApi } from './metrics/index.js';
 import { serveOpenApi } from './openapi-handlers.js';
-import { isWatchQuery } from './query.js';
+import { isPrettyPrint, isWatchQuery } from './query.js';
 import { parseRequestInfo, type RequestInfo } from './request-info.js';
 import { handleResourceRequest } from './resource-handler.js';
 import { sendJsonText, sendStatus } from './responses.js';
@@ -98,7 +98,7 @@ export function createApp(deps: AppDeps): ApiApp {
   // Every failure becomes a Status; one that is not an API error is a bug, and is reported.
   const fail = (req: IncomingMessage, res: ServerResponse, err: unknown) => {
     if (!isApiError(err)) deps.onInternalError?.(err, req);
-    sendStatus(res, err);
+    sendStatus(res, err, prettyFor(req));
   };
   const expressModule = lazyModule(() => import('express'));
   let app: Express | undefined;
@@ -201,9 +201,23 @@ function createDocumentsApp(express: () => Express, deps: AppDeps, discovery: Di
   });
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     if (!isApiError(err)) deps.onInternalError?.(err, req);
-    sendStatus(res, err);
+    sendStatus(res, err, prettyFor(req));
   });
   return app;
+}
+
+/** Errors are indented for the same requests as objects (?pretty=true, curl, browsers). */
+function prettyFor(req: IncomingMessage): boolean {
+  const parsed = (req as WithInfo)[requestInfoKey];
+  let query = parsed?.query;
+  if (!query) {
+    try {
+      query = new URL(req.url ?? '/', 'http://kubemu').searchParams;
+    } catch {
+      query = new URLSearchParams();
+    }
+  }
+  return isPrettyPrint(query, req.headers['user-agent']);
 }
 
 function sendDoc(req: IncomingMessage, res: ServerResponse, doc: DiscoveryDocument | undefined): void {

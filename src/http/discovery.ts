@@ -29,7 +29,8 @@ export function wantsAggregated(accept: string | undefined): AggregatedVersion |
 }
 
 function doc(body: unknown, contentType = 'application/json'): DiscoveryDocument {
-  const text = JSON.stringify(body);
+  // With the newline Go's json.Encoder ends every API response with.
+  const text = `${JSON.stringify(body)}\n`;
   return { body: text, contentType, etag: `"${createHash('sha256').update(text).digest('hex').slice(0, 32).toUpperCase()}"` };
 }
 

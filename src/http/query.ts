@@ -19,6 +19,17 @@ export function parseBool(query: Query, name: string): boolean | undefined {
   throw badRequest(`invalid boolean value for ${name}: strconv.ParseBool: parsing "${raw}": invalid syntax`);
 }
 
+/**
+ * Whether to indent the response (json.MarshalIndent) as kube-apiserver decides: by ?pretty= when
+ * it has a value (one that does not parse counts as false), else for the user agents of browsers
+ * and command-line HTTP tools, so `curl` gets readable JSON.
+ */
+export function isPrettyPrint(query: Query, userAgent: string | undefined): boolean {
+  const raw = query.get('pretty');
+  if (raw) return trueWords.has(raw);
+  return userAgent !== undefined && /^(?:curl|Wget|Mozilla\/5\.0)/.test(userAgent);
+}
+
 export function parseInteger(query: Query, name: string): number | undefined {
   const raw = query.get(name);
   if (raw === null || raw === '') return undefined;

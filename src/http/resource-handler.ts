@@ -1,7 +1,7 @@
 // Resource requests: find the resource in the catalogue, check the verb, decode options and
 // body, call the registry, and write the answer in the negotiated encoding.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { badRequest, methodNotAllowed, resourceNotFound, unsupportedMediaType } from '../apierrors/index.js';
+import { badRequest, methodNotAllowed, resourceNotFound, successStatus, unsupportedMediaType } from '../apierrors/index.js';
 import type { Clock } from '../machinery/clock.js';
 import { isPlainObject, type KubeObject } from '../machinery/object.js';
 import type { Registry } from '../registry/registry.js';
@@ -14,6 +14,7 @@ import type { PodStreamDeps } from './streaming/pod-streams.js';
 import { decodeJson, decodeObjectBody, decodeYaml, readBody } from './body.js';
 import { negotiateOutput, parseMediaType, type OutputFormat } from './media-types.js';
 import {
+  isPrettyPrint,
   parseBool,
   parseDeleteOptions,
   parseDryRun,
@@ -24,7 +25,7 @@ import {
   type Query,
 } from './query.js';
 import type { ResourceRequestInfo } from './request-info.js';
-import { sendList, sendObject, sendValue, setWarnings, successStatus, type ResponseContext } from './responses.js';
+import { listItem, sendList, sendObject, sendSuccessStatus, sendValue, setWarnings, type ResponseContext } from './responses.js';
 import { loadPrinters, parseIncludeObject } from './table.js';
 import { loadYamlOutput } from './responses.js';
 import { startWatchStream } from './watch-stream.js';
@@ -72,7 +73,7 @@ export async function handleResourceRequest(
   if (req.headers.accept?.includes('as=Table')) await loadPrinters();
   if (req.headers.accept?.includes('yaml')) await loadYamlOutput();
 
-  const pretty = parseBool(query, 'pretty') === true;
+  const pretty = isPrettyPrint(query, req.headers['user-agent']);
   const formatFor = (transforms: boolean, yaml = true): OutputFormat =>
     negotiateOutput(req.headers.accept, { transforms, yaml, protobuf: protobufCapable(info, deps) });
   const ctx = (format: OutputFormat, warnings?: string[]): ResponseContext => ({
@@ -150,9 +151,8 @@ export async function handleResourceRequest(
       const status = !result.deleted && options.orphanDependents === false ? 202 : 200;
       if (result.deleted && !store.returnsDeletedObject()) {
         const meta = result.object.object.metadata ?? {};
-        const details: Record<string, unknown> = { name: meta.name, kind: info.resource, uid: meta.uid };
-        if (info.group) details.group = info.group;
-        return sendValue(res, 200, successStatus(details), ctx(format, warnings));
+        // The generic registry's answer: details name the resource (not the kind) and carry no code.
+        return sendSuccessStatus(res, 200, successStatus({ name: meta.name, group: info.group, kind: info.resource, uid: meta.uid }), ctx(format, warnings));
       }
       return sendObject(res, status, info, result.object, ctx(format, warnings));
     }
@@ -167,7 +167,7 @@ export async function handleResourceRequest(
       return sendValue(
         res,
         200,
-        { kind: info.listKind, apiVersion: info.apiVersion, metadata: { resourceVersion: String(store.currentRevision()) }, items: deleted.map((d) => d.object) },
+        { kind: info.listKind, apiVersion: info.apiVersion, metadata: { resourceVersion: String(store.currentRevision()) }, items: deleted.map((d) => listItem(d.object)) },
         ctx(format),
       );
     }

@@ -2,7 +2,7 @@
 // encoding the client negotiated.
 import type { ServerResponse } from 'node:http';
 import { lazyModule } from '../machinery/lazy-module.js';
-import { toStatus, type Status } from '../apierrors/index.js';
+import { statusInGoOrder, statusJson, toStatus, type Status } from '../apierrors/index.js';
 import type { KubeObject } from '../machinery/object.js';
 import type { ObjectOut } from '../registry/object-out.js';
 import type { ListResult, ResourceStore } from '../registry/store.js';
@@ -49,14 +49,30 @@ export function sendJsonText(res: ServerResponse, status: number, json: string, 
   send(res, status, contentType, json);
 }
 
+// Go's json.Encoder, which kube-apiserver writes API responses with, ends each value with a
+// newline; ?pretty=true goes through json.MarshalIndent instead, which does not.
+
+/** An API value's JSON text as a response body: compact with the encoder's newline, or indented without. */
+function apiJson(value: unknown, pretty: boolean | undefined): string {
+  return pretty ? JSON.stringify(value, null, 2) : `${JSON.stringify(value)}\n`;
+}
+
+/** An error as kube-apiserver writes it: its Status, with the HTTP code the Status carries. */
 export function sendStatus(res: ServerResponse, err: unknown, pretty = false): Status {
   const status = toStatus(err);
   if (res.headersSent) {
     res.destroy();
     return status;
   }
-  sendJsonText(res, status.code, pretty ? JSON.stringify(status, null, 2) : JSON.stringify(status));
+  sendJsonText(res, status.code, pretty ? statusJson(status, 2) : `${statusJson(status)}\n`);
   return status;
+}
+
+/** A Success Status (a delete's, a binding's) in the negotiated encoding. */
+export function sendSuccessStatus(res: ServerResponse, httpCode: number, status: Status, ctx: ResponseContext): void {
+  if (ctx.format.encoding !== 'json') return sendValue(res, httpCode, statusInGoOrder(status), ctx);
+  setWarnings(res, ctx.warnings);
+  sendJsonText(res, httpCode, ctx.pretty ? statusJson(status, 2) : `${statusJson(status)}\n`);
 }
 
 /** One object (or Table / PartialObjectMetadata of it). */
@@ -70,7 +86,7 @@ export function sendObject(res: ServerResponse, status: number, info: ResourceIn
   if (format.encoding === 'protobuf') return send(res, status, protobufType, ctx.protobuf().encode(out.object as Record<string, unknown>));
   if (format.encoding === 'yaml') return send(res, status, yamlType, yaml.get().stringify(out.object));
   if (ctx.pretty) return sendJsonText(res, status, JSON.stringify(out.object, null, 2));
-  send(res, status, jsonType, out.raw);
+  send(res, status, jsonType, out.line);
 }
 
 /** Any JSON value, in the negotiated encoding (JSON or YAML; protobuf for objects with a proto). */
@@ -80,10 +96,33 @@ export function sendValue(res: ServerResponse, status: number, value: unknown, c
   if (ctx.format.encoding === 'protobuf' && ctx.protobuf().canEncode(String((value as KubeObject).apiVersion), String((value as KubeObject).kind))) {
     return send(res, status, protobufType, ctx.protobuf().encode(value as Record<string, unknown>));
   }
-  sendJsonText(res, status, ctx.pretty ? JSON.stringify(value, null, 2) : JSON.stringify(value));
+  sendJsonText(res, status, apiJson(value, ctx.pretty));
 }
 
 const listChunkItems = 2000;
+
+// kube-apiserver converts a typed list (a PodList) to the requested version as a whole, and the
+// items' TypeMeta stays empty: their kind and apiVersion are not written (clients infer them
+// from the list, as client-go's unstructured decoder says it must).
+/** An object as an item of its typed list: without kind and apiVersion. */
+export function listItem(obj: KubeObject): KubeObject {
+  const { kind: _kind, apiVersion: _apiVersion, ...item } = obj;
+  return item;
+}
+
+const openBrace = Buffer.from('{');
+
+/**
+ * The bytes of an object as a list item. Stored objects are in Go's order, so their TypeMeta is
+ * the first bytes and the item is the rest: a slice, no parse.
+ */
+function listItemBytes(raw: Buffer, typeMeta: Buffer, parts: Buffer[]): void {
+  if (raw.length > typeMeta.length && raw.subarray(0, typeMeta.length).equals(typeMeta)) {
+    parts.push(openBrace, raw.subarray(typeMeta.length));
+    return;
+  }
+  parts.push(Buffer.from(JSON.stringify(listItem(JSON.parse(raw.toString('utf8')) as KubeObject))));
+}
 
 /** A list: streamed in chunks straight from each object's cached JSON. */
 export function sendList(res: ServerResponse, info: ResourceInfo, store: ResourceStore, list: ListResult, ctx: ResponseContext): void {
@@ -127,7 +166,7 @@ export function sendList(res: ServerResponse, info: ResourceInfo, store: Resourc
     return sendValue(
       res,
       200,
-      { kind: info.listKind, apiVersion: info.apiVersion, metadata, items: list.items.map((i) => store.served(i).object) },
+      { kind: info.listKind, apiVersion: info.apiVersion, metadata, items: list.items.map((i) => listItem(store.served(i).object)) },
       ctx,
     );
   }
@@ -139,18 +178,15 @@ export function sendList(res: ServerResponse, info: ResourceInfo, store: Resourc
   // giant string, no text encoding.
   const converts = store.convertsOnRead();
   const comma = Buffer.from(',');
+  const typeMeta = Buffer.from(`{"kind":${JSON.stringify(info.kind)},"apiVersion":${JSON.stringify(info.apiVersion)},`);
   for (let i = 0; i < items.length; i += listChunkItems) {
     const end = Math.min(items.length, i + listChunkItems);
     const parts: Buffer[] = [];
     for (let j = i; j < end; j++) {
       if (j > 0) parts.push(comma);
-      parts.push(converts ? store.served(items[j]).raw : items[j].raw);
+      listItemBytes(converts ? store.served(items[j]).raw : items[j].raw, typeMeta, parts);
     }
     res.write(Buffer.concat(parts));
   }
-  res.end(']}');
-}
-
-export function successStatus(details: Record<string, unknown>): Record<string, unknown> {
-  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details };
+  res.end(']}\n');
 }

@@ -3,7 +3,7 @@
 // certificatesigningrequests/approval); the streaming ones of pods (log, exec, attach,
 // portforward) through their node's kubelet; the proxies of services, pods and nodes.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ApiError, badRequest, isApiError, methodNotAllowed } from '../apierrors/index.js';
+import { ApiError, badRequest, isApiError, methodNotAllowed, successStatus } from '../apierrors/index.js';
 import { isPlainObject, type KubeObject } from '../machinery/object.js';
 import type { WriteOptions } from '../registry/request-options.js';
 import { bindPod } from '../registry/pod-binding.js';
@@ -15,7 +15,7 @@ import { parseDeleteOptions, parseDryRun, type Query } from './query.js';
 import type { ResourceRequestInfo } from './request-info.js';
 import type { ResourceHandlerDeps } from './resource-handler.js';
 import { readPatch } from './resource-handler.js';
-import { sendObject, sendValue, successStatus, type ResponseContext } from './responses.js';
+import { sendObject, sendSuccessStatus, sendValue, type ResponseContext } from './responses.js';
 import { podStreamingSubresources, servePodStream } from './streaming/pod-streams.js';
 import { serveProxy } from './proxy/serve-proxy.js';
 
@@ -106,7 +106,8 @@ export async function handleSubresource(
     const opts = writeOptions(query, req);
     const body = await tools.readWriteBody(req, opts, deps);
     await bindPod(store, ri.namespace, name, body, opts);
-    return sendValue(res, 201, successStatus({}), ctx(format));
+    // The binding storage returns a bare Success Status; the create handler gives it its 201.
+    return sendSuccessStatus(res, 201, successStatus(undefined, 201), ctx(format));
   }
 
   if (info.qualified === 'pods' && sub.name === 'eviction' && verb === 'create') {
@@ -121,7 +122,7 @@ export async function handleSubresource(
       if (after) res.setHeader('Retry-After', String(after));
       throw err;
     }
-    return sendValue(res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 }, ctx(format));
+    return sendSuccessStatus(res, 201, successStatus(undefined, 201), ctx(format));
   }
 
   if (info.qualified === 'pods' && podStreamingSubresources.has(sub.name)) {

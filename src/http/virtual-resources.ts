@@ -48,7 +48,8 @@ function review(computeStatus: (obj: KubeObject, req: IncomingMessage, tools: Vi
     if (body.spec !== undefined) out.spec = body.spec;
     out.status = await computeStatus(body, req, tools);
     if (ri.namespace) (out.metadata as Record<string, unknown>).namespace = ri.namespace;
-    return sendValue(res, 201, out, tools.ctx(format, opts.warnings));
+    // As the Go struct the real server answers with: every status field it always prints.
+    return sendValue(res, 201, await tools.deps.registry.pipeline.computedForm(info, out), tools.ctx(format, opts.warnings));
   };
 }
 
@@ -78,10 +79,11 @@ const componentStatuses: VirtualHandler = async (_req, res, ri, info, _query, to
   const table = (items: KubeObject[]) => buildTable(info, items, { includeObject: ctx.includeObject, now: ctx.now, withColumns: true, resourceVersion: undefined, asVersion: format.asVersion });
   if (ri.verb === 'get') {
     if (!names.includes(ri.name!)) throw notFound({ group: '', resource: 'componentstatuses' }, ri.name!);
-    return sendValue(res, 200, format.as === 'Table' ? table([healthy(ri.name!)]) : healthy(ri.name!), ctx);
+    const one = await tools.deps.registry.pipeline.computedForm(info, healthy(ri.name!));
+    return sendValue(res, 200, format.as === 'Table' ? table([one]) : one, ctx);
   }
   if (ri.verb !== 'list') throw methodNotAllowed();
-  const items = names.map(healthy);
+  const items = await Promise.all(names.map((name) => tools.deps.registry.pipeline.computedForm(info, healthy(name))));
   return sendValue(res, 200, format.as === 'Table' ? table(items) : { kind: 'ComponentStatusList', apiVersion: 'v1', metadata: {}, items }, ctx);
 };
 

@@ -2,7 +2,7 @@
 // one-row Tables for `kubectl get -w`) or length-prefixed protobuf frames. Each event is
 // serialized once per encoding and shared by every watcher that wants that encoding.
 import type { ServerResponse } from 'node:http';
-import { toStatus } from '../apierrors/index.js';
+import { statusJson, toStatus } from '../apierrors/index.js';
 import type { Clock, TimerHandle } from '../machinery/clock.js';
 import type { KubeObject } from '../machinery/object.js';
 import type { ResourceStore, WatchOptions } from '../registry/store.js';
@@ -111,7 +111,7 @@ export function startWatchStream(res: ServerResponse, onClientGone: (fn: () => v
     // A watch that cannot start (too old resourceVersion) is reported in-stream, as kube-apiserver does.
     const status = toStatus(err);
     if (protobuf) write(opts.protobuf!().encodeWatchEvent('ERROR', status as unknown as Record<string, unknown>));
-    else write(`{"type":"ERROR","object":${JSON.stringify(status)}}\n`);
+    else write(`{"type":"ERROR","object":${statusJson(status)}}\n`);
     finish();
     return;
   }

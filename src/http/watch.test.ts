@@ -120,6 +120,7 @@ test('a resourceVersion older than the retained history is a 410 Expired ERROR e
   const w = await openWatch(`/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=${old}`);
   const [event] = await w.next(1);
   assert.equal(event.type, 'ERROR');
+  assert.deepEqual(Object.keys(event.object), ['kind', 'apiVersion', 'metadata', 'status', 'message', 'reason', 'code'], 'metav1.Status field order');
   assert.equal(event.object.kind, 'Status');
   assert.equal(event.object.code, 410);
   assert.equal(event.object.reason, 'Expired');

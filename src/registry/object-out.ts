@@ -2,6 +2,8 @@
 // born as, with the others computed only if someone asks (most GETs and LISTs never parse).
 import type { KubeObject } from '../machinery/object.js';
 
+const newline = Buffer.from('\n');
+
 export class ObjectOut {
   private bytes: Buffer | undefined;
   private text: string | undefined;
@@ -44,6 +46,12 @@ export class ObjectOut {
 
   get json(): string {
     return (this.text ??= this.bytes ? this.bytes.toString('utf8') : JSON.stringify(this.parsed));
+  }
+
+  /** The JSON and a newline (as Go's json.Encoder writes it), from the form at hand: no extra encoding or copy. */
+  get line(): Buffer | string {
+    if (this.bytes) return Buffer.concat([this.bytes, newline]);
+    return `${this.json}\n`;
   }
 
   /** The parsed object. Callers must not mutate it; use copy() for that. */

@@ -23,6 +23,7 @@ interface Prepared {
   defaulter: ReturnType<Parts['createDefaulter']>;
   patchSchemas: ReturnType<Parts['createPatchSchemaResolver']>;
   fieldManager: ReturnType<Parts['createFieldManager']>;
+  goForms: ReturnType<Parts['createGoForms']>;
 }
 
 const mainResetFields: readonly (readonly string[])[] = [['status']];
@@ -48,12 +49,15 @@ export class ObjectPipeline {
     if (this.prepared) return;
     const parts = await this.module.load();
     const defs = this.definitions as Record<string, unknown>;
-    this.prepared ??= {
+    if (this.prepared) return;
+    const goForms = parts.createGoForms(defs, { protoDir: parts.findProtoDir() });
+    this.prepared = {
       parts,
       checker: parts.createSchemaChecker(defs),
       defaulter: parts.createDefaulter(defs),
       patchSchemas: parts.createPatchSchemaResolver(defs),
-      fieldManager: parts.createFieldManager(defs),
+      fieldManager: parts.createFieldManager(defs, { goForms }),
+      goForms,
     };
   }
 
@@ -221,6 +225,10 @@ export class ObjectPipeline {
       // accepts even where the schema marks a field required.
       requiredErrors = result.requiredErrors.filter((e) => !e.field.startsWith('status'));
       this.p.defaulter(info.definitionName, obj as Record<string, unknown>);
+      // What decoding into the Go type does: the zero values Go always prints are there from now
+      // on, for the field manager (a new container owns its `resources: {}`, as on a real
+      // cluster), the strategies and validation alike. Key order waits for storedForm.
+      this.p.goForms.fill(info.definitionName, obj as Record<string, unknown>);
     }
     return { obj, requiredErrors };
   }
@@ -244,6 +252,27 @@ export class ObjectPipeline {
     return info.definitionName ?? (info.custom ? `kubemu.customresource.${info.qualified}.${info.version}` : undefined);
   }
 
+  /**
+   * The object (storage version) as it is stored and so served: in its Go struct's field order,
+   * with every field Go always prints. Run last, after the strategies' changes.
+   */
+  storedForm(info: ResourceInfo, obj: KubeObject): KubeObject {
+    const definition = this.storageDefinition(info);
+    return definition ? (this.p.goForms.normalize(definition, obj as Record<string, unknown>) as KubeObject) : obj;
+  }
+
+  /** An object computed rather than stored (a review's answer, a component status) as Go writes it. */
+  async computedForm(info: ResourceInfo, obj: KubeObject): Promise<KubeObject> {
+    await this.ready();
+    return info.definitionName ? (this.p.goForms.normalize(info.definitionName, obj as Record<string, unknown>) as KubeObject) : obj;
+  }
+
+  private storageDefinition(info: ResourceInfo): string | undefined {
+    if (!this.converts(info)) return info.definitionName;
+    const { group, version, kind } = info.storage;
+    return this.p.goForms.definitionOf(group, version, kind);
+  }
+
   private decodeError(info: ResourceInfo, detail: string) {
     return badRequest(`${info.kind} in version "${info.version}" cannot be handled as a ${info.kind}: ${detail}`);
   }
@@ -263,7 +292,11 @@ export class ObjectPipeline {
   toServed(info: ResourceInfo, out: ObjectOut): ObjectOut {
     const conversion = conversionFor(info);
     if (!conversion) return out;
-    return ObjectOut.fromObject(conversion.fromStorage(out.copy()));
+    const converted = conversion.fromStorage(out.copy());
+    // Stored objects are in Go's form already; a converted one is put in it here, on each read
+    // (only the few resources served in a version other than their storage version pay this).
+    if (!info.definitionName || !this.prepared) return ObjectOut.fromObject(converted);
+    return ObjectOut.fromObject(this.p.goForms.normalize(info.definitionName, converted as Record<string, unknown>) as KubeObject);
   }
 
   private kindValidation(info: ResourceInfo): KindValidation | undefined {

@@ -6,3 +6,4 @@ export { applyJsonPatch, applyMergePatch, applyStrategicMergePatch, PatchError }
 export { createPatchSchemaResolver } from '../schema/patch-schema.js';
 export { createFieldManager, managerFromUserAgent, ApplyError } from './managed-fields/index.js';
 export { kindValidations, nameValidators, validateObjectMeta, validateObjectMetaUpdate } from './validation/index.js';
+export { createGoForms, findProtoDir } from '../schema/go-form/index.js';

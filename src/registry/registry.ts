@@ -268,12 +268,14 @@ export class Registry {
     for (const name of initialNamespaces) {
       const key = objectKey(info.storage, undefined, name);
       if (this.namespaceStore().cachedObject(undefined, name)) continue;
+      // Written as Go writes a Namespace (field order included), before the write pipeline is loaded.
       const ns: KubeObject = {
-        apiVersion: 'v1',
         kind: 'Namespace',
+        apiVersion: 'v1',
         metadata: {
           name,
           uid: (this.deps.newUid ?? randomUUID)(),
+          resourceVersion: '0', // storage sets it
           creationTimestamp: formatTime(this.deps.clock.now()),
           labels: { 'kubernetes.io/metadata.name': name },
         },

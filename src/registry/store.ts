@@ -103,6 +103,8 @@ export interface WatchSink {
 /** RetryGenerateName's limit (kube-apiserver 1.32+). */
 const generateNameAttempts = 8;
 const generateNameMaxBase = 63 - 5;
+/** A new object's resourceVersion until storage assigns its revision. */
+const pendingResourceVersion = '0';
 
 const orphanFinalizer = 'orphan';
 const foregroundFinalizer = 'foregroundDeletion';
@@ -133,6 +135,7 @@ export class ResourceStore {
 
   async get(namespace: string | undefined, name: string, resourceVersion?: string): Promise<ObjectOut> {
     await this.waitForResourceVersion(resourceVersion);
+    await this.readyToConvert();
     const cached = this.cache.get(this.key(namespace, name));
     if (!cached) throw notFound(this.gr, name);
     return this.deps.pipeline.toServed(this.info, ObjectOut.fromRaw(cached.raw));
@@ -153,6 +156,7 @@ export class ResourceStore {
 
   async list(namespace: string | undefined, opts: ListOptions): Promise<ListResult> {
     validateListOptions(opts);
+    await this.readyToConvert();
     const prefix = namespace && this.info.namespaced ? namespacePrefix(this.info.storage, namespace) : resourcePrefix(this.info.storage);
     const base = resourcePrefix(this.info.storage);
     let revision: number | undefined;
@@ -222,6 +226,11 @@ export class ResourceStore {
     if (!labelSelector && !fieldSelector) return undefined;
     return (obj) => (!labelSelector || matchesLabels(labelSelector, obj.labels as Record<string, string> | undefined)) &&
       (!fieldSelector || matchesFields(fieldSelector, obj.fields as Record<string, string>));
+  }
+
+  // A converted object is put in Go's form by the write pipeline's code, loaded after start-up.
+  private async readyToConvert(): Promise<void> {
+    if (this.convertsOnRead()) await this.deps.pipeline.ready();
   }
 
   /** True when objects are stored in another version than this resource serves (read paths must convert). */
@@ -320,14 +329,17 @@ export class ResourceStore {
         return alreadyExists(this.gr, meta.name ?? '');
       };
       if (opts.dryRun) {
-        if (!this.current(meta.namespace, meta.name ?? '')) return this.deps.pipeline.toServed(this.info, ObjectOut.fromObject(obj));
+        if (!this.current(meta.namespace, meta.name ?? '')) return this.deps.pipeline.toServed(this.info, ObjectOut.fromObject(this.deps.pipeline.storedForm(this.info, obj)));
         const err = taken();
         if (err) throw err;
         continue;
       }
+      // Storage sets the value; set now, the key has its Go place in metadata.
+      meta.resourceVersion = pendingResourceVersion;
+      const formed = this.deps.pipeline.storedForm(this.info, obj);
       try {
-        const stored = await this.deps.watchCache.create(this.key(meta.namespace, meta.name ?? ''), obj as Record<string, unknown>);
-        return this.deps.pipeline.toServed(this.info, ObjectOut.fromWritten(stored.value, obj));
+        const stored = await this.deps.watchCache.create(this.key(meta.namespace, meta.name ?? ''), formed as Record<string, unknown>);
+        return this.deps.pipeline.toServed(this.info, ObjectOut.fromWritten(stored.value, formed));
       } catch (err) {
         const refused = isStorageError(err, 'KeyExists') ? taken() : err;
         if (refused) {
@@ -420,24 +432,23 @@ export class ResourceStore {
         this.strategy.prepareForSubresourceUpdate?.(subresource, next, old, { now: this.deps.now(), serviceAllocator: this.deps.serviceAllocator, admission: this.deps.admission });
       } else this.prepareForUpdate(next, old);
       this.deps.pipeline.validateUpdate(this.info, next, old, this.strategy, decoded.requiredErrors, subresource);
+      next.metadata!.resourceVersion = old.metadata!.resourceVersion;
+      const formed = this.deps.pipeline.storedForm(this.info, next);
       // A write that changes nothing is not a write: no new resourceVersion, no event.
-      if (jsonEqual(next, old)) return { object: this.deps.pipeline.toServed(this.info, ObjectOut.fromRaw(cached!.raw)), created: false };
-      const finalizing = old.metadata?.deletionTimestamp && !this.hasPendingFinalizers(next);
+      if (jsonEqual(formed, old)) return { object: this.deps.pipeline.toServed(this.info, ObjectOut.fromRaw(cached!.raw)), created: false };
+      const finalizing = old.metadata?.deletionTimestamp && !this.hasPendingFinalizers(formed);
       // Admission plugins judge writes of the object itself; subresources are not theirs.
-      const reservation = subresource ? undefined : await this.deps.validateWrite?.({ operation: 'UPDATE', object: next, oldObject: old, dryRun: opts.dryRun });
-      if (opts.dryRun) {
-        next.metadata!.resourceVersion = old.metadata!.resourceVersion;
-        return { object: this.deps.pipeline.toServed(this.info, ObjectOut.fromObject(next)), created: false };
-      }
+      const reservation = subresource ? undefined : await this.deps.validateWrite?.({ operation: 'UPDATE', object: formed, oldObject: old, dryRun: opts.dryRun });
+      if (opts.dryRun) return { object: this.deps.pipeline.toServed(this.info, ObjectOut.fromObject(formed)), created: false };
       let written = false;
       try {
-        const stored = await this.deps.watchCache.update(key, next as Record<string, unknown>, cached!.modRevision);
+        const stored = await this.deps.watchCache.update(key, formed as Record<string, unknown>, cached!.modRevision);
         written = true;
         if (finalizing && !(old.metadata?.deletionGracePeriodSeconds)) {
           // The last finalizer is gone from an object being deleted: now it really goes.
           await this.removeNow(key, stored);
         }
-        return { object: this.deps.pipeline.toServed(this.info, ObjectOut.fromWritten(stored.value, next)), created: false };
+        return { object: this.deps.pipeline.toServed(this.info, ObjectOut.fromWritten(stored.value, formed)), created: false };
       } catch (err) {
         // A retry is admitted afresh: what this attempt took goes back first.
         if (!written) await reservation?.release();
@@ -521,7 +532,7 @@ export class ResourceStore {
     if (this.strategy.tracksGeneration) {
       const oldGen = oldMeta.generation ?? 1;
       const changed = !sameSpec(next, old) ||
-        (this.strategy.generationCountsAnnotations && JSON.stringify(meta.annotations ?? {}) !== JSON.stringify(oldMeta.annotations ?? {}));
+        (this.strategy.generationCountsAnnotations && !jsonEqual(meta.annotations ?? {}, oldMeta.annotations ?? {}));
       meta.generation = changed ? oldGen + 1 : oldGen;
     } else if (oldMeta.generation !== undefined) meta.generation = oldMeta.generation;
     else delete meta.generation;
@@ -590,6 +601,7 @@ export class ResourceStore {
   }
 
   async delete(namespace: string | undefined, name: string, options: DeleteOptions, dryRun: boolean): Promise<DeleteResult> {
+    await this.deps.pipeline.ready();
     const key = this.key(namespace, name);
     for (let attempt = 0; ; attempt++) {
       const cached = this.current(namespace, name);
@@ -650,9 +662,10 @@ export class ResourceStore {
         // kube-apiserver bumps the generation when deletion starts (graceful, or held by finalizers).
         if (this.strategy.tracksGeneration) meta.generation = (meta.generation ?? 1) + 1;
       }
-      if (dryRun) return { object: this.deps.pipeline.toServed(this.info, ObjectOut.fromObject(obj)), deleted: false };
+      const formed = this.deps.pipeline.storedForm(this.info, obj);
+      if (dryRun) return { object: this.deps.pipeline.toServed(this.info, ObjectOut.fromObject(formed)), deleted: false };
       try {
-        const stored = await this.deps.watchCache.update(key, obj as Record<string, unknown>, cached.modRevision);
+        const stored = await this.deps.watchCache.update(key, formed as Record<string, unknown>, cached.modRevision);
         return { object: this.deps.pipeline.toServed(this.info, ObjectOut.fromJson(stored.value)), deleted: false };
       } catch (err) {
         if (isStorageError(err, 'Conflict') && attempt < 10) {
@@ -739,12 +752,13 @@ export class ResourceStore {
   }
 }
 
+// Whatever the key order: a decoded object has its writer's, a stored one Go's.
 function sameSpec(a: KubeObject, b: KubeObject): boolean {
   const strip = (o: KubeObject) => {
     const { metadata: _m, status: _s, ...rest } = o;
-    return JSON.stringify(rest);
+    return rest;
   };
-  return strip(a) === strip(b);
+  return jsonEqual(strip(a), strip(b));
 }
 
 export function parseResourceVersion(rv: string): number {

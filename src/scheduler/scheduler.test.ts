@@ -132,11 +132,12 @@ describe('scheduler: unschedulable pods', () => {
     const pending = await getPod(c, 'big');
     assert.equal(pending.spec!.nodeName, undefined);
     const condition = pending.status!.conditions!.find((x) => x.type === 'PodScheduled');
-    // kube-scheduler also writes lastProbeTime: null, which kubemu's store does not keep.
+    // lastProbeTime is a metav1.Time value: Go writes null for its zero.
     assert.deepEqual(condition, {
       type: 'PodScheduled',
       observedGeneration: 1,
       status: 'False',
+      lastProbeTime: null,
       lastTransitionTime: '2026-01-01T00:00:00Z',
       reason: 'Unschedulable',
       message,

@@ -143,7 +143,7 @@ describe('node lifecycle and taint-based eviction', () => {
     assert.ok(brief.metadata!.deletionTimestamp, 'deleted (gracefully: the kubelet that would finish it is gone)');
     assert.deepEqual(
       brief.status!.conditions!.find((x) => x.type === 'DisruptionTarget'),
-      { type: 'DisruptionTarget', status: 'True', lastTransitionTime: time(c.clock.now()), reason: 'DeletionByTaintManager', message: 'Taint manager: deleting due to NoExecute taint' },
+      { type: 'DisruptionTarget', status: 'True', lastProbeTime: null, lastTransitionTime: time(c.clock.now()), reason: 'DeletionByTaintManager', message: 'Taint manager: deleting due to NoExecute taint' },
     );
     const marking = (await events(c, 'brief')).find((e) => e.reason === 'TaintManagerEviction')!;
     assert.equal(marking.message, 'Marking for deletion Pod default/brief');

@@ -10,7 +10,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PassThrough, Readable, Writable } from 'node:stream';
 import type { WebSocket } from 'ws';
-import { ApiError, badRequest } from '../../apierrors/index.js';
+import { ApiError, badRequest, statusJson, type StatusBody } from '../../apierrors/index.js';
 import type { Clock } from '../../machinery/clock.js';
 import { KubeletError, type ContainerStreams, type ExecOptions, type ExecOutcome, type TerminalSize } from '../../machinery/node-connection.js';
 import { SpdySession, type SpdyStream } from './spdy/session.js';
@@ -72,7 +72,7 @@ export async function serveRemoteCommand(req: IncomingMessage, res: ServerRespon
 }
 
 /** The Status the error channel carries (the kubelet marshals it without kind and apiVersion). */
-export function remoteCommandStatus(command: RemoteCommand, result: { outcome: ExecOutcome } | { error: unknown }): Record<string, unknown> {
+export function remoteCommandStatus(command: RemoteCommand, result: { outcome: ExecOutcome } | { error: unknown }): StatusBody {
   if ('outcome' in result) {
     const code = result.outcome.exitCode;
     if (code === 0 || command.kind === 'attach') return { metadata: {}, status: 'Success' };
@@ -91,7 +91,7 @@ export function remoteCommandStatus(command: RemoteCommand, result: { outcome: E
   return { metadata: {}, status: 'Failure', message: `Internal error occurred: ${message}`, reason: 'InternalError', code: 500 };
 }
 
-async function runCommand(command: RemoteCommand, streams: ContainerStreams, signal: AbortSignal): Promise<Record<string, unknown>> {
+async function runCommand(command: RemoteCommand, streams: ContainerStreams, signal: AbortSignal): Promise<StatusBody> {
   try {
     return remoteCommandStatus(command, { outcome: await command.run(streams, signal) });
   } catch (error) {
@@ -147,7 +147,7 @@ function serveOverWebSocket(ws: WebSocket, protocol: string, command: RemoteComm
       void runCommand(command, { stdin, stdout, stderr, resize: resize?.stream }, abort.signal).then(async (status) => {
         await Promise.all([finishWritable(stdout), finishWritable(stderr)]);
         if (ws.readyState !== ws.OPEN) return;
-        ws.send(Buffer.concat([Buffer.from([Channel.Error]), Buffer.from(JSON.stringify(status))]), { binary: true });
+        ws.send(Buffer.concat([Buffer.from([Channel.Error]), Buffer.from(statusJson(status))]), { binary: true });
         ws.close(1000);
       });
     }, deps.webSocketSettleMs ?? 100);
@@ -213,7 +213,7 @@ function serveOverSpdy(socket: import('node:stream').Duplex, head: Buffer, comma
       void runCommand(command, containerStreams, abort.signal).then(async (status) => {
         await Promise.all([finishWritable(containerStreams.stdout), finishWritable(containerStreams.stderr)]);
         const errorStream = streams.get('error')!;
-        if (session.isOpen()) errorStream.end(JSON.stringify(status));
+        if (session.isOpen()) errorStream.end(statusJson(status));
         // The kubelet hangs up once the command is over; the client has what it needs by then.
         session.close();
         resize?.stream.destroy();

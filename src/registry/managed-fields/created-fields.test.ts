@@ -8,11 +8,13 @@ import { fieldsChangedFrom } from './created-fields.js';
 import { describe as describeSet, difference } from './field-set.js';
 import { compare, type SkipTree } from './typed-compare.js';
 import { createTypeResolver } from './type-schema.js';
+import { createGoForms } from '../../schema/go-form/index.js';
 import { createZeroObjects } from './zero-object.js';
 
 const definitions = (JSON.parse(readFileSync(locateSpec(), 'utf8')) as { definitions: Record<string, unknown> }).definitions;
 const types = createTypeResolver(definitions);
-const zeros = createZeroObjects(definitions, {});
+// With no Go rules, zero objects are the spec's required fields and metadata/spec/status structs.
+const zeros = createZeroObjects(createGoForms(definitions, { rules: {} }));
 
 const pod = {
   apiVersion: 'v1',

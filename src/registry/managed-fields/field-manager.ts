@@ -6,7 +6,7 @@
 // apply ("before-first-apply"), at most ten update managers ("ancient-changes"), the
 // last-applied annotation of client-side apply, fields nobody owns (apiVersion, kind, name,
 // uid, resourceVersion, …), and the entry time, which only moves when the object does.
-import { goFieldRules as defaultGoFieldRules } from '../../schema/protobuf/go-field-rules.js';
+import { createGoForms, type GoForms } from '../../schema/go-form/index.js';
 import { ApplyConflictError, ApplyError, type ConflictOwner } from './errors.js';
 import { type FieldSet, difference, fromPaths, has, isEmpty, paths, recursiveDifference } from './field-set.js';
 import { isObject, jsonEqual, type JsonMap } from './json-value.js';
@@ -76,8 +76,8 @@ export interface FieldManager {
 }
 
 export interface FieldManagerOptions {
-  /** How Go prints each type's fields (which are `{}` or null in a zero object). */
-  goFieldRules?: Readonly<Record<string, string>>;
+  /** How Go prints each type's zero value (which fields are `{}`, null or 0 in a zero object). */
+  goForms?: GoForms;
   /** Update managers kept before the oldest merge into "ancient-changes". */
   maxUpdateManagers?: number;
 }
@@ -98,7 +98,7 @@ interface ConflictOutcome {
 
 export function createFieldManager(definitions: Record<string, unknown>, options: FieldManagerOptions = {}): FieldManager {
   const types = createTypeResolver(definitions);
-  const zeros = createZeroObjects(definitions, options.goFieldRules ?? defaultGoFieldRules);
+  const zeros = createZeroObjects(options.goForms ?? createGoForms(definitions));
   const maxUpdateManagers = options.maxUpdateManagers ?? 10;
   const identify = cachedManagerIdentifiers();
   // Endpoints pass the same ignoredFields array on every call: compile it once.

@@ -7,8 +7,19 @@ export const fieldManagerMaxLength = 128;
 
 const printable = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
 
+// Clients send the same User-Agent on every request: the last answer is kept.
+let lastUserAgent: string | undefined;
+let lastManager = '';
+
 /** The manager of a write without `?fieldManager=`: the User-Agent's product, printable, ≤128 bytes. */
 export function managerFromUserAgent(userAgent: string | undefined): string {
+  if (userAgent !== undefined && userAgent === lastUserAgent) return lastManager;
+  lastManager = managerOf(userAgent);
+  lastUserAgent = userAgent;
+  return lastManager;
+}
+
+function managerOf(userAgent: string | undefined): string {
   const product = (userAgent ?? '').split('/')[0]!;
   let out = '';
   let bytes = 0;

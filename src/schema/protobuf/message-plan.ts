@@ -1,17 +1,10 @@
 // A per-message description of how each protobuf field maps to Go's JSON form, built once per
 // message type and shared by the decoder and the encoder.
 import { messageTypeOf, type ProtoField, type ProtoType } from './proto-schema.js';
+import { parseFieldRules, type Presence } from './field-rules.js';
 import { specialKindOf, type SpecialKind } from './special-messages.js';
 
-/**
- * What Go prints for a field, derived from its Go type and json tag (see go-field-rules.ts).
- * - pointer: absent → no key; present → printed, even when zero (also repeated and map fields)
- * - omitZero: value with omitempty; zero → no key
- * - always: value without omitempty; absent → the zero value is printed
- * - nullable: pointer, slice or map without omitempty; absent → null
- * - struct: struct value; absent → the struct's zero JSON is printed
- */
-export type Presence = 'pointer' | 'omitZero' | 'always' | 'nullable' | 'struct';
+export { parseFieldRules, type Presence } from './field-rules.js';
 
 export type ScalarType = 'string' | 'bytes' | 'bool' | 'int32' | 'int64' | 'uint32' | 'uint64' | 'double' | 'float';
 
@@ -51,33 +44,9 @@ export interface PlanCache {
 
 const SCALARS: ReadonlySet<string> = new Set<ScalarType>(['string', 'bytes', 'bool', 'int32', 'int64', 'uint32', 'uint64', 'double', 'float']);
 
-const PRESENCE_CODES: Readonly<Record<string, Presence>> = { '?': 'omitZero', '!': 'always', '~': 'nullable', $: 'struct' };
-
-interface FieldRule {
-  presence: Presence;
-  inline: boolean;
-  jsonName?: string;
-}
-
 function scalarOf(name: string, field: ProtoField): ScalarType {
   if (!SCALARS.has(name)) throw new Error(`unsupported protobuf type ${name} in ${field.fullName}`);
   return name as ScalarType;
-}
-
-/** Parses one message's rule string ("replicas? selector~ volumeSource^ Name!=name"). */
-export function parseFieldRules(rule: string): Map<string, FieldRule> {
-  const parsed = new Map<string, FieldRule>();
-  for (const token of rule.split(' ')) {
-    const m = /^(\w+)([?!~$^]?)(?:=(\w+))?$/.exec(token);
-    if (!m) throw new Error(`bad go field rule token ${JSON.stringify(token)}`);
-    const [, name, code, jsonName] = m;
-    parsed.set(name!, {
-      presence: code === '^' || code === '' ? 'pointer' : PRESENCE_CODES[code!]!,
-      inline: code === '^',
-      ...(jsonName ? { jsonName } : {}),
-    });
-  }
-  return parsed;
 }
 
 /** Plans are memoized per cache; one cache per codec keeps two servers independent. */
