@@ -11,6 +11,7 @@ import { Catalogue, type ResourceInfo } from '../../src/schema/catalogue.js';
 import { loadSpec } from '../../src/schema/openapi-spec.js';
 import { kindsWithoutCreatedObject, minimalObject } from '../../src/testing/minimal-objects.js';
 import { removeDir, startKubemu, type KubemuProcess } from './harness.js';
+import { eventually } from './kubelet-stand-in.js';
 
 type Obj = Record<string, any>;
 type ApiClass = new (...args: any[]) => Record<string, (param?: Obj) => Promise<Obj>>;
@@ -120,6 +121,8 @@ test('every built-in kind through its typed API: create, read, list and watch lo
     checked++;
     if (!info.verbs.includes('get') || name === undefined) continue; // a review: the answer is all there is
 
+    // The API server's CRD controller writes a new definition's status at once: read it settled.
+    if (info.kind === 'CustomResourceDefinition') await eventually('the definition Established', async () => ((await rawGet(`/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${name}`)) as { status?: { conditions?: { type: string; status: string }[] } }).status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True') || undefined);
     const read = await api[`read${scope}${info.kind}`]!({ ...where, name });
     assert.equal(read.constructor.name, model);
     const collection = `${info.group ? `/apis/${info.group}/${info.version}` : `/api/${info.version}`}${namespace ? `/namespaces/${namespace}` : ''}/${info.resource}`;

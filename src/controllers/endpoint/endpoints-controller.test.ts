@@ -124,7 +124,8 @@ test('a Service selecting nothing has Endpoints without subsets and one empty sl
   const placeholder = await slicesOf('default', 'nobody');
   assert.equal(placeholder.length, 1);
   // Empty lists are not stored (as protobuf storage drops them on a real cluster).
-  assert.deepEqual([placeholder[0]!.endpoints, placeholder[0]!.ports], [undefined, undefined]);
+  // Go writes the slice's empty lists as null (no omitempty on endpoints and ports).
+  assert.deepEqual([placeholder[0]!.endpoints, placeholder[0]!.ports], [null, null]);
 
   // Pods coming and going: the same slice is reused, then emptied again.
   await runningPod('default', 'nobody-1', { app: 'nobody' }, '10.244.1.20', true);
@@ -137,7 +138,7 @@ test('a Service selecting nothing has Endpoints without subsets and one empty sl
   assert.equal((await endpoints().get('default', 'nobody')).subsets, undefined);
   now = await slicesOf('default', 'nobody');
   assert.equal(now.length, 1);
-  assert.deepEqual([now[0]!.endpoints, now[0]!.ports], [undefined, undefined]);
+  assert.deepEqual([now[0]!.endpoints, now[0]!.ports], [null, null]);
 });
 
 test('publishNotReadyAddresses makes every address ready; pods without an IP or finished are left out', async () => {
@@ -227,7 +228,7 @@ test('Services without a selector, headless ones and ExternalName ones', async (
   assert.deepEqual(headless.subsets, [{ addresses: [headless.subsets![0]!.addresses![0]!] }]);
   const [slice] = await slicesOf('default', 'headless');
   assert.equal(slice!.metadata!.labels!['service.kubernetes.io/headless'], '');
-  assert.equal(slice!.ports, undefined);
+  assert.equal(slice!.ports, null);
 });
 
 test('Topology Aware Hints asked for by annotation, which kubemu does not compute, are a Warning event', async () => {
