@@ -17,7 +17,8 @@ export async function bindPod(pods: ResourceStore, namespace: string | undefined
   if (target.kind && target.kind !== 'Node') throw badRequest(`Binding target kind must be Node, got ${target.kind}`);
   await pods.guaranteedUpdate(namespace, podName, { ...opts, fieldValidation: 'Ignore' }, 'binding', (current) => {
     if (!current) throw notFound({ group: '', resource: 'pods' }, podName);
-    const pod = structuredClone(current) as Pod;
+    // The store hands this attempt its own copy of the pod: no need for another.
+    const pod = current as Pod;
     if (pod.metadata?.deletionTimestamp) throw conflict(bindingResource, podName, `pod ${podName} is being deleted, cannot be assigned to a host`);
     if (pod.spec?.nodeName) throw conflict(bindingResource, podName, `pod ${podName} is already assigned to node "${pod.spec.nodeName}"`);
     if (pod.spec?.schedulingGates?.length) throw conflict(bindingResource, podName, `pod ${podName} has non-empty .spec.schedulingGates`);

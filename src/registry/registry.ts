@@ -61,7 +61,9 @@ export class Registry {
   /** TokenRequest and bearer-token authentication (absent without a signer). */
   readonly serviceAccountTokens: ServiceAccountTokens | undefined;
   private readonly stores = new Map<string, ResourceStore>();
-  private readonly storesByInfo = new WeakMap<object, ResourceStore>();
+  private readonly storesByInfo = new WeakMap<object, { store: ResourceStore; generation: number }>();
+  /** Bumped whenever a store is added or removed (CRDs), which invalidates storesByInfo. */
+  private storesGeneration = 0;
   private readonly fieldsByPrefix = new Map<string, Set<string>>();
   private readonly resourceQuotaAdmission: ResourceQuotaAdmission;
   /** Serves the resources CustomResourceDefinitions define. */
@@ -125,6 +127,7 @@ export class Registry {
       validateWrite: this.validatingAdmissionFor(info, storageQualified),
     });
     this.stores.set(`${info.group}/${info.version}/${info.resource}`, store);
+    this.storesGeneration++;
   }
 
   /**
@@ -142,6 +145,7 @@ export class Registry {
   removeResources(infos: readonly ResourceInfo[], keepCache: boolean): void {
     for (const info of infos) {
       this.stores.delete(`${info.group}/${info.version}/${info.resource}`);
+      this.storesGeneration++;
       if (!keepCache) {
         this.watchCache.unregister(resourcePrefix(info.storage), 'the resource is no longer served');
         this.fieldsByPrefix.delete(resourcePrefix(info.storage));
@@ -214,11 +218,12 @@ export class Registry {
   }
 
   store(info: Pick<ResourceInfo, 'group' | 'version' | 'resource'>): ResourceStore {
+    // Every request asks: answered from the per-info cache while no CRD added or removed a store.
     const known = this.storesByInfo.get(info);
-    if (known && this.stores.get(`${info.group}/${info.version}/${info.resource}`) === known) return known;
+    if (known && known.generation === this.storesGeneration) return known.store;
     const store = this.stores.get(`${info.group}/${info.version}/${info.resource}`);
     if (!store) throw new Error(`no store for ${info.group}/${info.version}/${info.resource}`);
-    this.storesByInfo.set(info, store);
+    this.storesByInfo.set(info, { store, generation: this.storesGeneration });
     return store;
   }
 

@@ -83,9 +83,9 @@ function countMatching(node: NodeInfo, selector: LabelSelector, namespace: strin
   if (isLabelSelectorEmpty(selector)) return 0;
   // Every pod a Deployment schedules asks the same question of every node: remember the answer
   // until the node's pods change.
-  let text = selectorTexts.get(selector);
-  if (text === undefined) selectorTexts.set(selector, (text = labelSelectorToString(selector)));
-  const key = `${namespace}\u0000${text}`;
+  // A selector object belongs to one pod's cycle, so to one namespace.
+  let key = selectorKeys.get(selector);
+  if (key === undefined) selectorKeys.set(selector, (key = `${namespace}\u0000${labelSelectorToString(selector)}`));
   let counts = matchCounts.get(node);
   if (!counts || counts.generation !== node.selectorGeneration) matchCounts.set(node, (counts = { generation: node.selectorGeneration, byKey: new Map() }));
   const known = counts.byKey.get(key);
@@ -101,7 +101,7 @@ function countMatching(node: NodeInfo, selector: LabelSelector, namespace: strin
 
 const matchCounts = new WeakMap<NodeInfo, { generation: number; byKey: Map<string, number> }>();
 /** A cycle's constraint asks every node: its selector is spelled out once, not once per node. */
-const selectorTexts = new WeakMap<LabelSelector, string>();
+const selectorKeys = new WeakMap<LabelSelector, string>();
 
 interface FilterState {
   constraints: Constraint[];
