@@ -29,5 +29,5 @@ VOLUME ["/data"]
 EXPOSE 6443
 HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \
   CMD node -e "require('https').get({host:'127.0.0.1',port:6443,path:'/livez',rejectUnauthorized:false},r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1))"
-ENTRYPOINT ["node", "dist/src/main.js"]
+ENTRYPOINT ["node", "--max-semi-space-size=32", "dist/src/main.js"]
 CMD ["serve", "--host", "0.0.0.0", "--port", "6443", "--data-dir", "/data", "--kubeconfig", "/data/kubeconfig", "--tls-host", "localhost"]

@@ -134,7 +134,8 @@ async function startKubemu(dataDir: string, controllers = '', nodes = 0): Promis
   const started = performance.now();
   const args = [mainScript, 'serve', '--port', '0', '--data-dir', join(dataDir, 'data'), '--kubeconfig', join(dataDir, 'kubeconfig'), '--controllers', controllers, '--nodes', String(nodes)];
   // BENCH_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/p" profiles the servers under load.
-  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_OPTIONS?.split(' ').filter(Boolean) ?? []), ...args], {
+  // Node flags as kubemu's launchers give them (bin shebang, npm start, image), plus any to profile with.
+  const child = spawn(process.execPath, ['--max-semi-space-size=32', ...(process.env.BENCH_NODE_OPTIONS?.split(' ').filter(Boolean) ?? []), ...args], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let err = '';

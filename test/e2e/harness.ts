@@ -54,7 +54,8 @@ export async function startKubemu(opts: { dataDir?: string; extraArgs?: string[]
   const kubeconfig = join(dataDir, 'kubeconfig');
   const child = spawn(
     process.execPath,
-    [mainScript, 'serve', '--port', '0', '--data-dir', join(dataDir, 'data'), '--kubeconfig', kubeconfig, ...(opts.extraArgs ?? [])],
+    // As the bin's shebang and `npm start` run it.
+    ['--max-semi-space-size=32', mainScript, 'serve', '--port', '0', '--data-dir', join(dataDir, 'data'), '--kubeconfig', kubeconfig, ...(opts.extraArgs ?? [])],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';
