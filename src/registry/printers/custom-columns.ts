@@ -3,6 +3,7 @@
 // when nothing); a version without columns shows AGE.
 import { evaluateJsonPath, parseJsonPath } from '../../machinery/json-path.js';
 import type { PrinterColumn } from '../../schema/custom-resources.js';
+import { formatAge } from './age.js';
 import { definePrinter, nameColumn, objectName } from './columns.js';
 import type { ColumnType, TablePrinter } from './types.js';
 
@@ -13,7 +14,7 @@ const ageColumn: PrinterColumn = {
   description: 'CreationTimestamp is a timestamp representing the server time when this object was created.',
 };
 
-function cell(type: string, value: unknown): unknown {
+function cell(type: string, value: unknown, now: Date): unknown {
   if (value === undefined || value === null) return null;
   switch (type) {
     case 'string':
@@ -25,7 +26,9 @@ function cell(type: string, value: unknown): unknown {
     case 'boolean':
       return typeof value === 'boolean' ? value : null;
     case 'date':
-      return typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? value : null;
+      // A date cell is a human age (`5m`), as ConvertToHumanReadableDateType makes it.
+      if (typeof value !== 'string') return null;
+      return Number.isNaN(Date.parse(value)) ? '<invalid>' : formatAge(value, now);
     default:
       return null;
   }
@@ -45,6 +48,6 @@ export function customResourcePrinter(columns: readonly PrinterColumn[]): TableP
         priority: c.priority ?? 0,
       })),
     ],
-    (obj) => [objectName(obj), ...used.map((c, i) => cell(c.type, evaluateJsonPath(obj, paths[i]!)))],
+    (obj, now) => [objectName(obj), ...used.map((c, i) => cell(c.type, evaluateJsonPath(obj, paths[i]!), now))],
   );
 }
