@@ -18,7 +18,8 @@ import {
   serviceSelector,
 } from '../service-endpoints/pod-endpoints.js';
 import { syncServicesOnChange } from '../service-endpoints/service-triggers.js';
-import { rfc3339Nano, TriggerTimeTracker } from '../service-endpoints/trigger-time.js';
+import { rfc3339Nano } from '../../machinery/rfc3339.js';
+import { TriggerTimeTracker } from '../service-endpoints/trigger-time.js';
 import { WrittenVersions } from '../service-endpoints/written-versions.js';
 import { endpointSubsets, maxEndpointsCapacity, subsetsEqual, truncateSubsets } from './endpoint-subsets.js';
 

@@ -18,7 +18,7 @@ import {
   shouldPodBeInEndpoints,
   shouldSetHostname,
 } from '../service-endpoints/pod-endpoints.js';
-import { rfc3339Nano } from '../service-endpoints/trigger-time.js';
+import { rfc3339Nano } from '../../machinery/rfc3339.js';
 
 export const endpointSliceControllerName = 'endpointslice-controller.k8s.io';
 export const defaultMaxEndpointsPerSlice = 100;

@@ -43,8 +43,3 @@ function parseTime(text: string | undefined): number | undefined {
   return Number.isNaN(t) ? undefined : t;
 }
 
-/** Go's time.RFC3339Nano in UTC: fractional seconds only when there are any, trailing zeros dropped. */
-export function rfc3339Nano(ms: number): string {
-  const iso = new Date(ms).toISOString();
-  return iso.replace(/\.(\d{3})Z$/, (_m, frac: string) => (frac === '000' ? 'Z' : `.${frac.replace(/0+$/, '')}Z`));
-}

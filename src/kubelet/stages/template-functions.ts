@@ -4,6 +4,7 @@
 // naming any other function fails to load with `function "x" not defined`.
 import { stringify } from 'yaml';
 import { printValue, truthy, type TemplateFunction } from './go-template.js';
+import { rfc3339Nano } from '../../machinery/rfc3339.js';
 
 /** What a template's node and pod functions need from the kubelets. */
 export interface TemplateHost {
@@ -52,11 +53,6 @@ export function templateFunctions(host: TemplateHost, object: Record<string, unk
 function quote(v: unknown): string {
   const json = JSON.stringify(v ?? null);
   return json.startsWith('"') ? json : JSON.stringify(json);
-}
-
-/** Go's time.RFC3339Nano: fractional seconds without trailing zeros. */
-export function rfc3339Nano(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.?0+Z$/, 'Z');
 }
 
 const nodeConditions = [
