@@ -254,6 +254,11 @@ export class LocalClient {
     }));
   }
 
+  /** Calls `listener` whenever the served resources change (CRDs); returns the unsubscribe. */
+  onResourcesChanged(listener: () => void): () => void {
+    return this.catalogue.onChange(listener);
+  }
+
   forInfo<T extends KubeObject = KubeObject>(info: ResourceInfo): ResourceClient<T> {
     return new ResourceClient<T>(info, this.registry.store(info), this.identity, this.registry);
   }

@@ -116,6 +116,7 @@ function parsePath(path: string): PathParts | undefined {
 const methods = ['get', 'put', 'post', 'delete', 'patch'] as const;
 
 export class Catalogue {
+  private readonly listeners = new Set<() => void>();
   private readonly resources = new Map<string, ResourceInfo>(); // "group/version/resource"
   private readonly byKindKey = new Map<string, ResourceInfo>(); // "group/version/Kind"
   private groupList: GroupVersions[] = [];
@@ -182,14 +183,28 @@ export class Catalogue {
     }
     this.customByDefinition.set(definitionName, infos);
     this.rebuildGroups();
-    this.changes++;
+    this.changed();
   }
 
   /** Stops serving what a CustomResourceDefinition defined. */
   removeCustomResources(definitionName: string): void {
     if (!this.dropCustom(definitionName)) return;
     this.rebuildGroups();
+    this.changed();
+  }
+
+  /**
+   * Calls `listener` after the served resources change (a CRD came, changed or went), as the
+   * garbage collector's periodic discovery resync would notice; returns the unsubscribe.
+   */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private changed(): void {
     this.changes++;
+    for (const listener of [...this.listeners]) listener();
   }
 
   private dropCustom(definitionName: string): boolean {

@@ -8,7 +8,7 @@
 // - orphans: the dependents of an owner carrying the orphan finalizer lose their reference to it,
 //   then the finalizer is removed;
 // - drops references to owners that do not exist, when other owners keep the object.
-import type { ResourceClient } from '../../client/local-client.js';
+import type { ResourceClient, ServedResource } from '../../client/local-client.js';
 import { isNotFound } from '../../client/local-client.js';
 import type { OwnerReference } from '../../machinery/api-types.js';
 import type { KubeObject } from '../../machinery/object.js';
@@ -41,20 +41,38 @@ function startGarbageCollector(ctx: ControllerContext) {
   const orphanLoop: ReconcileLoop = ctx.reconcileLoop((uid) => attemptToOrphan(uid), { name: 'attemptToOrphan', workers: 5 });
 
   // One metadata informer per storage: a resource served in several versions is watched once.
-  const watched = new Set<string>();
-  for (const r of ctx.client.resources()) {
-    if (!r.verbs.includes('list') || !r.verbs.includes('watch') || !r.verbs.includes('delete')) continue;
-    if (ignoredResources.has(`${r.group}/${r.resource}`) || ignoredResources.has(r.storage)) continue;
-    if (watched.has(r.storage)) continue;
-    watched.add(r.storage);
-    const informer = ctx.informers.metadataFor(r.group, r.version, r.resource);
-    const withKind = (obj: KubeObject): KubeObject => (obj.kind && obj.apiVersion ? obj : { ...obj, apiVersion: r.group ? `${r.group}/${r.version}` : r.version, kind: r.kind });
-    informer.addHandler({
-      onAdd: (obj) => graph.observe(withKind(obj), undefined),
-      onUpdate: (old, obj) => graph.observe(withKind(obj), withKind(old)),
-      onDelete: (obj) => graph.observeDeleted(withKind(obj)),
-    });
+  // Resources that come and go with CRDs are picked up (and dropped) as the catalogue changes,
+  // where kube-controller-manager's collector resyncs its monitors from discovery.
+  const watched = new Map<string, ServedResource>();
+  function syncMonitors(): void {
+    const served = new Map<string, ServedResource>();
+    for (const r of ctx.client.resources()) {
+      if (!r.verbs.includes('list') || !r.verbs.includes('watch') || !r.verbs.includes('delete')) continue;
+      if (ignoredResources.has(`${r.group}/${r.resource}`) || ignoredResources.has(r.storage)) continue;
+      const seen = served.get(r.storage);
+      // Watch a CRD's resource in its storage version, as every version is the same objects.
+      if (!seen || (r.storedInThisVersion && !seen.storedInThisVersion)) served.set(r.storage, r);
+    }
+    for (const [storage, r] of watched) {
+      const now = served.get(storage);
+      if (now && now.group === r.group && now.version === r.version && now.resource === r.resource) continue;
+      ctx.informers.forget(r.group, r.version, r.resource);
+      watched.delete(storage);
+    }
+    for (const [storage, r] of served) {
+      if (watched.has(storage)) continue;
+      watched.set(storage, r);
+      const informer = ctx.informers.metadataFor(r.group, r.version, r.resource);
+      const withKind = (obj: KubeObject): KubeObject => (obj.kind && obj.apiVersion ? obj : { ...obj, apiVersion: r.group ? `${r.group}/${r.version}` : r.version, kind: r.kind });
+      informer.addHandler({
+        onAdd: (obj) => graph.observe(withKind(obj), undefined),
+        onUpdate: (old, obj) => graph.observe(withKind(obj), withKind(old)),
+        onDelete: (obj) => graph.observeDeleted(withKind(obj)),
+      });
+    }
   }
+  syncMonitors();
+  const unsubscribe = ctx.client.onResourcesChanged(syncMonitors);
 
   function clientFor(identity: Pick<ObjectIdentity, 'apiVersion' | 'kind'>): ResourceClient {
     const client = ctx.client.forKind(identity.apiVersion, identity.kind);
@@ -199,6 +217,7 @@ function startGarbageCollector(ctx: ControllerContext) {
 
   return {
     stop() {
+      unsubscribe();
       deleteLoop.stop();
       orphanLoop.stop();
     },

@@ -18,20 +18,23 @@ export const namespaceController: ControllerDefinition = {
 function startNamespaceController(ctx: ControllerContext) {
   const namespaces = ctx.client.resource<Namespace>('', 'v1', 'namespaces');
   const informer = ctx.informers.forResource<Namespace>('', 'v1', 'namespaces');
-  // Every namespaced resource that has its own storage (events.k8s.io/v1 shares core events').
-  const seenStorage = new Set<string>();
-  const contents = ctx.client.resources().filter((r) => {
-    if (!r.namespaced || !r.verbs.includes('list') || !r.verbs.includes('delete') || seenStorage.has(r.storage)) return false;
-    seenStorage.add(r.storage);
-    return true;
-  }).map((r) => ctx.client.resource(r.group, r.version, r.resource));
+  // Every namespaced resource that has its own storage (events.k8s.io/v1 shares core events'),
+  // looked up at each deletion as the real deleter asks discovery: custom resources included.
+  const namespacedContents = () => {
+    const seenStorage = new Set<string>();
+    return ctx.client.resources().filter((r) => {
+      if (!r.namespaced || !r.verbs.includes('list') || !r.verbs.includes('delete') || seenStorage.has(r.storage)) return false;
+      seenStorage.add(r.storage);
+      return true;
+    }).map((r) => ctx.client.resource(r.group, r.version, r.resource));
+  };
 
   // Level-based: look at the namespace as it is now, whatever event brought us here.
   const loop = ctx.reconcileLoop(async (name) => {
     const ns = informer.getByName(undefined, name);
     if (!ns?.metadata?.deletionTimestamp || !(ns.spec?.finalizers ?? []).includes(finalizerName)) return;
     const left: Remaining = { resources: new Map(), finalizers: new Map() };
-    for (const resource of contents) {
+    for (const resource of namespacedContents()) {
       if ((await resource.count(name)) === 0) continue;
       await resource.deleteCollection(name, { propagationPolicy: 'Background' });
       const { items } = await resource.list(name);

@@ -318,6 +318,14 @@ export class SharedInformerFactory {
     return informer as unknown as Informer<T>;
   }
 
+  /** Stops and drops the informers of a resource no longer served (a deleted CRD's). */
+  forget(group: string, version: string, resource: string): void {
+    for (const id of [`${group}/${version}/${resource}`, `${group}/${version}/${resource}#metadata`]) {
+      this.informers.get(id)?.stop();
+      this.informers.delete(id);
+    }
+  }
+
   /** Starts every informer asked for so far; later ones start when asked for. */
   start(): void {
     this.started = true;

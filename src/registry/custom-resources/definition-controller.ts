@@ -125,8 +125,9 @@ export class DefinitionController {
     const gone = before.filter((old) => !infos.some((i) => i.version === old.version && i.resource === old.resource));
     const samePrefix = before.length > 0 && infos.length > 0 && before[0]!.storage.resource === infos[0]!.storage.resource;
     this.deps.removeResources(before, samePrefix);
-    this.deps.catalogue.setCustomResources(name, infos);
+    // Stores first, then the catalogue: whoever hears of the change (the garbage collector) can use them.
     await this.deps.addResources(infos);
+    this.deps.catalogue.setCustomResources(name, infos);
     if (gone.length) this.deps.log?.('stopped serving versions of a CustomResourceDefinition', { name, versions: gone.map((g) => g.version) });
   }
 
