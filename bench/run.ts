@@ -16,7 +16,8 @@
 //  8. services: a Service over a Deployment of 1,000 pods, from the last pod Ready to a complete
 //     EndpointSlice set (every pod a ready endpoint, slices of at most 100).
 //  9. tokens: the cost of authenticating a service-account bearer token, first and once verified.
-// BENCH_ONLY=creates|controllers|nodes|services|tokens runs one section (creates: 1 alone, for before/after comparisons).
+// 10. crds: CRD create → its resource accepts a create, and CR creates/s as a ratio of pod creates/s.
+// BENCH_ONLY=creates|controllers|nodes|services|tokens|crds runs one section (creates: 1 alone, for before/after comparisons).
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -24,6 +25,7 @@ import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { customResourceFigures, customResourceRows, type CustomResourceFigures } from './custom-resources.js';
 
 const checkout = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const mainScript = join(checkout, 'dist', 'src', 'main.js');
@@ -100,8 +102,14 @@ function timedDownload(ep: Endpoint, path: string): Promise<{ ms: number; bytes:
   });
 }
 
-/** POSTs unique pods with autocannon for `seconds`; returns completed requests per second. */
-async function createLoad(url: string, seconds: number, prefix: string): Promise<{ rate: number; failed: number }> {
+/** POSTs unique pods (or what `bodyFor` makes, to `path`) with autocannon for `seconds`; returns completed requests per second. */
+async function createLoad(
+  url: string,
+  seconds: number,
+  prefix: string,
+  path = '/api/v1/namespaces/default/pods',
+  bodyFor: (n: number) => string = (n) => podBody(`${prefix}-${String(n).padStart(6, '0')}`),
+): Promise<{ rate: number; failed: number }> {
   let n = 0;
   const result = await autocannon({
     url,
@@ -110,15 +118,35 @@ async function createLoad(url: string, seconds: number, prefix: string): Promise
     requests: [
       {
         method: 'POST',
-        path: '/api/v1/namespaces/default/pods',
+        path,
         headers: { 'content-type': 'application/json' },
-        setupRequest: (req: autocannon.Request) => ({ ...req, body: podBody(`${prefix}-${String(n++).padStart(6, '0')}`) }),
+        setupRequest: (req: autocannon.Request) => ({ ...req, body: bodyFor(n++) }),
       },
     ],
     // autocannon's types lack tlsOptions; it passes it to tls.connect.
     ...({ tlsOptions: { rejectUnauthorized: false } } as object),
   });
   return { rate: result.requests.average, failed: result.non2xx + result.errors };
+}
+
+/** 10. Custom resources: CRD → first create, and CR creates/s against pod creates/s on one server. */
+async function crdFigures(dir: string): Promise<CustomResourceFigures> {
+  const { child, port } = await startKubemu(join(dir, 'crds'));
+  const ep: Endpoint = { port, agent: new https.Agent({ keepAlive: true }) };
+  try {
+    return await customResourceFigures(
+      {
+        port,
+        request: (method, path, body) => request(ep, method, path, body),
+        createLoad: (path, seconds, bodyFor) => createLoad(`https://127.0.0.1:${port}`, seconds, 'cr', path, bodyFor),
+      },
+      createSeconds,
+      podBody,
+    );
+  } finally {
+    ep.agent.destroy();
+    await stop(child);
+  }
 }
 
 function percentile(values: number[], p: number): number {
@@ -461,6 +489,12 @@ async function main(): Promise<void> {
     print();
     return;
   }
+  if (process.env.BENCH_ONLY === 'crds') {
+    rows.push(...customResourceRows(await crdFigures(dir)));
+    rmSync(dir, { recursive: true, force: true });
+    print();
+    return;
+  }
   if (process.env.BENCH_ONLY === 'nodes') {
     rows.push(...nodeRows(await nodeFigures(dir)));
     rmSync(dir, { recursive: true, force: true });
@@ -600,6 +634,7 @@ async function main(): Promise<void> {
     const controllers = await controllerFigures(dir);
     const nodeBench = await nodeFigures(dir);
     const serviceBench = await serviceFigures(dir);
+    const crdBench = await crdFigures(dir);
     const bare = await ceiling(dir);
     const bareTls = await ceiling(dir, pki);
 
@@ -627,6 +662,7 @@ async function main(): Promise<void> {
     rows.push([`CPU with ${controllers.idleDeployments} idle Deployments`, `${controllers.idleCpuPercent.toFixed(1)} % of a core over 10 s (target ~0 %)`]);
     rows.push(...nodeRows(nodeBench));
     rows.push(...serviceRows(serviceBench));
+    rows.push(...customResourceRows(crdBench));
     rows.push(...tokenRows(await tokenFigures()));
   } finally {
     rmSync(dir, { recursive: true, force: true });

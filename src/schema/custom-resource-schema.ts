@@ -58,7 +58,9 @@ function toJsonSchema(schema: Schema): Schema {
 
 export function compileCustomResourceSchema(schema: Schema | undefined): CustomResourceSchema {
   const root = schema ?? { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
-  const ajv = new Ajv({ allErrors: true, strict: false, logger: false, validateFormats: true, formats });
+  // No meta-schema: compiling draft-07's for every CRD was most of the time a CRD took to be
+  // served, and the CRD's own validation has already checked the schema's shape.
+  const ajv = new Ajv({ allErrors: true, strict: false, logger: false, validateFormats: true, formats, meta: false, validateSchema: false });
   const jsonSchema = toJsonSchema(root);
   // metadata is ObjectMeta, checked by the generic metadata validation.
   if (isObject(jsonSchema.properties)) delete (jsonSchema.properties as Schema).metadata;
