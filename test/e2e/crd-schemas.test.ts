@@ -1,0 +1,107 @@
+// CustomResourceDefinition schemas with the real kubectl: the schema is published in OpenAPI v2
+// and v3 (so `kubectl explain` works with old and new kubectl, and follows CRD changes), list
+// types are enforced and drive server-side apply, and malformed CRDs are refused as a real
+// apiextensions-apiserver refuses them.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { kubectlFor, kubectlVersionsUnderTest, removeDir, startKubemu, tempDir, type Kubectl, type KubemuProcess } from './harness.js';
+import { eventually } from './kubelet-stand-in.js';
+
+const work = tempDir('kubemu-crd-schemas-');
+let server: KubemuProcess;
+let k: Kubectl;
+let old: Kubectl;
+
+const crd = `
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.shapes.example.com
+spec:
+  group: shapes.example.com
+  scope: Namespaced
+  names: {plural: widgets, singular: widget, kind: Widget}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    subresources: {status: {}}
+    schema:
+      openAPIV3Schema:
+        type: object
+        description: A Widget is a shape on a board.
+        properties:
+          spec:
+            type: object
+            description: What the widget should look like.
+            properties:
+              replicas: {type: integer, description: How many copies of the widget to draw.}
+              ports:
+                type: array
+                description: Ports by number.
+                x-kubernetes-list-type: map
+                x-kubernetes-list-map-keys: [port, protocol]
+                items:
+                  type: object
+                  required: [port, protocol]
+                  properties:
+                    port: {type: integer}
+                    protocol: {type: string}
+                    name: {type: string}
+              tags: {type: array, x-kubernetes-list-type: set, items: {type: string}}
+              colours: {type: array, items: {type: string}}
+          status:
+            type: object
+            properties:
+              phase: {type: string}
+`;
+
+before(async () => {
+  server = await startKubemu({ dataDir: join(work, 'data'), extraArgs: ['--storage', 'memory', '--nodes', '0', '--controllers', ''] });
+  const versions = kubectlVersionsUnderTest();
+  k = kubectlFor(versions.at(-1)!, server.kubeconfig, join(work, 'cache'));
+  old = kubectlFor(versions.find((v) => v.version === '1.27')!, server.kubeconfig, join(work, 'cache'));
+  await k.ok(['apply', '-f', '-'], { input: crd });
+  await k.ok(['wait', '--for=condition=Established', 'crd/widgets.shapes.example.com', '--timeout=20s']);
+});
+
+after(async () => {
+  await server?.stop('SIGTERM');
+  removeDir(work);
+});
+
+test('kubectl explain shows a custom resource’s fields and descriptions, with new and old kubectl', async () => {
+  for (const kubectl of [k, old]) {
+    const top = await kubectl.ok(['explain', 'widgets']);
+    assert.match(top, /KIND:\s+Widget/);
+    assert.match(top, /VERSION:\s+v1/);
+    assert.match(top, /A Widget is a shape on a board\./);
+    assert.match(top, /metadata\t<ObjectMeta>\n\s+Standard object's metadata\./);
+    assert.match(top, /spec\t<Object>\n\s+What the widget should look like\./);
+    const field = await kubectl.ok(['explain', 'widgets.spec.replicas']);
+    assert.match(field, /FIELD: replicas <integer>/);
+    assert.match(field, /How many copies of the widget to draw\./);
+    const spec = await kubectl.ok(['explain', 'widgets.spec']);
+    assert.match(spec, /ports\t<\[\]Object>\n\s+Ports by number\./);
+  }
+});
+
+test('OpenAPI follows a CRD change: the v3 hash moves and explain sees the new field', async () => {
+  const hashOf = async () => {
+    const root = JSON.parse(await k.ok(['get', '--raw', '/openapi/v3'])) as { paths: Record<string, { serverRelativeURL: string }> };
+    return root.paths['apis/shapes.example.com/v1']?.serverRelativeURL;
+  };
+  const before = await hashOf();
+  assert.ok(before, 'the group-version is listed in /openapi/v3');
+  await k.ok([
+    'patch', 'crd', 'widgets.shapes.example.com', '--type=json', '-p',
+    '[{"op":"add","path":"/spec/versions/0/schema/openAPIV3Schema/properties/spec/properties/shade","value":{"type":"string","description":"The fill shade."}}]',
+  ]);
+  await eventually('the v3 document changes', async () => ((await hashOf()) !== before ? true : undefined));
+  assert.match(await k.ok(['explain', 'widgets.spec.shade']), /The fill shade\./);
+  const v2 = JSON.parse(await k.ok(['get', '--raw', '/openapi/v2'])) as { definitions: Record<string, { 'x-kubernetes-group-version-kind'?: unknown }>; paths: Record<string, unknown> };
+  assert.deepEqual(v2.definitions['com.example.shapes.v1.Widget']?.['x-kubernetes-group-version-kind'], [{ group: 'shapes.example.com', kind: 'Widget', version: 'v1' }]);
+  assert.ok(v2.definitions['com.example.shapes.v1.WidgetList']);
+  assert.ok(v2.paths['/apis/shapes.example.com/v1/namespaces/{namespace}/widgets/{name}/status']);
+});
