@@ -105,3 +105,22 @@ test('OpenAPI follows a CRD change: the v3 hash moves and explain sees the new f
   assert.ok(v2.definitions['com.example.shapes.v1.WidgetList']);
   assert.ok(v2.paths['/apis/shapes.example.com/v1/namespaces/{namespace}/widgets/{name}/status']);
 });
+
+const widget = (name: string, spec: string) => `
+apiVersion: shapes.example.com/v1
+kind: Widget
+metadata: {name: ${name}, namespace: default}
+spec: ${spec}
+`;
+
+test('set and map lists refuse duplicates with a 422 naming each repeated item', async () => {
+  const r = await k.run(['create', '-f', '-'], {
+    input: widget('dupes', '{tags: [a, b, a], colours: [red, red], ports: [{port: 80, protocol: TCP}, {port: 80, protocol: UDP}, {port: 80, protocol: TCP, name: web}]}'),
+  });
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, /The Widget "dupes" is invalid: /);
+  assert.match(r.stderr, /\* spec\.tags\[2\]: Duplicate value: "a"/);
+  assert.match(r.stderr, /\* spec\.ports\[2\]: Duplicate value: \{"port":80,"protocol":"TCP"\}/);
+  assert.doesNotMatch(r.stderr, /colours/);
+  await k.ok(['create', '-f', '-'], { input: widget('unique', '{tags: [a, b], ports: [{port: 80, protocol: TCP}, {port: 80, protocol: UDP}]}') });
+});
