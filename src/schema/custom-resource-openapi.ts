@@ -238,14 +238,22 @@ function resourcePaths(info: ResourceInfo, spec: SwaggerDocument, kindName: stri
 }
 
 /** TypeMeta's apiVersion and kind docs, as the spec's own kinds carry them. */
-export function typeMetaDocs(spec: SwaggerDocument): TypeMetaDocs {
-  const props = spec.definitions['io.k8s.api.apps.v1.Deployment']?.properties ?? {};
+function typeMetaDocs(definitions: Record<string, SwaggerSchema>): TypeMetaDocs {
+  const props = definitions['io.k8s.api.apps.v1.Deployment']?.properties ?? {};
   return { apiVersion: props.apiVersion ?? { type: 'string' }, kind: props.kind ?? { type: 'string' } };
+}
+
+/**
+ * The kind's full (unfiltered) definition, refs to the spec's ObjectMeta included: what server-side
+ * apply types a custom resource with, as apiextensions' type converter does.
+ */
+export function customResourceDefinitionSchema(info: ResourceInfo, definitions: Record<string, SwaggerSchema>): SwaggerSchema {
+  return kindDefinition(info, typeMetaDocs(definitions), false);
 }
 
 /** Everything one served custom resource version adds to the OpenAPI documents. */
 export function customResourceOpenApi(info: ResourceInfo, spec: SwaggerDocument, v2: boolean): CustomResourceOpenApi {
-  const typeMeta = typeMetaDocs(spec);
+  const typeMeta = typeMetaDocs(spec.definitions);
   const kindName = definitionNameOf(info.group, info.version, info.kind);
   const listName = definitionNameOf(info.group, info.version, info.listKind);
   return {

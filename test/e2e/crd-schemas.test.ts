@@ -124,3 +124,31 @@ test('set and map lists refuse duplicates with a 422 naming each repeated item',
   assert.doesNotMatch(r.stderr, /colours/);
   await k.ok(['create', '-f', '-'], { input: widget('unique', '{tags: [a, b], ports: [{port: 80, protocol: TCP}, {port: 80, protocol: UDP}]}') });
 });
+
+test('server-side apply merges a map list by key and a set by value between two managers; an atomic list is replaced whole', async () => {
+  const apply = (manager: string, spec: string) =>
+    k.ok(['apply', '--server-side', `--field-manager=${manager}`, '-f', '-'], { input: widget('merged', spec) });
+  await apply('alice', '{ports: [{port: 80, protocol: TCP, name: web}], tags: [a], colours: [red]}');
+  await apply('bob', '{ports: [{port: 443, protocol: TCP, name: tls}], tags: [b]}');
+  const got = JSON.parse(await k.ok(['get', 'widget', 'merged', '-o', 'json', '--show-managed-fields'])) as {
+    spec: { ports: { port: number; name: string }[]; tags: string[]; colours: string[] };
+    metadata: { managedFields: { manager: string; fieldsV1: Record<string, unknown> }[] };
+  };
+  assert.deepEqual(got.spec.ports.map((p) => `${p.port}/${p.name}`), ['80/web', '443/tls']);
+  assert.deepEqual(got.spec.tags, ['a', 'b']);
+  const bob = got.metadata.managedFields.find((m) => m.manager === 'bob')!;
+  const spec = bob.fieldsV1['f:spec'] as Record<string, unknown>;
+  assert.ok(spec['f:ports'] && (spec['f:ports'] as Record<string, unknown>)['k:{"port":443,"protocol":"TCP"}'], JSON.stringify(spec));
+  assert.ok((spec['f:tags'] as Record<string, unknown>)['v:"b"'], JSON.stringify(spec));
+
+  // colours has no list type: atomic, owned whole by alice, so bob's other value is a conflict.
+  const conflict = await k.run(['apply', '--server-side', '--field-manager=bob', '-f', '-'], { input: widget('merged', '{ports: [{port: 443, protocol: TCP, name: tls}], tags: [b], colours: [blue]}') });
+  assert.notEqual(conflict.code, 0);
+  assert.match(conflict.stderr, /Apply failed with 1 conflict: conflict with "alice": \.spec\.colours/);
+
+  // alice drops her port and tag: only her items go; bob's stay.
+  await apply('alice', '{ports: [], tags: [], colours: [red]}');
+  const after = JSON.parse(await k.ok(['get', 'widget', 'merged', '-o', 'json'])) as { spec: { ports: { port: number }[]; tags: string[] } };
+  assert.deepEqual(after.spec.ports.map((p) => p.port), [443]);
+  assert.deepEqual(after.spec.tags, ['b']);
+});
