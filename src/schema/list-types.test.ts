@@ -38,8 +38,8 @@ test('a set reports the second appearance of each repeated value; atomic lists m
 test('a map list reports items with the same keys, as the keys in JSON', () => {
   assert.deepEqual(
     messages({ spec: { ports: [{ port: 80, protocol: 'TCP' }, { port: 80, protocol: 'UDP' }, { protocol: 'TCP', port: 80, name: 'again' }] } }),
-    ['spec.ports[2]: Duplicate value: {"port":80,"protocol":"TCP"}'],
+    ['spec.ports[2]: Duplicate value: map[string]interface {}{"port":80, "protocol":"TCP"}'],
   );
   assert.deepEqual(messages({ spec: { ports: ['x'] } }), ['spec.ports[0]: Invalid value: "x": must be an object for an array of list-type map']);
-  assert.deepEqual(messages({ spec: { byName: { a: [{ name: 'n' }, { name: 'n' }] } } }), ['spec.byName[a][1]: Duplicate value: {"name":"n"}']);
+  assert.deepEqual(messages({ spec: { byName: { a: [{ name: 'n' }, { name: 'n' }] } } }), ['spec.byName[a][1]: Duplicate value: map[string]interface {}{"name":"n"}']);
 });

@@ -2,6 +2,8 @@
 // validation): a `set` holds no value twice, a `map` no two items with the same map keys. Only
 // the second appearance of a value is reported, with the value (or the item's keys) as it is.
 import { field, type FieldError } from '../apierrors/index.js';
+import type { JsonValue } from '../machinery/object.js';
+import { goSyntaxFormat } from '../machinery/patch/go-format.js';
 
 type Schema = Record<string, unknown>;
 
@@ -21,6 +23,13 @@ function sortKeys(value: unknown): unknown {
   return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortKeys(value[k])]));
 }
 
+/** field.Duplicate: compound values print as Go's %#v of the decoded value. */
+function duplicate(path: string, value: unknown): FieldError {
+  const err = field.duplicate(path, value);
+  if (typeof value === 'object' && value !== null) err.badValueText = goSyntaxFormat(value as JsonValue);
+  return err;
+}
+
 /** Indices of the second appearance of each value appearing more than once. */
 function duplicates(values: unknown[]): number[] {
   const seen = new Map<string, number>();
@@ -37,7 +46,7 @@ function duplicates(values: unknown[]): number[] {
 function validateArray(path: string, schema: Schema, items: unknown[], errs: FieldError[]): void {
   const listType = schema['x-kubernetes-list-type'];
   if (listType === 'set') {
-    for (const i of duplicates(items)) errs.push(field.duplicate(`${path}[${i}]`, items[i]));
+    for (const i of duplicates(items)) errs.push(duplicate(`${path}[${i}]`, items[i]));
   } else if (listType === 'map') {
     const bad = items.findIndex((x) => x !== null && !isObject(x));
     if (bad >= 0) {
@@ -49,7 +58,7 @@ function validateArray(path: string, schema: Schema, items: unknown[], errs: Fie
         if (isObject(x)) for (const k of keyFields) if (k in x) key[k] = x[k];
         return key;
       });
-      for (const i of duplicates(keys)) errs.push(field.duplicate(`${path}[${i}]`, sortKeys(keys[i])));
+      for (const i of duplicates(keys)) errs.push(duplicate(`${path}[${i}]`, keys[i]));
     }
   }
   if (isObject(schema.items)) items.forEach((item, i) => validateValue(`${path}[${i}]`, schema.items as Schema, item, errs));

@@ -120,7 +120,7 @@ test('set and map lists refuse duplicates with a 422 naming each repeated item',
   assert.notEqual(r.code, 0);
   assert.match(r.stderr, /The Widget "dupes" is invalid: /);
   assert.match(r.stderr, /\* spec\.tags\[2\]: Duplicate value: "a"/);
-  assert.match(r.stderr, /\* spec\.ports\[2\]: Duplicate value: \{"port":80,"protocol":"TCP"\}/);
+  assert.match(r.stderr, /\* spec\.ports\[2\]: Duplicate value: map\[string\]interface \{\}\{"port":80, "protocol":"TCP"\}/);
   assert.doesNotMatch(r.stderr, /colours/);
   await k.ok(['create', '-f', '-'], { input: widget('unique', '{tags: [a, b], ports: [{port: 80, protocol: TCP}, {port: 80, protocol: UDP}]}') });
 });
