@@ -3,7 +3,10 @@
 // types are enforced and drive server-side apply, and malformed CRDs are refused as a real
 // apiextensions-apiserver refuses them.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { request } from 'node:https';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 import { after, before, test } from 'node:test';
 import { kubectlFor, kubectlVersionsUnderTest, removeDir, startKubemu, tempDir, type Kubectl, type KubemuProcess } from './harness.js';
 import { eventually } from './kubelet-stand-in.js';
@@ -151,4 +154,95 @@ test('server-side apply merges a map list by key and a set by value between two 
   const after = JSON.parse(await k.ok(['get', 'widget', 'merged', '-o', 'json'])) as { spec: { ports: { port: number }[]; tags: string[] } };
   assert.deepEqual(after.spec.ports.map((p) => p.port), [443]);
   assert.deepEqual(after.spec.tags, ['b']);
+});
+
+/** POSTs a body with the kubeconfig's admin credential: the Status itself, causes and all. */
+function post(path: string, body: unknown): Promise<{ code: number; body: { code?: number; reason?: string; details?: { causes?: { reason: string; field: string; message: string }[] } } }> {
+  const config = parse(readFileSync(server.kubeconfig, 'utf8')) as {
+    clusters: { cluster: { server: string; 'certificate-authority-data': string } }[];
+    users: { user: { 'client-certificate-data': string; 'client-key-data': string } }[];
+  };
+  const { cluster } = config.clusters[0]!;
+  const { user } = config.users[0]!;
+  const b64 = (s: string) => Buffer.from(s, 'base64');
+  return new Promise((resolve, reject) => {
+    const req = request(
+      new URL(path, cluster.server),
+      { method: 'POST', ca: b64(cluster['certificate-authority-data']), cert: b64(user['client-certificate-data']), key: b64(user['client-key-data']), headers: { 'content-type': 'application/json' } },
+      (res) => {
+        let text = '';
+        res.on('data', (d: Buffer) => (text += d.toString()));
+        res.on('end', () => resolve({ code: res.statusCode ?? 0, body: JSON.parse(text) }));
+      },
+    );
+    req.on('error', reject);
+    req.end(JSON.stringify(body));
+  });
+}
+
+const badCrd = {
+  apiVersion: 'apiextensions.k8s.io/v1',
+  kind: 'CustomResourceDefinition',
+  metadata: { name: 'gadgets.example.com' },
+  spec: {
+    group: 'example',
+    scope: 'Namespaced',
+    names: { plural: 'gadgets', kind: 'Gadget', shortNames: ['G_1'] },
+    versions: [
+      {
+        name: 'v1',
+        served: true,
+        storage: true,
+        schema: {
+          openAPIV3Schema: {
+            type: 'object',
+            properties: {
+              metadata: { type: 'object', properties: { labels: { type: 'object' } } },
+              spec: { properties: { size: { type: 'integer' }, extra: { type: 'object', properties: { a: { type: 'string' } }, additionalProperties: { type: 'string' } } } },
+            },
+          },
+        },
+      },
+    ],
+  },
+};
+
+test('a malformed CRD is refused with 422 and one cause per problem, named as apiextensions names them', async () => {
+  const r = await post('/apis/apiextensions.k8s.io/v1/customresourcedefinitions', badCrd);
+  assert.equal(r.code, 422);
+  assert.equal(r.body.reason, 'Invalid');
+  const causes = (r.body.details?.causes ?? []).map((c) => `${c.reason} ${c.field}: ${c.message}`);
+  const schema = 'spec.validation.openAPIV3Schema';
+  for (const expected of [
+    'FieldValueInvalid metadata.name: Invalid value: "gadgets.example.com": must be spec.names.plural+"."+spec.group',
+    'FieldValueInvalid spec.group: Invalid value: "example": should be a domain with at least one dot',
+    'FieldValueInvalid spec.names.shortNames[0]: Invalid value: "G_1": a DNS-1035 label must consist of lower case alphanumeric characters',
+    `FieldValueForbidden ${schema}.properties[spec].properties[extra].additionalProperties: Forbidden: additionalProperties and properties are mutual exclusive`,
+    `FieldValueRequired ${schema}.properties[spec].type: Required value: must not be empty for specified object fields`,
+    `FieldValueForbidden ${schema}.properties[metadata]: Forbidden: must not specify anything other than name and generateName, but metadata is implicitly specified`,
+  ]) {
+    assert.ok(causes.some((c) => c.startsWith(expected)), `missing cause ${expected} in\n${causes.join('\n')}`);
+  }
+  const noSchema = await k.run(['create', '-f', '-'], {
+    input: JSON.stringify({ ...badCrd, spec: { ...badCrd.spec, group: 'example.com', names: { plural: 'gadgets', kind: 'Gadget' }, versions: [{ name: 'v1', served: true, storage: true }] } }),
+  });
+  assert.match(noSchema.stderr, /The CustomResourceDefinition "gadgets\.example\.com" is invalid: spec\.versions\[0\]\.schema\.openAPIV3Schema: Required value: schemas are required/);
+});
+
+test('a CRD with CEL rules is served, with a Warning that the rules are not enforced', async () => {
+  const withRules = crd
+    .replaceAll('widgets', 'rules')
+    .replace('kind: Widget', 'kind: Rule')
+    .replace('singular: widget', 'singular: rule')
+    .replace('description: A Widget is a shape on a board.', 'description: Rules.\n        x-kubernetes-validations: [{rule: "self.spec.replicas >= 0"}]');
+  const r = await k.run(['apply', '-f', '-'], { input: withRules });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /Warning: spec\.versions\[0\]\.schema\.openAPIV3Schema: x-kubernetes-validations rules are not enforced by kubemu/);
+  await k.ok(['wait', '--for=condition=Established', 'crd/rules.shapes.example.com', '--timeout=20s']);
+});
+
+test('a custom resource created with a status (the CRD has /status) is stored without it', async () => {
+  await k.ok(['create', '-f', '-'], { input: widget('with-status', '{replicas: 1}') + 'status: {phase: Ready}\n' });
+  const got = JSON.parse(await k.ok(['get', 'widget', 'with-status', '-o', 'json'])) as { status?: unknown };
+  assert.equal(got.status, undefined);
 });
