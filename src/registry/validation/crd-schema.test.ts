@@ -6,6 +6,23 @@ import { validateCustomResourceSchema } from './crd-schema.js';
 const at = 'spec.validation.openAPIV3Schema';
 const messages = (schema: Record<string, unknown>) => validateCustomResourceSchema(schema, at).map(fieldErrorString);
 
+test('structural errors come first, sorted, then the OpenAPI subset; /status limits the root', () => {
+  assert.deepEqual(
+    messages({ type: 'object', properties: { z: { properties: {} }, a: { type: 'array', items: { type: 'string' }, uniqueItems: true } } }),
+    [
+      `${at}.properties[z].type: Required value: must not be empty for specified object fields`,
+      `${at}.properties[a].uniqueItems: Forbidden: uniqueItems cannot be set to true since the runtime complexity becomes quadratic`,
+    ],
+  );
+  assert.deepEqual(
+    validateCustomResourceSchema({ type: 'object', minProperties: 1, properties: {} }, at, true).map(fieldErrorString).map((m) => m.replace(/Invalid value: \{.*\}: /, 'Invalid value: …: ')),
+    [`${at}: Invalid value: …: only [Description Type Format Title Maximum ExclusiveMaximum Minimum ExclusiveMinimum MaxLength MinLength Pattern MaxItems MinItems UniqueItems MultipleOf Required Items Properties ExternalDocs Example XPreserveUnknownFields XValidations] fields are allowed at the root of the schema if the status subresource is enabled`],
+  );
+  assert.deepEqual(messages({ type: 'object', properties: { metadata: { type: 'object', properties: { name: { type: 'string', default: 'x' } } } } }), [
+    `${at}.properties[metadata].properties[name].default: Forbidden: must not be set in top-level metadata`,
+  ]);
+});
+
 test('a structural schema passes: typed nodes, int-or-string, preserved and embedded objects, map lists', () => {
   assert.deepEqual(
     messages({
@@ -64,10 +81,13 @@ test('the OpenAPI subset: no $ref, uniqueItems, null type, additionalProperties 
       `${at}.properties[both].additionalProperties: Forbidden: additionalProperties and properties are mutual exclusive`,
       `${at}.properties[keys].x-kubernetes-list-map-keys: Invalid value: []string{"k"}: entries must all be names of item properties`,
       `${at}.properties[r].$ref: Forbidden: $ref is not supported`,
-      `${at}.properties[set].x-kubernetes-list-type: Invalid value: "set": must only be used on type=array`,
+      `${at}.properties[set].type: Invalid value: "string": must be array if x-kubernetes-list-type is specified`,
       `${at}.properties[u].uniqueItems: Forbidden: uniqueItems cannot be set to true since the runtime complexity becomes quadratic`,
-      `${at}.properties[r].type: Required value: must not be empty for specified object fields`,
     ],
+    // ($ref makes the schema unconvertible to a structural one: no structural errors then.)
   );
-  assert.deepEqual(messages({ type: 'object', properties: { n: { type: 'null' } } }), [`${at}.properties[n].type: Forbidden: type cannot be set to null, use nullable as an alternative`]);
+  assert.deepEqual(messages({ type: 'object', properties: { n: { type: 'null' } } }), [
+    `${at}.properties[n].type: Unsupported value: "null": supported values: "array", "boolean", "integer", "number", "object", "string"`,
+    `${at}.properties[n].type: Forbidden: type cannot be set to null, use nullable as an alternative`,
+  ]);
 });

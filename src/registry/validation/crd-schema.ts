@@ -3,7 +3,7 @@
 // list-type and preserve-unknown-fields extensions, and the structural schema rules v1 CRDs must
 // follow (every specified node has a type, metadata may only restrict name and generateName,
 // anyOf/allOf/oneOf/not only constrain values the structural part already declares).
-import { field, type FieldError } from '../../apierrors/index.js';
+import { field, fieldErrorString, type FieldError } from '../../apierrors/index.js';
 
 type Schema = Record<string, unknown>;
 type Level = 'root' | 'item' | 'field';
@@ -24,8 +24,20 @@ function propertiesOf(schema: Schema): [string, Schema][] {
 
 const key = (path: string, name: string) => `${path}[${name}]`;
 
-/** specStandardValidatorV3 and ValidateCustomResourceDefinitionOpenAPISchema: what is not allowed anywhere. */
-function validateOpenApiSubset(schema: Schema, path: string, errs: FieldError[]): void {
+const metaFields = new Set(['metadata', 'kind', 'apiVersion']);
+
+interface SubsetContext {
+  /** Why `default` is not allowed here ("in top-level metadata"), when it is not. */
+  noDefaults?: string;
+  insideResourceMeta?: boolean;
+}
+
+/** specStandardValidatorV3 and ValidateCustomResourceDefinitionOpenAPISchema: the OpenAPI subset CRDs may use. */
+function validateOpenApiSubset(schema: Schema, path: string, errs: FieldError[], ctx: SubsetContext, isRoot: boolean): void {
+  if (typeof schema.type === 'string' && schema.type !== '' && !openApiTypes.includes(schema.type)) {
+    errs.push(field.notSupported(`${path}.type`, schema.type, openApiTypes));
+  }
+  if (schema.default !== undefined && ctx.noDefaults) errs.push(field.forbidden(`${path}.default`, `must not be set ${ctx.noDefaults}`));
   if (typeof schema.id === 'string' && schema.id) errs.push(field.forbidden(`${path}.id`, 'id is not supported'));
   if (schema.additionalItems !== undefined) errs.push(field.forbidden(`${path}.additionalItems`, 'additionalItems is not supported'));
   if (isObject(schema.patternProperties) && Object.keys(schema.patternProperties).length) {
@@ -35,44 +47,72 @@ function validateOpenApiSubset(schema: Schema, path: string, errs: FieldError[])
   if (schema.dependencies !== undefined) errs.push(field.forbidden(`${path}.dependencies`, 'dependencies is not supported'));
   if (schema.$ref !== undefined) errs.push(field.forbidden(`${path}.$ref`, '$ref is not supported'));
   if (schema.type === 'null') errs.push(field.forbidden(`${path}.type`, 'type cannot be set to null, use nullable as an alternative'));
-  else if (typeof schema.type === 'string' && schema.type !== '' && !openApiTypes.includes(schema.type)) {
-    errs.push(field.notSupported(`${path}.type`, schema.type, openApiTypes));
-  }
   if (Array.isArray(schema.items)) errs.push(field.forbidden(`${path}.items`, 'items must be a schema object and not an array'));
+  if (ctx.insideResourceMeta && schema['x-kubernetes-embedded-resource'] === true) {
+    errs.push(field.forbidden(`${path}.x-kubernetes-embedded-resource`, 'must not be used inside of resource meta'));
+  }
   if (schema.uniqueItems === true) errs.push(field.forbidden(`${path}.uniqueItems`, 'uniqueItems cannot be set to true since the runtime complexity becomes quadratic'));
-  if (schema.additionalProperties === false) errs.push(field.forbidden(`${path}.additionalProperties`, 'additionalProperties cannot be set to false'));
-  if (schema.additionalProperties !== undefined && propertiesOf(schema).length) {
-    if (schema.additionalProperties === false || isObject(schema.additionalProperties)) {
+
+  if (schema.additionalProperties !== undefined) {
+    if (propertiesOf(schema).length && (schema.additionalProperties === false || isObject(schema.additionalProperties))) {
       errs.push(field.forbidden(`${path}.additionalProperties`, 'additionalProperties and properties are mutual exclusive'));
     }
+    // Pruning inside metadata maps cannot tell a default from a value: no defaults there.
+    const sub = ctx.insideResourceMeta ? { ...ctx, noDefaults: 'inside additionalProperties applying to object metadata' } : ctx;
+    if (isObject(schema.additionalProperties)) validateOpenApiSubset(schema.additionalProperties, `${path}.additionalProperties`, errs, sub, false);
   }
+  const embedded = schema['x-kubernetes-embedded-resource'] === true;
+  for (const [k, v] of propertiesOf(schema)) {
+    let sub = ctx;
+    if ((isRoot || embedded) && metaFields.has(k)) {
+      sub = { ...sub, insideResourceMeta: true };
+      if (isRoot) sub = { ...sub, noDefaults: `in top-level ${k}` };
+    }
+    validateOpenApiSubset(v, key(`${path}.properties`, k), errs, sub, false);
+  }
+  if (isObject(schema.not)) validateOpenApiSubset(schema.not, `${path}.not`, errs, ctx, false);
+  for (const combinator of ['allOf', 'oneOf', 'anyOf'] as const) {
+    const list = schema[combinator];
+    if (Array.isArray(list)) list.forEach((s, i) => isObject(s) && validateOpenApiSubset(s, `${path}.${combinator}[${i}]`, errs, ctx, false));
+  }
+  if (isObject(schema.items)) validateOpenApiSubset(schema.items, `${path}.items`, errs, ctx, false);
   if (schema['x-kubernetes-preserve-unknown-fields'] === false) {
     errs.push(field.invalid(`${path}.x-kubernetes-preserve-unknown-fields`, false, 'must be true or undefined'));
   }
   validateListType(schema, path, errs);
-
-  if (isObject(schema.additionalProperties)) validateOpenApiSubset(schema.additionalProperties, `${path}.additionalProperties`, errs);
-  for (const [k, v] of propertiesOf(schema)) validateOpenApiSubset(v, key(`${path}.properties`, k), errs);
-  if (isObject(schema.items)) validateOpenApiSubset(schema.items, `${path}.items`, errs);
-  if (isObject(schema.not)) validateOpenApiSubset(schema.not, `${path}.not`, errs);
-  for (const combinator of ['allOf', 'oneOf', 'anyOf'] as const) {
-    const list = schema[combinator];
-    if (Array.isArray(list)) list.forEach((s, i) => isObject(s) && validateOpenApiSubset(s, `${path}.${combinator}[${i}]`, errs));
-  }
 }
 
 function validateListType(schema: Schema, path: string, errs: FieldError[]): void {
   const listType = schema['x-kubernetes-list-type'];
+  const mapType = schema['x-kubernetes-map-type'];
   const mapKeys = Array.isArray(schema['x-kubernetes-list-map-keys']) ? (schema['x-kubernetes-list-map-keys'] as string[]) : [];
+  const type = typeof schema.type === 'string' ? schema.type : '';
+  const items = isObject(schema.items) ? schema.items : undefined;
+  if (mapType !== undefined && type !== 'object') {
+    if (!type) errs.push(field.required(`${path}.type`, 'must be object if x-kubernetes-map-type is specified'));
+    else errs.push(field.invalid(`${path}.type`, type, 'must be object if x-kubernetes-map-type is specified'));
+  }
+  if (mapType !== undefined && mapType !== 'atomic' && mapType !== 'granular') errs.push(field.notSupported(`${path}.x-kubernetes-map-type`, mapType, ['atomic', 'granular']));
+  if (listType !== undefined && type !== 'array') {
+    if (!type) errs.push(field.required(`${path}.type`, 'must be array if x-kubernetes-list-type is specified'));
+    else errs.push(field.invalid(`${path}.type`, type, 'must be array if x-kubernetes-list-type is specified'));
+  } else if (listType === 'set' && items) {
+    // Items of a set are compared whole: they must be atomic.
+    if (items.type === 'array' && items['x-kubernetes-list-type'] !== undefined && items['x-kubernetes-list-type'] !== 'atomic') {
+      errs.push(field.invalid(`${path}.items.x-kubernetes-list-type`, items['x-kubernetes-list-type'], 'must be atomic as item of a list with x-kubernetes-list-type=set'));
+    } else if (items.type === 'object' && items['x-kubernetes-map-type'] !== 'atomic') {
+      errs.push(field.invalid(`${path}.items.x-kubernetes-map-type`, items['x-kubernetes-list-type'] ?? null, 'must be atomic as item of a list with x-kubernetes-list-type=set'));
+    }
+  }
   if (listType !== undefined && listType !== 'atomic' && listType !== 'set' && listType !== 'map') {
     errs.push(field.notSupported(`${path}.x-kubernetes-list-type`, listType, ['atomic', 'set', 'map']));
-  } else if (listType !== undefined && schema.type !== 'array') {
-    errs.push(field.invalid(`${path}.x-kubernetes-list-type`, listType, 'must only be used on type=array'));
-  } else if (mapKeys.length > 0 && listType !== 'map') {
-    errs.push(field.required(`${path}.x-kubernetes-list-type`, 'must be map if x-kubernetes-list-map-keys is non-empty'));
-  } else if (listType === 'map') {
+  }
+  if (mapKeys.length > 0) {
+    if (listType === undefined) errs.push(field.required(`${path}.x-kubernetes-list-type`, 'must be map if x-kubernetes-list-map-keys is non-empty'));
+    else if (listType !== 'map') errs.push(field.invalid(`${path}.x-kubernetes-list-type`, listType, 'must be map if x-kubernetes-list-map-keys is non-empty'));
+  }
+  if (listType === 'map') {
     if (mapKeys.length === 0) errs.push(field.required(`${path}.x-kubernetes-list-map-keys`, 'must not be empty if x-kubernetes-list-type is map'));
-    const items = isObject(schema.items) ? schema.items : undefined;
     if (!items) errs.push(field.required(`${path}.items`, 'must have a schema if x-kubernetes-list-type is map'));
     else if (items.type !== 'object') {
       errs.push(field.invalid(`${path}.items.type`, items.type ?? '', "must be object if parent array's x-kubernetes-list-type is map"));
@@ -92,6 +132,22 @@ function validateListType(schema: Schema, path: string, errs: FieldError[]): voi
         }
         if (seen.has(k)) errs.push(keysInvalid('must not contain duplicate entries'));
         seen.add(k);
+      }
+    }
+  }
+  // validateMapListKeysMapSet: set and map items are never null; map keys are required or defaulted, never null.
+  if ((listType === 'set' || listType === 'map') && items) {
+    if (items.nullable === true) errs.push(field.forbidden(`${path}.items.nullable`, `cannot be nullable when x-kubernetes-list-type is ${listType}`));
+    if (listType === 'map') {
+      const required = new Set(Array.isArray(items.required) ? (items.required as string[]) : []);
+      const properties = isObject(items.properties) ? (items.properties as Record<string, Schema>) : {};
+      for (const k of mapKeys) {
+        const prop = properties[k];
+        if (!isObject(prop)) continue;
+        if (!required.has(k) && prop.default === undefined) {
+          errs.push(field.required(`${key(`${path}.items.properties`, k)}.default`, 'this property is in x-kubernetes-list-map-keys, so it must have a default or be a required property'));
+        }
+        if (prop.nullable === true) errs.push(field.forbidden(`${key(`${path}.items.properties`, k)}.nullable`, 'this property is in x-kubernetes-list-map-keys, so it cannot be nullable'));
       }
     }
   }
@@ -115,7 +171,6 @@ const emptyInNested: [string, string][] = [
   ['x-kubernetes-int-or-string', 'must be false to be structural'],
   ['x-kubernetes-list-map-keys', 'must be empty to be structural'],
   ['x-kubernetes-list-type', 'must be undefined to be structural'],
-  ['x-kubernetes-map-type', 'must be undefined to be structural'],
 ];
 
 function present(value: unknown): boolean {
@@ -141,7 +196,7 @@ function validateNested(schema: Schema, level: Level, path: string, errs: FieldE
     if (!present(schema[k])) continue;
     errs.push(field.forbidden(`${path}.${k}`, message));
   }
-  if (level === 'root' && isObject(schema.properties) && 'metadata' in schema.properties) {
+  if (isObject(schema.properties) && 'metadata' in schema.properties) {
     errs.push(field.forbidden(key(`${path}.properties`, 'metadata'), 'must not be specified in a nested context'));
   }
 }
@@ -155,7 +210,10 @@ function validateInvariants(schema: Schema, level: Level, path: string, errs: Fi
   if (type === 'array' && !isObject(schema.items)) errs.push(field.required(`${path}.items`, 'must be specified'));
   if (isObject(schema.items)) validateInvariants(schema.items, 'item', `${path}.items`, errs);
   for (const [k, v] of propertiesOf(schema)) validateInvariants(v, 'field', key(`${path}.properties`, k), errs);
-  if (isObject(schema.additionalProperties)) validateInvariants(schema.additionalProperties, 'field', `${path}.additionalProperties`, errs);
+  if (schema.additionalProperties !== undefined) {
+    if (level === 'root') errs.push(field.forbidden(`${path}.additionalProperties`, 'must not be used at the root'));
+    if (isObject(schema.additionalProperties)) validateInvariants(schema.additionalProperties, 'field', `${path}.additionalProperties`, errs);
+  }
 
   if (intOrString && preserve) errs.push(field.invalid(`${path}.x-kubernetes-preserve-unknown-fields`, true, 'must be false if x-kubernetes-int-or-string is true'));
   if (intOrString && embedded) errs.push(field.invalid(`${path}.x-kubernetes-embedded-resource`, true, 'must be false if x-kubernetes-int-or-string is true'));
@@ -165,12 +223,12 @@ function validateInvariants(schema: Schema, level: Level, path: string, errs: Fi
   if (embedded && type !== 'object') {
     if (!type) errs.push(field.required(`${path}.type`, 'must be object if x-kubernetes-embedded-resource is true'));
     else errs.push(field.invalid(`${path}.type`, type, 'must be object if x-kubernetes-embedded-resource is true'));
-  } else if (!type && !embedded && !intOrString) {
+  } else if (!type && !intOrString && !preserve) {
     const detail = { root: 'must not be empty at the root', item: 'must not be empty for specified array items', field: 'must not be empty for specified object fields' }[level];
     errs.push(field.required(`${path}.type`, detail));
   }
   if (embedded && schema.additionalProperties !== undefined) {
-    errs.push(field.required(`${path}.additionalProperties`, 'must not be used if x-kubernetes-embedded-resource is set'));
+    errs.push(field.forbidden(`${path}.additionalProperties`, 'must not be used if x-kubernetes-embedded-resource is set'));
   }
   if (level === 'root' && type && type !== 'object') errs.push(field.invalid(`${path}.type`, type, 'must be object at the root'));
 
@@ -242,16 +300,66 @@ function validateCompleteness(schema: Schema, path: string, errs: FieldError[]):
   walk(schema, path);
 }
 
+// JSONSchemaProps' fields in Go order, with those allowed at the root when /status is enabled
+// (its validation is taken from properties.status, so the root may not constrain the object).
+const rootFieldOrder: [string, string, boolean][] = [
+  ['id', 'ID', false], ['$schema', 'Schema', false], ['$ref', 'Ref', false], ['description', 'Description', true], ['type', 'Type', true],
+  ['format', 'Format', true], ['title', 'Title', true], ['default', 'Default', false], ['maximum', 'Maximum', true],
+  ['exclusiveMaximum', 'ExclusiveMaximum', true], ['minimum', 'Minimum', true], ['exclusiveMinimum', 'ExclusiveMinimum', true],
+  ['maxLength', 'MaxLength', true], ['minLength', 'MinLength', true], ['pattern', 'Pattern', true], ['maxItems', 'MaxItems', true],
+  ['minItems', 'MinItems', true], ['uniqueItems', 'UniqueItems', true], ['multipleOf', 'MultipleOf', true], ['enum', 'Enum', false],
+  ['maxProperties', 'MaxProperties', false], ['minProperties', 'MinProperties', false], ['required', 'Required', true], ['items', 'Items', true],
+  ['allOf', 'AllOf', false], ['oneOf', 'OneOf', false], ['anyOf', 'AnyOf', false], ['not', 'Not', false], ['properties', 'Properties', true],
+  ['additionalProperties', 'AdditionalProperties', false], ['patternProperties', 'PatternProperties', false], ['dependencies', 'Dependencies', false],
+  ['additionalItems', 'AdditionalItems', false], ['definitions', 'Definitions', false], ['externalDocs', 'ExternalDocs', true],
+  ['example', 'Example', true], ['nullable', 'Nullable', false], ['x-kubernetes-preserve-unknown-fields', 'XPreserveUnknownFields', true],
+  ['x-kubernetes-embedded-resource', 'XEmbeddedResource', false], ['x-kubernetes-int-or-string', 'XIntOrString', false],
+  ['x-kubernetes-list-map-keys', 'XListMapKeys', false], ['x-kubernetes-list-type', 'XListType', false], ['x-kubernetes-map-type', 'XMapType', false],
+  ['x-kubernetes-validations', 'XValidations', true],
+];
+const allowedAtRoot = `[${rootFieldOrder.filter(([, , ok]) => ok).map(([, go]) => go).join(' ')}]`;
+
+function validateStatusRoot(schema: Schema, path: string): FieldError[] {
+  for (const [json, , allowed] of rootFieldOrder) {
+    if (!present(schema[json]) || (isObject(schema[json]) && Object.keys(schema[json] as Schema).length === 0)) continue;
+    if (json === 'type') {
+      if (schema.type !== 'object') return [field.invalid(`${path}.type`, schema.type, 'only "object" is allowed as the type at the root of the schema if the status subresource is enabled')];
+      continue;
+    }
+    if (!allowed) return [field.invalid(path, schema, `only ${allowedAtRoot} fields are allowed at the root of the schema if the status subresource is enabled`)];
+  }
+  return [];
+}
+
+/** What NewStructural cannot convert: such a schema gets only the OpenAPI subset's errors. */
+function convertsToStructural(schema: Schema): boolean {
+  if (schema.$ref !== undefined || Array.isArray(schema.items) || schema.additionalItems !== undefined || schema.dependencies !== undefined) return false;
+  if (isObject(schema.patternProperties) && Object.keys(schema.patternProperties).length) return false;
+  if (isObject(schema.definitions) && Object.keys(schema.definitions).length) return false;
+  if (typeof schema.id === 'string' && schema.id) return false;
+  const children: unknown[] = [schema.items, schema.additionalProperties, schema.not, ...(Array.isArray(schema.allOf) ? schema.allOf : []), ...(Array.isArray(schema.anyOf) ? schema.anyOf : []), ...(Array.isArray(schema.oneOf) ? schema.oneOf : [])];
+  if (isObject(schema.properties)) children.push(...Object.values(schema.properties));
+  return children.every((c) => !isObject(c) || convertsToStructural(c));
+}
+
 /**
- * Every problem of an openAPIV3Schema at `path` ("spec.validation.openAPIV3Schema"): the OpenAPI
- * subset first, then, when the types are usable, the structural rules.
+ * Every problem of an openAPIV3Schema at `path` ("spec.validation.openAPIV3Schema"), in the order
+ * validateCustomResourceDefinitionValidation reports them: the /status root rule, a nullable root,
+ * the structural rules (sorted, as ValidateStructural sorts them), then the OpenAPI subset.
  */
-export function validateCustomResourceSchema(schema: Schema, path: string): FieldError[] {
+export function validateCustomResourceSchema(schema: Schema, path: string, statusEnabled = false): FieldError[] {
   const errs: FieldError[] = [];
-  validateOpenApiSubset(schema, path, errs);
-  if (hasInvalidTypes(schema)) return errs;
-  validateInvariants(schema, 'root', path, errs);
-  validateCompleteness(schema, path, errs);
+  if (statusEnabled) errs.push(...validateStatusRoot(schema, path));
+  if (schema.nullable === true) errs.push(field.forbidden(`${path}.nullable`, 'nullable cannot be true at the root'));
+  if (!hasInvalidTypes(schema) && convertsToStructural(schema)) {
+    const structural: FieldError[] = [];
+    validateInvariants(schema, 'root', path, structural);
+    validateCompleteness(schema, path, structural);
+    const text = new Map(structural.map((e) => [e, fieldErrorString(e)]));
+    structural.sort((a, b) => (text.get(a)! < text.get(b)! ? -1 : text.get(a)! > text.get(b)! ? 1 : 0));
+    errs.push(...structural);
+  }
+  validateOpenApiSubset(schema, path, errs, {}, true);
   return errs;
 }
 
