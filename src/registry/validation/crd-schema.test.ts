@@ -91,3 +91,27 @@ test('the OpenAPI subset: no $ref, uniqueItems, null type, additionalProperties 
     `${at}.properties[n].type: Forbidden: type cannot be set to null, use nullable as an alternative`,
   ]);
 });
+
+test('defaults must be valid values of their own schema, with nothing pruned', () => {
+  assert.deepEqual(
+    messages({
+      type: 'object',
+      properties: {
+        spec: {
+          type: 'object',
+          properties: {
+            replicas: { type: 'integer', default: 'many' },
+            size: { type: 'integer', minimum: 1, default: 0 },
+            shape: { type: 'object', properties: { sides: { type: 'integer' } }, default: { sides: 3, colour: 'red' } },
+            ok: { type: 'string', default: 'fine' },
+          },
+        },
+      },
+    }),
+    [
+      `${at}.properties[spec].properties[replicas].default: Invalid value: "many":  in body must be of type integer: "string"`,
+      `${at}.properties[spec].properties[shape].default: Invalid value: map[string]interface {}{"colour":"red", "sides":3}: must not have unknown fields`,
+      `${at}.properties[spec].properties[size].default: Invalid value: 0:  in body should be greater than or equal to 1`,
+    ],
+  );
+});

@@ -4,6 +4,9 @@
 // follow (every specified node has a type, metadata may only restrict name and generateName,
 // anyOf/allOf/oneOf/not only constrain values the structural part already declares).
 import { field, fieldErrorString, type FieldError } from '../../apierrors/index.js';
+import type { JsonValue } from '../../machinery/object.js';
+import { goSyntaxFormat } from '../../machinery/patch/go-format.js';
+import { compileCustomResourceSchema } from '../../schema/custom-resource-schema.js';
 
 type Schema = Record<string, unknown>;
 type Level = 'root' | 'item' | 'field';
@@ -331,6 +334,33 @@ function validateStatusRoot(schema: Schema, path: string): FieldError[] {
   return [];
 }
 
+// The name a default is validated under: kube-openapi validates a default as a value of its own,
+// so its messages name the field inside it ("" for the value itself).
+const slot = '__default';
+
+/**
+ * structuraldefaulting.ValidateDefaults: every default (not under additionalProperties, where
+ * defaults are forbidden) must be pruned already and valid against its own schema.
+ */
+function validateDefaults(schema: Schema, path: string, errs: FieldError[]): void {
+  if (schema.default !== undefined) {
+    const at = `${path}.default`;
+    const compiled = compileCustomResourceSchema({ type: 'object', properties: { [slot]: schema } });
+    const copy = { [slot]: structuredClone(schema.default) };
+    if (compiled.prune(copy).length) {
+      // A structured bad value prints as Go's %#v of the decoded JSON.
+      errs.push({ ...field.invalid(at, schema.default, 'must not have unknown fields'), badValueText: goSyntaxFormat(schema.default as JsonValue) });
+    }
+    for (const e of compiled.validate({ [slot]: structuredClone(schema.default) })) {
+      const rest = e.field === slot ? '' : e.field.slice(slot.length + 1);
+      const detail = e.detail?.startsWith(`${slot}.`) ? e.detail.slice(slot.length + 1) : e.detail?.startsWith(slot) ? e.detail.slice(slot.length) : e.detail;
+      errs.push({ ...e, field: rest ? `${at}.${rest}` : at, detail });
+    }
+  }
+  if (isObject(schema.items)) validateDefaults(schema.items, `${path}.items`, errs);
+  for (const [k, v] of propertiesOf(schema)) validateDefaults(v, key(`${path}.properties`, k), errs);
+}
+
 /** What NewStructural cannot convert: such a schema gets only the OpenAPI subset's errors. */
 function convertsToStructural(schema: Schema): boolean {
   if (schema.$ref !== undefined || Array.isArray(schema.items) || schema.additionalItems !== undefined || schema.dependencies !== undefined) return false;
@@ -358,6 +388,8 @@ export function validateCustomResourceSchema(schema: Schema, path: string, statu
     const text = new Map(structural.map((e) => [e, fieldErrorString(e)]));
     structural.sort((a, b) => (text.get(a)! < text.get(b)! ? -1 : text.get(a)! > text.get(b)! ? 1 : 0));
     errs.push(...structural);
+    // Defaults are only judged against a structural schema.
+    if (structural.length === 0) validateDefaults(schema, path, errs);
   }
   validateOpenApiSubset(schema, path, errs, {}, true);
   return errs;
