@@ -2,7 +2,9 @@
 // Kubernetes accepts (no $ref, definitions, patternProperties, uniqueItems, `type: null` …), the
 // list-type and preserve-unknown-fields extensions, and the structural schema rules v1 CRDs must
 // follow (every specified node has a type, metadata may only restrict name and generateName,
-// anyOf/allOf/oneOf/not only constrain values the structural part already declares).
+// anyOf/allOf/oneOf/not only constrain values the structural part already declares), then the
+// defaults (valid and pruned values of their own schema). Messages, paths and the order in which
+// they are reported follow validation.go, schema/validation.go and defaulting/validation.go.
 import { field, fieldErrorString, type FieldError } from '../../apierrors/index.js';
 import type { JsonValue } from '../../machinery/object.js';
 import { goSyntaxFormat } from '../../machinery/patch/go-format.js';
