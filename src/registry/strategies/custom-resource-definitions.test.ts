@@ -70,3 +70,19 @@ test('printer columns and scale paths are checked; a dropped stored version is r
     'status.storedVersions[0]: Invalid value: "v1": missing from spec.versions; v1 was previously a storage version, and must remain in spec.versions until a storage migration ensures no data remains persisted in v1 and removes v1 from status.storedVersions',
   ]);
 });
+
+test('an update may not change the group or plural (nor, once established, scope and kind)', () => {
+  const old = crd();
+  (old as { status: { conditions?: unknown[] } }).status.conditions = [{ type: 'Established', status: 'True' }];
+  const next = crd();
+  const spec = (next as unknown as { spec: { scope: string; names: { plural: string; kind: string; listKind: string } } }).spec;
+  spec.names.plural = 'others';
+  spec.names.kind = 'Other';
+  spec.names.listKind = 'OtherList';
+  spec.scope = 'Cluster';
+  assert.deepEqual(messages(next, old), [
+    'spec.scope: Invalid value: "Cluster": field is immutable',
+    'spec.names.kind: Invalid value: "Other": field is immutable',
+    'spec.names.plural: Invalid value: "others": field is immutable',
+  ]);
+});

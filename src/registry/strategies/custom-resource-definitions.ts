@@ -190,7 +190,8 @@ function validateDefinition(obj: KubeObject, old?: KubeObject): FieldError[] {
   const names: Names = spec.names ?? {};
   const group = spec.group ?? '';
   const name = crd.metadata?.name ?? '';
-  if (name && name !== `${names.plural ?? ''}.${group}`) errs.push(field.invalid('metadata.name', name, 'must be spec.names.plural+"."+spec.group'));
+  // The name rule is ValidateObjectMeta's name function: on create only (an update cannot rename).
+  if (!old && name && name !== `${names.plural ?? ''}.${group}`) errs.push(field.invalid('metadata.name', name, 'must be spec.names.plural+"."+spec.group'));
 
   if (!group) errs.push(field.required('spec.group', ''));
   else {
