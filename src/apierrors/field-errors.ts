@@ -18,6 +18,8 @@ export interface FieldError {
   /** Path in the object, in Kubernetes' notation: spec.containers[0].image, metadata.labels[app]. */
   field: string;
   badValue?: unknown;
+  /** The bad value as Go prints it, when that is not what formatValue would write (Go's %#v of a map). */
+  badValueText?: string;
   detail?: string;
   /** For NotSupported: the values that would have been accepted. */
   supported?: string[];
@@ -49,7 +51,7 @@ function formatValue(value: unknown): string {
 /** The part after "field: ", e.g. `Invalid value: "Foo": a lowercase RFC 1123 label must …`. */
 export function fieldErrorBody(err: FieldError): string {
   let body = typeWords[err.type];
-  if (!omitsValue.has(err.type) && 'badValue' in err) body += `: ${formatValue(err.badValue)}`;
+  if (!omitsValue.has(err.type) && 'badValue' in err) body += `: ${err.badValueText ?? formatValue(err.badValue)}`;
   if (err.type === 'FieldValueNotSupported' && err.supported?.length) {
     body += `: supported values: ${err.supported.map((s) => JSON.stringify(s)).join(', ')}`;
   } else if (err.detail) {

@@ -42,7 +42,8 @@ export async function serveOpenApi(
     const json = docs.v2Json();
     if (path === '/swagger-2.0.0.pb-v1' || wantsV2Protobuf(req.headers.accept)) {
       let proto = protobufDocs.get(docs);
-      if (!proto) {
+      // A CRD change makes a new JSON document (and etag): the protobuf one follows it.
+      if (!proto || proto.etag !== json.etag) {
         // Only kubectl 1.27/1.28 ask for this: the encoder (and protobufjs) load on first use.
         const { encodeOpenApiV2Document } = await import('../schema/protobuf/openapi-v2-document.js');
         proto = { body: encodeOpenApiV2Document(docs.v2Document() as unknown as Record<string, unknown>), etag: json.etag };

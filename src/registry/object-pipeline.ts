@@ -14,6 +14,7 @@ import type { Strategy } from './strategy.js';
 import type { KindValidation } from './validation/index.js';
 import { formatTime } from './timestamps.js';
 import { compileCustomResourceSchema, type CustomResourceSchema } from '../schema/custom-resource-schema.js';
+import { customResourceDefinitionSchema } from '../schema/custom-resource-openapi.js';
 
 type Parts = typeof import('./pipeline-parts.js');
 
@@ -41,8 +42,17 @@ export class ObjectPipeline {
   private prepared: Prepared | undefined;
 
   private readonly customSchemas = new WeakMap<ResourceInfo, CustomResourceSchema>();
+  /**
+   * The spec's definitions plus one per custom resource schema, for the field manager. A schema is
+   * named by its content (the field manager compiles a name once), so a changed CRD gets a new name.
+   */
+  private readonly managedDefinitions: Record<string, unknown>;
+  private readonly customDefinitionNames = new WeakMap<ResourceInfo, string>();
+  private readonly customDefinitionIds = new Map<string, string>();
 
-  constructor(readonly definitions: Record<string, SwaggerSchema>) {}
+  constructor(readonly definitions: Record<string, SwaggerSchema>) {
+    this.managedDefinitions = Object.create(definitions) as Record<string, unknown>;
+  }
 
   /** Resolves once the pipeline's code is loaded and its checkers built (cheap after the first time). */
   async ready(): Promise<void> {
@@ -56,7 +66,7 @@ export class ObjectPipeline {
       checker: parts.createSchemaChecker(defs),
       defaulter: parts.createDefaulter(defs),
       patchSchemas: parts.createPatchSchemaResolver(defs),
-      fieldManager: parts.createFieldManager(defs, { goForms }),
+      fieldManager: parts.createFieldManager(this.managedDefinitions, { goForms }),
       goForms,
     };
   }
@@ -247,9 +257,25 @@ export class ObjectPipeline {
     return info.custom ? this.customSchema(info).validate(obj as Record<string, unknown>) : [];
   }
 
-  /** The definition the field manager types managed fields with; custom resources are untyped (deduced). */
+  /**
+   * The definition the field manager types managed fields with; a custom resource's comes from its
+   * CRD's schema (list types and map keys drive merges), with ObjectMeta for metadata.
+   */
   private managedDefinition(info: ResourceInfo): string | undefined {
-    return info.definitionName ?? (info.custom ? `kubemu.customresource.${info.qualified}.${info.version}` : undefined);
+    if (info.definitionName || !info.custom) return info.definitionName;
+    let name = this.customDefinitionNames.get(info);
+    if (name === undefined) {
+      const schema = customResourceDefinitionSchema(info, this.definitions);
+      const text = JSON.stringify(schema);
+      name = this.customDefinitionIds.get(text);
+      if (name === undefined) {
+        name = `kubemu.customresource.${info.qualified}.${info.version}.${this.customDefinitionIds.size}`;
+        this.customDefinitionIds.set(text, name);
+        this.managedDefinitions[name] = schema;
+      }
+      this.customDefinitionNames.set(info, name);
+    }
+    return name;
   }
 
   /**

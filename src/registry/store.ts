@@ -317,6 +317,7 @@ export class ResourceStore {
     if (this.info.namespaced) this.deps.checkNamespace(meta.namespace ?? '', this.info, name);
     this.prepareForCreate(obj);
     this.deps.pipeline.validateCreate(this.info, obj, this.strategy, decoded.requiredErrors);
+    opts.warnings.push(...(this.strategy.warningsOnCreate?.(obj) ?? []));
     const reservation = await this.deps.validateWrite?.({ operation: 'CREATE', object: obj, dryRun: opts.dryRun });
     // RetryGenerateName: a generated name that is taken is generated again, 8 attempts in all,
     // so that a client never sees the collision of two random suffixes.
@@ -363,7 +364,10 @@ export class ResourceStore {
     if (this.strategy.tracksGeneration) meta.generation = 1;
     else delete meta.generation;
     // A status a client sends on create is not taken; the empty struct is what a real cluster stores.
-    if (this.hasStatus() && !this.strategy.keepStatusOnCreate) obj.status = {};
+    if (this.hasStatus() && !this.strategy.keepStatusOnCreate) {
+      if (this.strategy.dropStatusOnCreate) delete obj.status;
+      else obj.status = {};
+    }
     const errors = this.strategy.prepareForCreate?.(obj, { now, serviceAllocator: this.deps.serviceAllocator, admission: this.deps.admission });
     if (errors?.length) throw invalid(this.info, meta.name ?? '', errors);
   }
@@ -432,6 +436,7 @@ export class ResourceStore {
         this.strategy.prepareForSubresourceUpdate?.(subresource, next, old, { now: this.deps.now(), serviceAllocator: this.deps.serviceAllocator, admission: this.deps.admission });
       } else this.prepareForUpdate(next, old);
       this.deps.pipeline.validateUpdate(this.info, next, old, this.strategy, decoded.requiredErrors, subresource);
+      if (!subresource && attempt === 0) opts.warnings.push(...(this.strategy.warningsOnUpdate?.(next, old) ?? []));
       next.metadata!.resourceVersion = old.metadata!.resourceVersion;
       const formed = this.deps.pipeline.storedForm(this.info, next);
       // A write that changes nothing is not a write: no new resourceVersion, no event.

@@ -35,6 +35,8 @@ export interface Strategy {
   returnDeletedObject?: boolean;
   /** Keep the status a client sends on create (most kinds clear it). */
   keepStatusOnCreate?: boolean;
+  /** Remove the status a client sends on create rather than store it empty (custom resources with /status). */
+  dropStatusOnCreate?: boolean;
   fieldSelectors?: FieldExtractors;
   /**
    * What a delete without a propagation policy does to dependents (kube-apiserver's
@@ -54,6 +56,9 @@ export interface Strategy {
   /** Extra validation beyond the shared rules. */
   validate?(obj: KubeObject): FieldError[];
   validateUpdate?(obj: KubeObject, old: KubeObject): FieldError[];
+  /** Warning headers for a valid create or update (WarningsOnCreate/WarningsOnUpdate). */
+  warningsOnCreate?(obj: KubeObject): string[];
+  warningsOnUpdate?(obj: KubeObject, old: KubeObject): string[];
   /** Finalizers still to run before the object may go (default: metadata.finalizers). */
   hasPendingFinalizers?(obj: KubeObject): boolean;
   /** Changes made when deletion starts but the object must stay (namespaces turn Terminating). */

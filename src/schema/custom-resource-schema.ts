@@ -7,6 +7,7 @@ import AjvModule, { type ErrorObject, type Options, type ValidateFunction } from
 type AjvInstance = { compile(schema: object): ValidateFunction };
 const Ajv = ((AjvModule as unknown as { default?: unknown }).default ?? AjvModule) as new (options: Options) => AjvInstance;
 import type { FieldError } from '../apierrors/index.js';
+import { validateListSetsAndMaps } from './list-types.js';
 
 type Schema = Record<string, unknown>;
 
@@ -74,8 +75,8 @@ export function compileCustomResourceSchema(schema: Schema | undefined): CustomR
     applyDefaults: (obj) => applyDefaultValues(obj, root),
     validate: (obj) => {
       const { metadata: _metadata, ...rest } = obj;
-      if (check(rest)) return [];
-      return fieldErrors(check.errors ?? [], rest);
+      const errs = check(rest) ? [] : fieldErrors(check.errors ?? [], rest);
+      return [...errs, ...validateListSetsAndMaps(root, rest)];
     },
   };
 }

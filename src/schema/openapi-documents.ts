@@ -1,9 +1,11 @@
 // The OpenAPI documents the server publishes, derived from the v2 spec: /openapi/v2 limited to the
 // served group-versions, and one OpenAPI 3.0 document per group-version for /openapi/v3
 // (#/definitions/ refs rewritten to #/components/schemas/, bodies as requestBody, parameter types
-// wrapped in schemas). Each is built on first request and kept.
+// wrapped in schemas), plus what every served custom resource version adds. Each is built on first
+// request and kept until the served custom resources change (the catalogue's generation moves).
 import { createHash } from 'node:crypto';
 import type { Catalogue } from './catalogue.js';
+import { customResourceOpenApi, type CustomResourceOpenApi } from './custom-resource-openapi.js';
 import type { LoadedSpec, SwaggerDocument, SwaggerOperation, SwaggerSchema } from './openapi-spec.js';
 
 export interface PublishedDocument {
@@ -31,6 +33,11 @@ export class OpenApiDocuments {
   private readonly v3 = new Map<string, PublishedDocument>();
   private readonly specHash: string;
   private readonly pathsByGv = new Map<string, string[]>();
+  /** The catalogue generation the custom parts below were built at. */
+  private customGeneration = -1;
+  /** Custom resources' paths and definitions: all of them filtered for v2, and whole per group-version for v3. */
+  private customV2: CustomResourceOpenApi = { paths: {}, definitions: {} };
+  private customV3 = new Map<string, CustomResourceOpenApi & { hash: string }>();
 
   constructor(
     private readonly spec: LoadedSpec,
@@ -49,12 +56,51 @@ export class OpenApiDocuments {
 
   /** The served group-versions as /openapi/v3 names them ("api/v1", "apis/apps/v1"). */
   groupVersions(): string[] {
-    return [...this.pathsByGv.keys()];
+    this.refreshCustom();
+    return [...new Set([...this.pathsByGv.keys(), ...this.customV3.keys()])];
   }
 
-  /** A stable hash per group-version document: changes only when the spec or kubemu's version does. */
+  /**
+   * A stable hash per group-version document: changes only when the spec or kubemu's version does,
+   * or, for a custom resource's group-version, when what its CRDs publish does.
+   */
   v3Hash(gv: string): string {
+    this.refreshCustom();
+    const custom = this.customV3.get(gv);
+    if (custom) return custom.hash;
     return createHash('sha512').update(this.specHash).update(gv).digest('hex').toUpperCase();
+  }
+
+  /** Rebuilds the custom resources' parts after a CRD changed what is served, dropping stale documents. */
+  private refreshCustom(): void {
+    const generation = this.catalogue.generation();
+    if (generation === this.customGeneration) return;
+    this.customGeneration = generation;
+    const doc = this.spec.document;
+    const v2: CustomResourceOpenApi = { paths: {}, definitions: {} };
+    const v3 = new Map<string, CustomResourceOpenApi & { hash: string }>();
+    const custom = this.catalogue
+      .all()
+      .filter((info) => info.custom)
+      .sort((a, b) => a.qualified.localeCompare(b.qualified) || a.version.localeCompare(b.version));
+    for (const info of custom) {
+      const forV2 = customResourceOpenApi(info, doc, true);
+      Object.assign(v2.paths, forV2.paths);
+      Object.assign(v2.definitions, forV2.definitions);
+      const gv = `apis/${info.group}/${info.version}`;
+      const forV3 = customResourceOpenApi(info, doc, false);
+      const entry = v3.get(gv) ?? { paths: {}, definitions: {}, hash: '' };
+      Object.assign(entry.paths, forV3.paths);
+      Object.assign(entry.definitions, forV3.definitions);
+      v3.set(gv, entry);
+    }
+    for (const [gv, entry] of v3) {
+      entry.hash = createHash('sha512').update(this.specHash).update(gv).update(JSON.stringify([entry.paths, entry.definitions])).digest('hex').toUpperCase();
+    }
+    for (const gv of [...this.customV3.keys(), ...v3.keys()]) this.v3.delete(gv);
+    this.customV2 = v2;
+    this.customV3 = v3;
+    this.v2 = undefined;
   }
 
   v3Root(): string {
@@ -64,6 +110,7 @@ export class OpenApiDocuments {
   }
 
   v2Document(): SwaggerDocument {
+    this.refreshCustom();
     const doc = this.spec.document;
     const paths: SwaggerDocument['paths'] = {};
     for (const [path, item] of Object.entries(doc.paths)) {
@@ -71,10 +118,12 @@ export class OpenApiDocuments {
       if (gv && !gvServed(this.catalogue, gv)) continue;
       paths[path] = item;
     }
-    return { ...doc, paths };
+    Object.assign(paths, this.customV2.paths);
+    return { ...doc, paths, definitions: { ...doc.definitions, ...this.customV2.definitions } };
   }
 
   v2Json(): PublishedDocument {
+    this.refreshCustom();
     if (!this.v2) {
       const json = JSON.stringify(this.v2Document());
       this.v2 = { json, etag: `"${createHash('sha512').update(json).digest('hex').toUpperCase()}"` };
@@ -83,19 +132,25 @@ export class OpenApiDocuments {
   }
 
   v3Document(gv: string): PublishedDocument | undefined {
-    const paths = this.pathsByGv.get(gv);
-    if (!paths) return undefined;
+    this.refreshCustom();
+    const custom = this.customV3.get(gv);
+    const builtIn = this.pathsByGv.get(gv);
+    if (!builtIn && !custom) return undefined;
     let doc = this.v3.get(gv);
     if (!doc) {
-      const json = JSON.stringify(this.buildV3(paths));
+      const spec = this.spec.document;
+      const source = custom
+        ? { paths: { ...spec.paths, ...custom.paths }, definitions: { ...spec.definitions, ...custom.definitions } }
+        : { paths: spec.paths, definitions: spec.definitions };
+      const pathNames = [...(builtIn ?? []), ...Object.keys(custom?.paths ?? {})];
+      const json = JSON.stringify(this.buildV3(source, pathNames));
       doc = { json, etag: `"${this.v3Hash(gv)}"` };
       this.v3.set(gv, doc);
     }
     return doc;
   }
 
-  private buildV3(pathNames: string[]): Record<string, unknown> {
-    const v2 = this.spec.document;
+  private buildV3(v2: Pick<SwaggerDocument, 'paths' | 'definitions'>, pathNames: string[]): Record<string, unknown> {
     const refs = new Set<string>();
     const paths: Record<string, unknown> = {};
     for (const path of pathNames) {

@@ -71,3 +71,27 @@ export function goJsonTypeWord(value: unknown): string {
   if (typeof value === 'boolean') return 'bool';
   return typeof value === 'object' ? 'object' : typeof value;
 }
+
+/**
+ * Go's `%#v` of a decoded JSON value, as field.Error prints a structured bad value:
+ * `map[string]interface {}{"port":80, "protocol":"TCP"}` (keys sorted), `[]interface {}{"a"}`.
+ */
+export function goSyntaxFormat(value: JsonValue | undefined): string {
+  switch (jsonKind(value)) {
+    case 'object': {
+      const object = value as Record<string, JsonValue>;
+      const keys = Object.keys(object).sort();
+      return `map[string]interface {}{${keys.map((k) => `${JSON.stringify(k)}:${goSyntaxFormat(object[k])}`).join(', ')}}`;
+    }
+    case 'array':
+      return `[]interface {}{${(value as JsonValue[]).map(goSyntaxFormat).join(', ')}}`;
+    case 'null':
+      return 'interface {}(nil)';
+    case 'number':
+      return formatNumber(value as number);
+    case 'boolean':
+      return String(value);
+    default:
+      return JSON.stringify(value);
+  }
+}

@@ -8,4 +8,6 @@ export const customResourceStrategy: Strategy = {
   // A real cluster keeps the status sent on create when the CRD has no status subresource; the
   // store clears it only for kinds that have one.
   keepStatusOnCreate: false,
+  // …and removes it (the customresource strategy deletes the key) rather than storing `status: {}`.
+  dropStatusOnCreate: true,
 };
