@@ -205,10 +205,11 @@ export class Registry {
         }
       });
     }
-    if (info.group === 'rbac.authorization.k8s.io' && (resource === 'roles' || resource === 'clusterroles' || resource === 'rolebindings' || resource === 'clusterrolebindings')) {
+    const rbacResource = info.resource;
+    if (info.group === 'rbac.authorization.k8s.io' && (rbacResource === 'roles' || rbacResource === 'clusterroles' || rbacResource === 'rolebindings' || rbacResource === 'clusterrolebindings')) {
       // Only HTTP writes name a user: the in-process clients (controllers, the bootstrap policy) are trusted.
       plugins.push(async ({ operation, object, user }) => {
-        if (user) checkEscalation(this.authorizer, this.rbac, { resource, operation, object, user });
+        if (user) checkEscalation(this.authorizer, this.rbac, { resource: rbacResource, operation, object, user });
       });
     }
     if (info.namespaced) {
