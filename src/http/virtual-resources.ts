@@ -79,7 +79,8 @@ function accessReview(kind: 'SubjectAccessReview' | 'LocalSubjectAccessReview' |
       errors.push({ type: 'FieldValueInvalid', field: 'spec.nonResourceAttributes', badValue: spec.nonResourceAttributes, detail: 'disallowed on this kind of request' });
     }
     if (errors.length) throw invalid({ group: 'authorization.k8s.io', kind }, obj.metadata?.name ?? '', errors);
-    if (kind === 'LocalSubjectAccessReview' && (spec.resourceAttributes?.namespace ?? '') !== (ri.namespace ?? '')) {
+    // As the real REST storage: the object's namespace (the URL's when it names none) must be the URL's.
+    if (kind === 'LocalSubjectAccessReview' && (obj.metadata?.namespace || ri.namespace) !== ri.namespace) {
       throw badRequest(`spec.resourceAttributes.namespace must match namespace: ${ri.namespace ?? ''}`);
     }
     let user: UserInfo;
