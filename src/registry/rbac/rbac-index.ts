@@ -31,6 +31,11 @@ interface Binding {
   subjects: Subject[];
   /** The subject keys it was indexed under (to unindex it). */
   keys: string[];
+  /** The visit that last walked it: a binding reached through two of a user's keys is walked once. */
+  visited: number;
+  /** Its role's rules as of rolesVersion `rulesAt` (looked up by name once per change of any role). */
+  rules: readonly CompiledRule[] | undefined;
+  rulesAt: number;
 }
 
 /** Where a rule came from, as RBAC's reasons describe it. */
@@ -76,6 +81,11 @@ export class RbacIndex {
   private readonly namespacedBySubject = new Map<string, Map<string, Set<Binding>>>();
   private readonly watchers: { stop(): void }[] = [];
   private stopped = false;
+  private visits = 0;
+  /** Bumped by every role and cluster role change: bindings' cached rules are then looked up again. */
+  private rolesVersion = 0;
+  /** A user's index keys, kept while the UserInfo lives (certificate and static-token users are reused across requests). */
+  private readonly userKeys = new WeakMap<UserInfo, string[]>();
 
   constructor(private readonly store: (resource: RbacResource) => ResourceStore) {}
 
@@ -115,6 +125,7 @@ export class RbacIndex {
   private put(resource: RbacResource, object: CachedObject): void {
     const obj = parseCached<{ metadata?: { name?: string; namespace?: string }; rules?: PolicyRule[] | null; roleRef?: RoleRef; subjects?: Subject[] | null }>(object);
     if (resource === 'roles' || resource === 'clusterroles') {
+      this.rolesVersion++;
       const rules = (obj.rules ?? []).map(compileRule);
       (resource === 'roles' ? this.roles : this.clusterRoles).set(resource === 'roles' ? `${obj.metadata?.namespace}/${obj.metadata?.name}` : (obj.metadata?.name ?? ''), rules);
       return;
@@ -128,6 +139,9 @@ export class RbacIndex {
       roleRef: obj.roleRef ?? { kind: '', name: '' },
       subjects,
       keys: [...new Set(subjects.map(subjectKey).filter((k): k is string => k !== undefined))],
+      visited: 0,
+      rules: undefined,
+      rulesAt: -1,
     };
     this.bindings.set(object.key, binding);
     for (const key of binding.keys) {
@@ -147,6 +161,7 @@ export class RbacIndex {
 
   private remove(resource: RbacResource, key: string): void {
     if (resource === 'roles' || resource === 'clusterroles') {
+      this.rolesVersion++;
       // Storage keys end in [<namespace>/]<name>, which is how roles are indexed.
       const parts = key.split('/');
       if (resource === 'roles') this.roles.delete(`${parts.at(-2)}/${parts.at(-1)}`);
@@ -180,15 +195,20 @@ export class RbacIndex {
    * or with the error of a binding whose role is missing — until it returns false.
    */
   visitRules(user: UserInfo, namespace: string | undefined, visit: RuleVisitor): void {
-    const keys = [`u:${user.username}`, ...user.groups.map((g) => `g:${g}`)];
-    const seen = new Set<Binding>();
+    let keys = this.userKeys.get(user);
+    if (!keys) this.userKeys.set(user, (keys = [`u:${user.username}`, ...user.groups.map((g) => `g:${g}`)]));
+    const visit_ = ++this.visits;
     const walk = (binding: Binding): boolean => {
-      if (seen.has(binding)) return true;
-      seen.add(binding);
+      if (binding.visited === visit_) return true;
+      binding.visited = visit_;
       const subject = binding.subjects.find((s) => appliesTo(s, user));
       if (!subject) return true;
       const ref = binding.roleRef;
-      const rules = ref.kind === 'ClusterRole' ? this.clusterRoles.get(ref.name) : ref.kind === 'Role' && binding.namespace ? this.roles.get(`${binding.namespace}/${ref.name}`) : undefined;
+      if (binding.rulesAt !== this.rolesVersion) {
+        binding.rules = ref.kind === 'ClusterRole' ? this.clusterRoles.get(ref.name) : ref.kind === 'Role' && binding.namespace ? this.roles.get(`${binding.namespace}/${ref.name}`) : undefined;
+        binding.rulesAt = this.rolesVersion;
+      }
+      const rules = binding.rules;
       if (!rules) return visit(undefined, undefined, `${ref.kind === 'ClusterRole' ? 'clusterrole' : 'role'}.rbac.authorization.k8s.io "${ref.name}" not found`);
       const source = { binding, subject };
       for (const rule of rules) if (!visit(source, rule, undefined)) return false;
