@@ -136,7 +136,7 @@ export function createApp(deps: AppDeps): ApiApp {
       parsed = { info: parseRequestInfo(req.method ?? 'GET', url.pathname, isWatchQuery(url.searchParams)), query: url.searchParams };
       // After authentication, before anything is served: impersonation, then authorization.
       impersonate(req, authorizer);
-      authorizeRequest(authorizer, requestAttributes(req, parsed.info, url.pathname, url.searchParams));
+      authorizeRequest(authorizer, requestAttributes(req, parsed.info, url.pathname, url.searchParams), req);
     } catch (err) {
       fail(req, res, err);
       return;

@@ -36,8 +36,19 @@ function nameFromFieldSelector(selector: string | null): string | undefined {
   return m?.[1];
 }
 
-/** Throws the 403 a refused request gets. */
-export function authorizeRequest(authorizer: Authorizer, attrs: AuthorizationAttributes): void {
+const upgradedSubresources = new Set(['exec', 'attach', 'portforward']);
+
+/**
+ * Throws the 403 a refused request gets. A WebSocket upgrade of pods/exec, attach or portforward
+ * comes as a GET, but must also be allowed to `create` them, as over SPDY (a POST): 1.36's
+ * AuthorizePodWebsocketUpgradeCreatePermission, on by default.
+ */
+export function authorizeRequest(authorizer: Authorizer, attrs: AuthorizationAttributes, req?: IncomingMessage): void {
   const decision = authorizer.authorize(attrs);
   if (!decision.allowed) throw forbiddenError(attrs, decision.reason);
+  if (!attrs.resourceRequest || attrs.resource.verb !== 'get' || attrs.resource.resource !== 'pods' || !upgradedSubresources.has(attrs.resource.subresource ?? '')) return;
+  if (req?.headers.upgrade?.toLowerCase() !== 'websocket') return;
+  const create = { ...attrs, resource: { ...attrs.resource, verb: 'create' } };
+  const createDecision = authorizer.authorize(create);
+  if (!createDecision.allowed) throw forbiddenError(create, createDecision.reason);
 }
