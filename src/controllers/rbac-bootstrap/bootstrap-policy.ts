@@ -227,3 +227,48 @@ export const clusterRoleBindings: readonly BootstrapBinding[] = [
   { name: 'system:volume-scheduler', role: 'system:volume-scheduler', subjects: [{ kind: 'User', name: 'system:kube-scheduler' }] },
   ...clusterRoles.filter((r) => r.name.startsWith('system:controller:')).map((r) => controllerBinding(r.name.slice('system:controller:'.length))),
 ];
+
+export interface BootstrapRole {
+  namespace: string;
+  name: string;
+  rules: PolicyRule[];
+}
+
+export interface BootstrapRoleBinding extends BootstrapBinding {
+  namespace: string;
+}
+
+const leaderLocking = [rule(['create', 'get', 'list', 'update', 'watch'], ['coordination.k8s.io'], ['leases']), rule(['create', 'get', 'list', 'update', 'watch'], ['coordination.k8s.io'], ['leasecandidates'])];
+
+/** The Roles of kube-system and kube-public (leader election, the authentication ConfigMap's readers, bootstrap tokens). */
+export const namespacedRoles: readonly BootstrapRole[] = [
+  { namespace: 'kube-public', name: 'system:controller:bootstrap-signer', rules: [rule(read, [''], ['configmaps']), rule(['update'], [''], ['configmaps'], ['cluster-info']), events] },
+  { namespace: 'kube-system', name: 'extension-apiserver-authentication-reader', rules: [rule(read, [''], ['configmaps'], ['extension-apiserver-authentication'])] },
+  { namespace: 'kube-system', name: 'system::leader-locking-kube-controller-manager', rules: leaderLocking },
+  { namespace: 'kube-system', name: 'system::leader-locking-kube-scheduler', rules: leaderLocking },
+  { namespace: 'kube-system', name: 'system:controller:bootstrap-signer', rules: [rule(read, [''], ['secrets'])] },
+  { namespace: 'kube-system', name: 'system:controller:cloud-provider', rules: [rule(['create', 'get', 'list', 'watch'], [''], ['configmaps'])] },
+  { namespace: 'kube-system', name: 'system:controller:token-cleaner', rules: [rule(['delete', 'get', 'list', 'watch'], [''], ['secrets']), events] },
+];
+
+const kubeSystemSa = (name: string): BootstrapSubject => ({ kind: 'ServiceAccount', name, namespace: 'kube-system' });
+
+export const namespacedRoleBindings: readonly BootstrapRoleBinding[] = [
+  { namespace: 'kube-public', name: 'system:controller:bootstrap-signer', role: 'system:controller:bootstrap-signer', subjects: [kubeSystemSa('bootstrap-signer')] },
+  {
+    namespace: 'kube-system',
+    name: 'system::extension-apiserver-authentication-reader',
+    role: 'extension-apiserver-authentication-reader',
+    subjects: [{ kind: 'User', name: 'system:kube-controller-manager' }, { kind: 'User', name: 'system:kube-scheduler' }],
+  },
+  {
+    namespace: 'kube-system',
+    name: 'system::leader-locking-kube-controller-manager',
+    role: 'system::leader-locking-kube-controller-manager',
+    subjects: [{ kind: 'User', name: 'system:kube-controller-manager' }, kubeSystemSa('kube-controller-manager'), kubeSystemSa('leader-election-controller')],
+  },
+  { namespace: 'kube-system', name: 'system::leader-locking-kube-scheduler', role: 'system::leader-locking-kube-scheduler', subjects: [{ kind: 'User', name: 'system:kube-scheduler' }, kubeSystemSa('kube-scheduler')] },
+  { namespace: 'kube-system', name: 'system:controller:bootstrap-signer', role: 'system:controller:bootstrap-signer', subjects: [kubeSystemSa('bootstrap-signer')] },
+  { namespace: 'kube-system', name: 'system:controller:cloud-provider', role: 'system:controller:cloud-provider', subjects: [kubeSystemSa('cloud-provider')] },
+  { namespace: 'kube-system', name: 'system:controller:token-cleaner', role: 'system:controller:token-cleaner', subjects: [kubeSystemSa('token-cleaner')] },
+];

@@ -1,12 +1,12 @@
-// kube-apiserver's rbac/bootstrap-roles post-start hook: the bootstrap policy's cluster roles and
-// bindings are made when missing, and reconciled when present unless annotated
+// kube-apiserver's rbac/bootstrap-roles post-start hook: the bootstrap policy's cluster roles, the
+// kube-system and kube-public roles, and their bindings are made when missing, and reconciled when present unless annotated
 // rbac.authorization.kubernetes.io/autoupdate: "false" — missing rules, labels, annotations,
 // aggregation selectors and subjects are added, nothing a user added is taken away; a binding
 // whose roleRef changed is made again (roleRef cannot be updated).
-import { isAlreadyExists, isNotFound, type LocalClient } from '../../client/local-client.js';
+import { isAlreadyExists, isNotFound, type LocalClient, type ResourceClient } from '../../client/local-client.js';
 import type { KubeObject } from '../../machinery/object.js';
 import type { PolicyRule } from '../../registry/rbac/policy-rules.js';
-import { clusterRoleBindings, clusterRoles, type BootstrapBinding, type BootstrapClusterRole } from './bootstrap-policy.js';
+import { clusterRoleBindings, clusterRoles, namespacedRoleBindings, namespacedRoles, type BootstrapBinding, type BootstrapClusterRole } from './bootstrap-policy.js';
 
 const autoupdate = 'rbac.authorization.kubernetes.io/autoupdate';
 const bootstrapLabels = { 'kubernetes.io/bootstrapping': 'rbac-defaults' };
@@ -25,77 +25,80 @@ interface BindingObject extends KubeObject {
 export async function reconcileBootstrapPolicy(client: LocalClient): Promise<{ created: number; updated: number }> {
   const counts = { created: 0, updated: 0 };
   const roles = client.resource<RoleObject>(group, 'v1', 'clusterroles');
-  for (const role of clusterRoles) {
-    const wanted = roleObject(role);
-    const existing = await roles.find(undefined, role.name);
-    if (!existing) {
-      await createIgnoringRace(() => roles.create(undefined, wanted), counts);
-      continue;
-    }
-    if (existing.metadata?.annotations?.[autoupdate] === 'false') continue;
-    const next = structuredClone(existing);
-    let changed = mergeMetadata(next, wanted);
-    if (wanted.aggregationRule) {
-      const selectors = (next.aggregationRule ??= { clusterRoleSelectors: [] }).clusterRoleSelectors ??= [];
-      for (const s of wanted.aggregationRule.clusterRoleSelectors ?? []) {
-        if (!selectors.some((have) => JSON.stringify(have) === JSON.stringify(s))) {
-          selectors.push(s);
-          changed = true;
-        }
-      }
-    } else {
-      const rules = (next.rules ??= []);
-      for (const r of wanted.rules ?? []) {
-        if (!rules.some((have) => sameRule(have, r))) {
-          rules.push(r);
-          changed = true;
-        }
-      }
-    }
-    if (changed) {
-      await roles.update(undefined, next);
-      counts.updated++;
-    }
-  }
+  for (const role of clusterRoles) await reconcileRole(roles, undefined, roleObject(role), counts);
+  const nsRoles = client.resource<RoleObject>(group, 'v1', 'roles');
+  for (const role of namespacedRoles) await reconcileRole(nsRoles, role.namespace, roleObject(role, role.namespace), counts);
   const bindings = client.resource<BindingObject>(group, 'v1', 'clusterrolebindings');
-  for (const binding of clusterRoleBindings) {
-    const wanted = bindingObject(binding);
-    const existing = await bindings.find(undefined, binding.name);
-    if (!existing) {
-      await createIgnoringRace(() => bindings.create(undefined, wanted), counts);
-      continue;
-    }
-    if (existing.metadata?.annotations?.[autoupdate] === 'false') continue;
-    if (existing.roleRef?.kind !== 'ClusterRole' || existing.roleRef.name !== binding.role) {
-      // roleRef is immutable: the binding is made again, with the subjects it had.
-      const subjects = [...(existing.subjects ?? [])];
-      for (const s of wanted.subjects ?? []) if (!subjects.some((h) => sameSubject(h, s))) subjects.push(s);
-      try {
-        await bindings.delete(undefined, binding.name);
-      } catch (err) {
-        if (!isNotFound(err)) throw err;
-      }
-      await createIgnoringRace(() => bindings.create(undefined, { ...wanted, subjects }), counts);
-      continue;
-    }
-    const next = structuredClone(existing);
-    let changed = mergeMetadata(next, wanted);
-    const subjects = (next.subjects ??= []);
-    for (const s of wanted.subjects ?? []) {
-      if (!subjects.some((h) => sameSubject(h, s))) {
-        subjects.push(s);
-        changed = true;
-      }
-    }
-    if (changed) {
-      await bindings.update(undefined, next);
-      counts.updated++;
-    }
-  }
+  for (const binding of clusterRoleBindings) await reconcileBinding(bindings, undefined, bindingObject(binding), counts);
+  const nsBindings = client.resource<BindingObject>(group, 'v1', 'rolebindings');
+  for (const binding of namespacedRoleBindings) await reconcileBinding(nsBindings, binding.namespace, bindingObject(binding, binding.namespace), counts);
   return counts;
 }
 
-async function createIgnoringRace(create: () => Promise<unknown>, counts: { created: number }): Promise<void> {
+type Counts = { created: number; updated: number };
+
+async function reconcileRole(roles: ResourceClient<RoleObject>, namespace: string | undefined, wanted: RoleObject, counts: Counts): Promise<void> {
+  const name = wanted.metadata!.name!;
+  const existing = await roles.find(namespace, name);
+  if (!existing) return createIgnoringRace(() => roles.create(namespace, wanted), counts);
+  if (existing.metadata?.annotations?.[autoupdate] === 'false') return;
+  const next = structuredClone(existing);
+  let changed = mergeMetadata(next, wanted);
+  if (wanted.aggregationRule) {
+    const selectors = ((next.aggregationRule ??= { clusterRoleSelectors: [] }).clusterRoleSelectors ??= []);
+    for (const s of wanted.aggregationRule.clusterRoleSelectors ?? []) {
+      if (!selectors.some((have) => JSON.stringify(have) === JSON.stringify(s))) {
+        selectors.push(s);
+        changed = true;
+      }
+    }
+  } else {
+    const rules = (next.rules ??= []);
+    for (const r of wanted.rules ?? []) {
+      if (!rules.some((have) => sameRule(have, r))) {
+        rules.push(r);
+        changed = true;
+      }
+    }
+  }
+  if (changed) {
+    await roles.update(namespace, next);
+    counts.updated++;
+  }
+}
+
+async function reconcileBinding(bindings: ResourceClient<BindingObject>, namespace: string | undefined, wanted: BindingObject, counts: Counts): Promise<void> {
+  const name = wanted.metadata!.name!;
+  const existing = await bindings.find(namespace, name);
+  if (!existing) return createIgnoringRace(() => bindings.create(namespace, wanted), counts);
+  if (existing.metadata?.annotations?.[autoupdate] === 'false') return;
+  if (existing.roleRef?.kind !== wanted.roleRef!.kind || existing.roleRef.name !== wanted.roleRef!.name) {
+    // roleRef is immutable: the binding is made again, with the subjects it had.
+    const subjects = [...(existing.subjects ?? [])];
+    for (const s of wanted.subjects ?? []) if (!subjects.some((h) => sameSubject(h, s))) subjects.push(s);
+    try {
+      await bindings.delete(namespace, name);
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+    return createIgnoringRace(() => bindings.create(namespace, { ...wanted, subjects }), counts);
+  }
+  const next = structuredClone(existing);
+  let changed = mergeMetadata(next, wanted);
+  const subjects = (next.subjects ??= []);
+  for (const s of wanted.subjects ?? []) {
+    if (!subjects.some((h) => sameSubject(h, s))) {
+      subjects.push(s);
+      changed = true;
+    }
+  }
+  if (changed) {
+    await bindings.update(namespace, next);
+    counts.updated++;
+  }
+}
+
+async function createIgnoringRace(create: () => Promise<unknown>, counts: Counts): Promise<void> {
   try {
     await create();
     counts.created++;
@@ -104,23 +107,23 @@ async function createIgnoringRace(create: () => Promise<unknown>, counts: { crea
   }
 }
 
-function roleObject(role: BootstrapClusterRole): RoleObject {
+function roleObject(role: BootstrapClusterRole, namespace?: string): RoleObject {
   const obj: RoleObject = {
     apiVersion: `${group}/v1`,
-    kind: 'ClusterRole',
-    metadata: { name: role.name, labels: { ...bootstrapLabels, ...role.labels }, annotations: { [autoupdate]: 'true' } },
+    kind: namespace === undefined ? 'ClusterRole' : 'Role',
+    metadata: { name: role.name, ...(namespace === undefined ? {} : { namespace }), labels: { ...bootstrapLabels, ...role.labels }, annotations: { [autoupdate]: 'true' } },
     rules: role.rules,
   };
   if (role.aggregateFrom) obj.aggregationRule = { clusterRoleSelectors: [{ matchLabels: { [`rbac.authorization.k8s.io/aggregate-to-${role.aggregateFrom}`]: 'true' } }] };
   return obj;
 }
 
-function bindingObject(b: BootstrapBinding): BindingObject {
+function bindingObject(b: BootstrapBinding, namespace?: string): BindingObject {
   return {
     apiVersion: `${group}/v1`,
-    kind: 'ClusterRoleBinding',
-    metadata: { name: b.name, labels: { ...bootstrapLabels }, annotations: { [autoupdate]: 'true' } },
-    roleRef: { apiGroup: group, kind: 'ClusterRole', name: b.role },
+    kind: namespace === undefined ? 'ClusterRoleBinding' : 'RoleBinding',
+    metadata: { name: b.name, ...(namespace === undefined ? {} : { namespace }), labels: { ...bootstrapLabels }, annotations: { [autoupdate]: 'true' } },
+    roleRef: { apiGroup: group, kind: namespace === undefined ? 'ClusterRole' : 'Role', name: b.role },
     subjects: b.subjects.map((s) => (s.kind === 'ServiceAccount' ? { kind: s.kind, name: s.name, namespace: s.namespace } : { apiGroup: group, kind: s.kind, name: s.name })),
   };
 }

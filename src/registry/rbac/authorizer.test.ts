@@ -91,3 +91,21 @@ test('--authorization-mode: supported modes kept in order, Node left out, unknow
   assert.throws(() => parseAuthorizationModes('Node'), /names no mode kubemu supports/);
   assert.throws(() => parseAuthorizationModes('RBAC,Magic'), /unknown authorization mode "Magic"/);
 });
+
+test('bindings: a role whose rules the writer lacks cannot be bound, unless they may bind it', async () => {
+  const binding = { metadata: { name: 'b', namespace: 'default' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'secret-reader' }, subjects: [] } as never;
+  await rbac('clusterroles').create(undefined, { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'secret-reader' }, rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }] } as never);
+  assert.throws(
+    () => checkEscalation(app.registry.authorizer, app.registry.rbac, { resource: 'rolebindings', operation: 'CREATE', object: binding, user: alice }),
+    /^ApiError: rolebindings\.rbac\.authorization\.k8s\.io "b" is forbidden: user "alice" .* is attempting to grant RBAC permissions not currently held:\n\{APIGroups:\[""\], Resources:\["secrets"\], Verbs:\["get"\]\}/,
+  );
+  await rbac('roles').create('default', { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'binder', namespace: 'default' }, rules: [{ apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterroles'], verbs: ['bind'], resourceNames: ['secret-reader'] }] } as never);
+  await rbac('rolebindings').create('default', {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'RoleBinding',
+    metadata: { name: 'binders', namespace: 'default' },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'binder' },
+    subjects: [{ kind: 'User', name: 'alice' }],
+  } as never);
+  checkEscalation(app.registry.authorizer, app.registry.rbac, { resource: 'rolebindings', operation: 'CREATE', object: binding, user: alice });
+});
