@@ -52,3 +52,20 @@ test('a list narrowed to one name by fieldSelector is judged as naming it', () =
   assert.throws(() => judge('GET', '/api/v1/namespaces/default/configmaps'), /configmaps is forbidden: User "erin" cannot list resource "configmaps"/);
   assert.throws(() => judge('GET', '/api/v1/namespaces/default/configmaps?fieldSelector=metadata.name%3Dy'), /configmaps "y" is forbidden: User "erin" cannot list resource "configmaps"/);
 });
+
+test('impersonation: each part needs the impersonate verb; groups without a user are a bad request', async () => {
+  const { impersonate } = await import('./impersonation.js');
+  const { requestUser } = await import('./authentication.js');
+  const asAdmin = (headers: Record<string, string>) => {
+    const req = { method: 'GET', headers, socket: {} } as unknown as IncomingMessage;
+    setRequestUser(req, { username: 'root', groups: ['system:masters', 'system:authenticated'] });
+    impersonate(req, app.registry.authorizer);
+    return requestUser(req);
+  };
+  assert.deepEqual(asAdmin({ 'impersonate-user': 'system:serviceaccount:ci:bot' }), { username: 'system:serviceaccount:ci:bot', groups: ['system:serviceaccounts', 'system:serviceaccounts:ci', 'system:authenticated'] });
+  assert.deepEqual(asAdmin({ 'impersonate-user': 'bob', 'impersonate-uid': 'u1', 'impersonate-extra-scope%2Fa': 'x' }), { username: 'bob', uid: 'u1', groups: ['system:authenticated'], extra: { 'scope/a': ['x'] } });
+  assert.throws(() => asAdmin({ 'impersonate-group': 'dev' }), /without impersonating a user/);
+  const erin = { method: 'GET', headers: { 'impersonate-user': 'erin', 'impersonate-group': 'system:masters' }, socket: {} } as unknown as IncomingMessage;
+  setRequestUser(erin, { username: 'erin', groups: ['system:authenticated'] });
+  assert.throws(() => impersonate(erin, app.registry.authorizer), /users "erin" is forbidden: User "erin" cannot impersonate resource "users" in API group "" at the cluster scope/);
+});

@@ -30,7 +30,7 @@ export function impersonate(req: IncomingMessage, authorizer: Authorizer): void 
   const extra: Record<string, string[]> = {};
   for (const [name, value] of Object.entries(req.headers)) {
     if (!name.startsWith(extraPrefix) || value === undefined) continue;
-    const key = decodeURIComponent(name.slice(extraPrefix.length)).toLowerCase();
+    const key = safeDecode(name.slice(extraPrefix.length)).toLowerCase();
     extra[key] = (Array.isArray(value) ? value : value.split(',')).map((v) => v.trim());
   }
   if (username === undefined) {
@@ -62,6 +62,15 @@ export function impersonate(req: IncomingMessage, authorizer: Authorizer): void 
   if (uid !== undefined) user.uid = uid;
   if (Object.keys(extra).length) user.extra = extra;
   setRequestUser(req, user);
+}
+
+/** Extra keys are percent-encoded in header names; a malformed one is taken as written. */
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 function headerValues(req: IncomingMessage, name: string): string[] {
