@@ -24,14 +24,17 @@ interface BindingObject extends KubeObject {
 
 export async function reconcileBootstrapPolicy(client: LocalClient): Promise<{ created: number; updated: number }> {
   const counts = { created: 0, updated: 0 };
+  // Each object is its own: they are reconciled side by side (a first start writes ~100 of them).
   const roles = client.resource<RoleObject>(group, 'v1', 'clusterroles');
-  for (const role of clusterRoles) await reconcileRole(roles, undefined, roleObject(role), counts);
   const nsRoles = client.resource<RoleObject>(group, 'v1', 'roles');
-  for (const role of namespacedRoles) await reconcileRole(nsRoles, role.namespace, roleObject(role, role.namespace), counts);
   const bindings = client.resource<BindingObject>(group, 'v1', 'clusterrolebindings');
-  for (const binding of clusterRoleBindings) await reconcileBinding(bindings, undefined, bindingObject(binding), counts);
   const nsBindings = client.resource<BindingObject>(group, 'v1', 'rolebindings');
-  for (const binding of namespacedRoleBindings) await reconcileBinding(nsBindings, binding.namespace, bindingObject(binding, binding.namespace), counts);
+  await Promise.all([
+    ...clusterRoles.map((role) => reconcileRole(roles, undefined, roleObject(role), counts)),
+    ...namespacedRoles.map((role) => reconcileRole(nsRoles, role.namespace, roleObject(role, role.namespace), counts)),
+    ...clusterRoleBindings.map((binding) => reconcileBinding(bindings, undefined, bindingObject(binding), counts)),
+    ...namespacedRoleBindings.map((binding) => reconcileBinding(nsBindings, binding.namespace, bindingObject(binding, binding.namespace), counts)),
+  ]);
   return counts;
 }
 
