@@ -173,8 +173,9 @@ export const clusterRoles: readonly BootstrapClusterRole[] = [
 ];
 
 /**
- * system:controller:<name> for the controllers kubemu runs, bound to kube-system/<name>. Their
- * rules follow controller_policy.go in substance (what each controller reads and writes).
+ * system:controller:<name> for kube-controller-manager's controllers (those kubemu runs and the
+ * others a 1.36 cluster has), bound to kube-system/<name>. Their rules follow controller_policy.go
+ * in substance — what each controller reads and writes — not rule for rule.
  */
 function controllerRoles(): BootstrapClusterRole[] {
   const c = (name: string, rules: PolicyRule[]): BootstrapClusterRole => ({ name: `system:controller:${name}`, rules: [...rules, events] });
@@ -202,6 +203,21 @@ function controllerRoles(): BootstrapClusterRole[] {
     c('service-controller', [rule(read, [''], ['services']), rule(['patch', 'update'], [''], ['services/status']), rule(['list', 'watch'], [''], ['nodes'])]),
     c('statefulset-controller', [rule(['list', 'watch'], [''], ['pods']), rule(read, ['apps'], ['statefulsets']), updateStatus('apps', ['statefulsets']), rule(['update'], ['apps'], ['statefulsets/finalizers']), rule(['create', 'delete', 'get', 'patch', 'update'], [''], ['pods']), rule(['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'], ['apps'], ['controllerrevisions']), rule(['create', 'get'], [''], ['persistentvolumeclaims'])]),
     c('ttl-after-finished-controller', [rule(['delete', 'get', 'list', 'watch'], ['batch'], ['jobs'])]),
+    c('attachdetach-controller', [rule(['list', 'watch'], [''], ['persistentvolumeclaims', 'persistentvolumes']), rule(read, [''], ['nodes']), rule(['patch', 'update'], [''], ['nodes/status']), rule(['list', 'watch'], [''], ['pods']), rule(['create', 'delete', 'get', 'list', 'watch'], ['storage.k8s.io'], ['volumeattachments']), rule(read, ['storage.k8s.io'], ['csidrivers', 'csinodes'])]),
+    c('certificate-controller', [rule(['delete', 'get', 'list', 'watch'], ['certificates.k8s.io'], ['certificatesigningrequests']), rule(['update'], ['certificates.k8s.io'], ['certificatesigningrequests/approval', 'certificatesigningrequests/status']), rule(['approve'], ['certificates.k8s.io'], ['signers'], ['kubernetes.io/kube-apiserver-client-kubelet']), rule(['sign'], ['certificates.k8s.io'], ['signers'], ['kubernetes.io/kube-apiserver-client', 'kubernetes.io/kube-apiserver-client-kubelet', 'kubernetes.io/kubelet-serving', 'kubernetes.io/legacy-unknown']), rule(['create'], ['authorization.k8s.io'], ['subjectaccessreviews'])]),
+    c('ephemeral-volume-controller', [rule(read, [''], ['pods']), rule(['update'], [''], ['pods/finalizers']), rule(['create', 'get', 'list', 'watch'], [''], ['persistentvolumeclaims'])]),
+    c('expand-controller', [rule(['get', 'list', 'patch', 'update', 'watch'], [''], ['persistentvolumes']), rule(['patch', 'update'], [''], ['persistentvolumeclaims/status']), rule(read, [''], ['persistentvolumeclaims']), rule(read, ['storage.k8s.io'], ['storageclasses']), rule(['get'], [''], ['endpoints', 'services']), rule(['get'], [''], ['secrets'])]),
+    c('horizontal-pod-autoscaler', [rule(read, ['autoscaling'], ['horizontalpodautoscalers']), rule(['update'], ['autoscaling'], ['horizontalpodautoscalers/status']), rule(['get', 'update'], ['*'], ['*/scale']), rule(['list'], [''], ['pods']), rule(['list'], ['metrics.k8s.io'], ['pods']), rule(['get', 'list'], ['custom.metrics.k8s.io'], ['*']), rule(['get', 'list'], ['external.metrics.k8s.io'], ['*'])]),
+    c('legacy-service-account-token-cleaner', [rule(['get'], [''], ['configmaps'], ['kube-apiserver-legacy-service-account-token-tracking']), rule(['delete', 'patch'], [''], ['secrets'])]),
+    c('pv-protection-controller', [rule(['get', 'list', 'update', 'watch'], [''], ['persistentvolumes'])]),
+    c('pvc-protection-controller', [rule(['get', 'list', 'update', 'watch'], [''], ['persistentvolumeclaims']), rule(read, [''], ['pods'])]),
+    c('resource-claim-controller', [rule(read, [''], ['pods']), rule(['update'], [''], ['pods/finalizers']), rule(['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'], ['resource.k8s.io'], ['resourceclaims']), rule(['update'], ['resource.k8s.io'], ['resourceclaims/status']), rule(['patch', 'update'], [''], ['pods/status'])]),
+    c('route-controller', [rule(['list', 'watch'], [''], ['nodes']), rule(['patch'], [''], ['nodes/status'])]),
+    c('selinux-warning-controller', [rule(read, [''], ['persistentvolumeclaims', 'persistentvolumes', 'pods']), rule(read, ['storage.k8s.io'], ['csidrivers'])]),
+    c('service-cidrs-controller', [rule(['get', 'list', 'patch', 'update', 'watch'], ['networking.k8s.io'], ['servicecidrs']), rule(['patch', 'update'], ['networking.k8s.io'], ['servicecidrs/finalizers', 'servicecidrs/status']), rule(read, ['networking.k8s.io'], ['ipaddresses'])]),
+    c('ttl-controller', [rule(['list', 'patch', 'update', 'watch'], [''], ['nodes'])]),
+    c('validatingadmissionpolicy-status-controller', [rule(read, ['admissionregistration.k8s.io'], ['validatingadmissionpolicies']), rule(['get', 'patch', 'update'], ['admissionregistration.k8s.io'], ['validatingadmissionpolicies/status'])]),
+    c('volumeattributesclass-protection-controller', [rule(['list', 'watch'], [''], ['persistentvolumeclaims', 'persistentvolumes']), rule(['get', 'list', 'update', 'watch'], ['storage.k8s.io'], ['volumeattributesclasses'])]),
   ];
 }
 
