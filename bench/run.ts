@@ -16,11 +16,16 @@
 //  8. services: a Service over a Deployment of 1,000 pods, from the last pod Ready to a complete
 //     EndpointSlice set (every pod a ready endpoint, slices of at most 100).
 //  9. tokens: the cost of authenticating a service-account bearer token, first and once verified.
-// 10. crds: CRD create → its resource accepts a create, and CR creates/s as a ratio of pod creates/s.
-// BENCH_ONLY=creates|controllers|nodes|services|tokens|crds runs one section (creates: 1 alone, for before/after comparisons).
+// 10. rbac: authentication + RBAC authorization per request with 1,000 Roles and RoleBindings
+//     stored (in process), and pod creates/s of a user held to RBAC against AlwaysAllow, measured
+//     in the same run on two servers with the same stored policy.
+// Every request authenticates with a --token-auth-file token in system:masters (the servers
+// enforce RBAC, as `kubemu serve` does by default), except the RBAC comparison's own user.
+// 11. crds: CRD create → its resource accepts a create, and CR creates/s as a ratio of pod creates/s.
+// BENCH_ONLY=creates|controllers|nodes|services|tokens|rbac|crds runs one section (creates: 1 alone, for before/after comparisons).
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -32,6 +37,11 @@ const mainScript = join(checkout, 'dist', 'src', 'main.js');
 const createSeconds = Number(process.env.BENCH_SECONDS ?? 10);
 const storedPods = Number(process.env.BENCH_PODS ?? 10_000);
 const watcherCount = Number(process.env.BENCH_WATCHERS ?? 1_000);
+/** The bench's own credential: a static token of a system:masters user (see startKubemu). */
+const benchToken = 'kubemu-bench-admin-token';
+const adminAuth = { Authorization: `Bearer ${benchToken}` };
+/** The RBAC comparison's user: allowed to create pods in default by a RoleBinding, nothing more. */
+const writerToken = 'kubemu-bench-writer-token';
 
 /** A pod of about 3 KB once the server has defaulted it, like a small real workload's. */
 function podBody(name: string): string {
@@ -77,7 +87,7 @@ interface Endpoint {
 function request(ep: Endpoint, method: string, path: string, body?: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = https.request(
-      { host: '127.0.0.1', port: ep.port, method, path, agent: ep.agent, rejectUnauthorized: false, headers: { 'Content-Type': 'application/json', ...headers } },
+      { host: '127.0.0.1', port: ep.port, method, path, agent: ep.agent, rejectUnauthorized: false, headers: { 'Content-Type': 'application/json', ...adminAuth, ...headers } },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -92,7 +102,7 @@ function request(ep: Endpoint, method: string, path: string, body?: string, head
 function timedDownload(ep: Endpoint, path: string): Promise<{ ms: number; bytes: number }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const req = https.request({ host: '127.0.0.1', port: ep.port, path, agent: ep.agent, rejectUnauthorized: false, headers: { Accept: 'application/json' } }, (res) => {
+    const req = https.request({ host: '127.0.0.1', port: ep.port, path, agent: ep.agent, rejectUnauthorized: false, headers: { Accept: 'application/json', ...adminAuth } }, (res) => {
       let bytes = 0;
       res.on('data', (c: Buffer) => (bytes += c.length));
       res.on('end', () => resolve({ ms: performance.now() - t0, bytes }));
@@ -107,6 +117,7 @@ async function createLoad(
   url: string,
   seconds: number,
   prefix: string,
+  token = benchToken,
   path = '/api/v1/namespaces/default/pods',
   bodyFor: (n: number) => string = (n) => podBody(`${prefix}-${String(n).padStart(6, '0')}`),
 ): Promise<{ rate: number; failed: number }> {
@@ -119,7 +130,7 @@ async function createLoad(
       {
         method: 'POST',
         path,
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
         setupRequest: (req: autocannon.Request) => ({ ...req, body: bodyFor(n++) }),
       },
     ],
@@ -138,7 +149,7 @@ async function crdFigures(dir: string): Promise<CustomResourceFigures> {
       {
         port,
         request: (method, path, body) => request(ep, method, path, body),
-        createLoad: (path, seconds, bodyFor) => createLoad(`https://127.0.0.1:${port}`, seconds, 'cr', path, bodyFor),
+        createLoad: (path, seconds, bodyFor) => createLoad(`https://127.0.0.1:${port}`, seconds, 'cr', benchToken, path, bodyFor),
       },
       createSeconds,
       podBody,
@@ -158,9 +169,12 @@ function rssKb(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
 }
 
-async function startKubemu(dataDir: string, controllers = '', nodes = 0): Promise<{ child: ChildProcess; port: number; readyMs: number }> {
+async function startKubemu(dataDir: string, controllers = '', nodes = 0, extraArgs: string[] = []): Promise<{ child: ChildProcess; port: number; readyMs: number }> {
+  mkdirSync(dataDir, { recursive: true });
+  const tokenFile = join(dataDir, 'bench-tokens.csv');
+  writeFileSync(tokenFile, `${benchToken},kubemu-bench,bench-uid,system:masters\n${writerToken},bench-writer,writer-uid,bench-writers\n`);
   const started = performance.now();
-  const args = [mainScript, 'serve', '--port', '0', '--data-dir', join(dataDir, 'data'), '--kubeconfig', join(dataDir, 'kubeconfig'), '--controllers', controllers, '--nodes', String(nodes)];
+  const args = [mainScript, 'serve', '--port', '0', '--data-dir', join(dataDir, 'data'), '--kubeconfig', join(dataDir, 'kubeconfig'), '--controllers', controllers, '--nodes', String(nodes), '--token-auth-file', tokenFile, ...extraArgs];
   // BENCH_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/p" profiles the servers under load.
   // Node flags as kubemu's launchers give them (bin shebang, npm start, image), plus any to profile with.
   const child = spawn(process.execPath, ['--max-semi-space-size=32', ...(process.env.BENCH_NODE_OPTIONS?.split(' ').filter(Boolean) ?? []), ...args], {
@@ -238,7 +252,7 @@ function watchUntil(ep: Endpoint, path: string, done: (objects: Map<string, Reco
   const objects = new Map<string, Record<string, unknown>>();
   let req: import('node:http').ClientRequest | undefined;
   const finished = new Promise<void>((resolve, reject) => {
-    req = https.request({ host: '127.0.0.1', port: ep.port, path, agent: new https.Agent({ keepAlive: false }), rejectUnauthorized: false }, (res) => {
+    req = https.request({ host: '127.0.0.1', port: ep.port, path, agent: new https.Agent({ keepAlive: false }), rejectUnauthorized: false, headers: adminAuth }, (res) => {
       let buffer = '';
       res.on('data', (chunk: Buffer) => {
         buffer += chunk.toString();
@@ -475,6 +489,142 @@ function tokenRows(t: { firstUs: number; cachedUs: number }): [string, string][]
   return [['bearer token authentication (in process)', `${t.cachedUs.toFixed(1)} µs per request once verified (target ≤ 50 µs); ${t.firstUs.toFixed(0)} µs the first time (RS256 signature)`]];
 }
 
+/** Roles and bindings of the RBAC figures: 1,000 of each over 10 namespaces, user-<i> bound to role-<i>. */
+const rbacObjects = 1_000;
+function rbacPolicy(i: number): { namespace: string; role: Record<string, unknown>; binding: Record<string, unknown> } {
+  const namespace = `team-${i % 10}`;
+  return {
+    namespace,
+    role: {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: { name: `role-${i}`, namespace },
+      rules: [
+        { apiGroups: [''], resources: ['pods', 'pods/log'], verbs: ['get', 'list', 'watch'] },
+        { apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'list', 'create', 'update'] },
+        { apiGroups: [''], resources: ['configmaps'], resourceNames: [`cm-${i}`], verbs: ['get', 'update'] },
+      ],
+    },
+    binding: {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: `binding-${i}`, namespace },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: `role-${i}` },
+      subjects: [
+        { apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: `user-${i}` },
+        { apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: `group-${i % 50}` },
+      ],
+    },
+  };
+}
+
+/** 10a. Authentication (a static token) + RBAC authorization of one request, in process, with 1,000 Roles and RoleBindings stored. */
+async function rbacInProcessFigures(): Promise<{ allowedUs: number; deniedUs: number; clusterUs: number }> {
+  const { createTestApp } = await import('../src/testing/test-app.js');
+  const { LocalClient } = await import('../src/client/local-client.js');
+  const { reconcileBootstrapPolicy } = await import('../src/controllers/rbac-bootstrap/reconcile-policy.js');
+  const { Authenticator } = await import('../src/http/authentication.js');
+  const { requestAttributes } = await import('../src/http/authorization.js');
+  const { impersonate } = await import('../src/http/impersonation.js');
+  const { parseRequestInfo } = await import('../src/http/request-info.js');
+  const app = await createTestApp();
+  try {
+    const client = new LocalClient(app.registry, app.catalogue, { userAgent: 'bench' });
+    await reconcileBootstrapPolicy(client);
+    for (let n = 0; n < 10; n++) await client.resource('', 'v1', 'namespaces').create(undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: `team-${n}` } });
+    for (let i = 0; i < rbacObjects; i++) {
+      const p = rbacPolicy(i);
+      await client.resource('rbac.authorization.k8s.io', 'v1', 'roles').create(p.namespace, p.role as never);
+      await client.resource('rbac.authorization.k8s.io', 'v1', 'rolebindings').create(p.namespace, p.binding as never);
+    }
+    const tokens = new Map<string, { username: string; uid: string; groups: string[] }>();
+    for (let i = 0; i < rbacObjects; i++) tokens.set(`token-${i}`, { username: `user-${i}`, uid: `uid-${i}`, groups: [`group-${i % 50}`] });
+    const authenticator = new Authenticator(app.registry, { staticTokens: tokens, anonymous: true });
+    const authorizer = app.registry.authorizer;
+    // One request as the HTTP layer sees it once it has parsed the URL (which it does with or
+    // without RBAC): authenticate, impersonation check, attributes, decision.
+    const parsed = new Map<string, { url: URL; info: ReturnType<typeof parseRequestInfo> }>();
+    const judge = (token: string, method: string, path: string): boolean => {
+      let p = parsed.get(method + path);
+      if (!p) {
+        const url = new URL(path, 'https://kubemu');
+        parsed.set(method + path, (p = { url, info: parseRequestInfo(method, url.pathname, false) }));
+      }
+      const req = { method, url: path, headers: { authorization: `Bearer ${token}` }, socket: {} } as never;
+      void authenticator.authenticate(req);
+      impersonate(req, authorizer);
+      return authorizer.authorize(requestAttributes(req, p.info, p.url.pathname, p.url.searchParams)).allowed;
+    };
+    const time = (f: (i: number) => boolean, expect: boolean): number => {
+      const rounds = 50_000;
+      for (let i = 0; i < 5_000; i++) if (f(i) !== expect) throw new Error('unexpected decision');
+      const t0 = performance.now();
+      for (let i = 0; i < rounds; i++) f(i);
+      return ((performance.now() - t0) * 1000) / rounds;
+    };
+    const allowedUs = time((i) => judge(`token-${i % rbacObjects}`, 'GET', `/api/v1/namespaces/team-${i % rbacObjects % 10}/pods`), true);
+    const deniedUs = time((i) => judge(`token-${i % rbacObjects}`, 'DELETE', `/api/v1/namespaces/team-${i % rbacObjects % 10}/pods/web`), false);
+    const clusterUs = time((i) => judge(`token-${i % rbacObjects}`, 'GET', '/apis/apps/v1'), true);
+    return { allowedUs, deniedUs, clusterUs };
+  } finally {
+    await app.stop();
+  }
+}
+
+/** 10b. Pod creates/s of a RoleBinding-held user with RBAC against the same load with AlwaysAllow, same stored policy, same run. */
+async function rbacCreateFigures(dir: string): Promise<{ rbac: number; alwaysAllow: number; failed: number }> {
+  const servers: { mode: string; child: ChildProcess; port: number }[] = [];
+  for (const mode of ['RBAC', 'AlwaysAllow']) {
+    const s = await startKubemu(join(dir, `rbac-${mode}`), '', 0, ['--authorization-mode', mode]);
+    const ep: Endpoint = { port: s.port, agent: new https.Agent({ keepAlive: true, maxSockets: 16 }) };
+    const post = async (path: string, body: unknown) => {
+      const r = await request(ep, 'POST', path, JSON.stringify(body));
+      if (r.status !== 201) throw new Error(`POST ${path}: ${r.status} ${r.body}`);
+    };
+    for (let n = 0; n < 10; n++) await post('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: `team-${n}` } });
+    const writes: Promise<void>[] = [];
+    for (let i = 0; i < rbacObjects; i++) {
+      const p = rbacPolicy(i);
+      writes.push(post(`/apis/rbac.authorization.k8s.io/v1/namespaces/${p.namespace}/roles`, p.role).then(() => post(`/apis/rbac.authorization.k8s.io/v1/namespaces/${p.namespace}/rolebindings`, p.binding)));
+    }
+    await Promise.all(writes);
+    await post('/apis/rbac.authorization.k8s.io/v1/namespaces/default/roles', { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'pod-creator' }, rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['create'] }] });
+    await post('/apis/rbac.authorization.k8s.io/v1/namespaces/default/rolebindings', {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: 'pod-creators' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'pod-creator' },
+      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'bench-writers' }],
+    });
+    ep.agent.destroy();
+    servers.push({ mode, child: s.child, port: s.port });
+  }
+  try {
+    const rates = new Map<string, number[]>();
+    let failed = 0;
+    for (const s of servers) await createLoad(`https://127.0.0.1:${s.port}`, 3, 'warm', writerToken);
+    // Alternating quarters, so that neither mode gets the machine's better moments.
+    for (const round of [0, 1, 2, 3]) {
+      for (const s of round % 2 ? [...servers].reverse() : servers) {
+        const r = await createLoad(`https://127.0.0.1:${s.port}`, Math.max(2, createSeconds / 4), `bench${round}`, writerToken);
+        failed += r.failed;
+        rates.set(s.mode, [...(rates.get(s.mode) ?? []), r.rate]);
+      }
+    }
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    return { rbac: mean(rates.get('RBAC')!), alwaysAllow: mean(rates.get('AlwaysAllow')!), failed };
+  } finally {
+    for (const s of servers) await stop(s.child);
+  }
+}
+
+function rbacRows(p: Awaited<ReturnType<typeof rbacInProcessFigures>>, c: Awaited<ReturnType<typeof rbacCreateFigures>>): [string, string][] {
+  return [
+    [`authn + RBAC per request, ${rbacObjects} Roles and RoleBindings (in process)`, `${p.allowedUs.toFixed(1)} µs allowed by a RoleBinding, ${p.deniedUs.toFixed(1)} µs denied, ${p.clusterUs.toFixed(1)} µs discovery by a ClusterRoleBinding (target ≤ 20 µs)`],
+    ['pod creates/s of a RoleBinding-held user', `${c.rbac.toFixed(0)} /s with RBAC, ${c.alwaysAllow.toFixed(0)} /s with AlwaysAllow → ${(c.rbac / c.alwaysAllow).toFixed(2)} (target ≥ 0.95)${c.failed ? `, ${c.failed} failed` : ''}`],
+  ];
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'kubemu-bench-'));
   const rows: [string, string][] = [];
@@ -483,6 +633,12 @@ async function main(): Promise<void> {
     process.stdout.write(`\nkubemu benchmark (${new Date().toISOString()}, node ${process.version})\n`);
     for (const [k, v] of rows) process.stdout.write(`  ${k.padEnd(width)}  ${v}\n`);
   };
+  if (process.env.BENCH_ONLY === 'rbac') {
+    rows.push(...rbacRows(await rbacInProcessFigures(), await rbacCreateFigures(dir)));
+    rmSync(dir, { recursive: true, force: true });
+    print();
+    return;
+  }
   if (process.env.BENCH_ONLY === 'tokens') {
     rows.push(...tokenRows(await tokenFigures()));
     rmSync(dir, { recursive: true, force: true });
@@ -587,7 +743,7 @@ async function main(): Promise<void> {
         () =>
           new Promise<import('node:http').ClientRequest>((resolve) => {
             const req = https.request(
-              { host: '127.0.0.1', port, path: `/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=${rv}&fieldSelector=metadata.name%3Dwatched`, agent: watchAgent, rejectUnauthorized: false },
+              { host: '127.0.0.1', port, path: `/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=${rv}&fieldSelector=metadata.name%3Dwatched`, agent: watchAgent, rejectUnauthorized: false, headers: adminAuth },
               (res) => {
                 resolve(req);
                 res.on('data', () => {
@@ -664,6 +820,7 @@ async function main(): Promise<void> {
     rows.push(...serviceRows(serviceBench));
     rows.push(...customResourceRows(crdBench));
     rows.push(...tokenRows(await tokenFigures()));
+    rows.push(...rbacRows(await rbacInProcessFigures(), await rbacCreateFigures(dir)));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

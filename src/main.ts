@@ -33,6 +33,13 @@ Flags:
   --config <file>       cluster configuration (YAML): node pools, kubelet behaviour, kwok Stages (see README)
   --event-ttl <duration>
                         how long events are kept after their last write (default 1h0m0s)
+  --authorization-mode <modes>
+                        comma list of authorizers: RBAC (default), AlwaysAllow, AlwaysDeny
+                        (Node, ABAC and Webhook are left out with a warning)
+  --anonymous-auth[=false]
+                        requests without credentials are system:anonymous (default true); false: 401
+  --token-auth-file <file>
+                        static bearer tokens, a CSV of token,user,uid,"group1,group2"
   --log-requests        log every request
   -h, --help            show this help
   --version             print the version
@@ -40,7 +47,8 @@ Flags:
 
 async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
-    args: argv,
+    // A bare --anonymous-auth means true, as a Go bool flag does.
+    args: argv.map((a) => (a === '--anonymous-auth' ? '--anonymous-auth=true' : a)),
     allowPositionals: true,
     options: {
       port: { type: 'string' },
@@ -52,6 +60,9 @@ async function main(argv: string[]): Promise<void> {
       'tls-host': { type: 'string', multiple: true },
       'advertise-address': { type: 'string' },
       'log-requests': { type: 'boolean' },
+      'authorization-mode': { type: 'string' },
+      'anonymous-auth': { type: 'string' },
+      'token-auth-file': { type: 'string' },
       'event-ttl': { type: 'string' },
       controllers: { type: 'string' },
       nodes: { type: 'string' },
@@ -127,6 +138,11 @@ async function main(argv: string[]): Promise<void> {
     throw new Error(`--config ${values.config ?? ''}: ${err instanceof Error ? err.message : String(err)}`);
   }
 
+  const anonymousFlag = values['anonymous-auth'];
+  if (anonymousFlag !== undefined && anonymousFlag !== 'true' && anonymousFlag !== 'false') throw new Error(`--anonymous-auth must be true or false, got "${anonymousFlag}"`);
+  const { parseAuthorizationModes } = await import('./registry/rbac/authorizer.js');
+  if (values['authorization-mode'] !== undefined) parseAuthorizationModes(values['authorization-mode']);
+
   const logger = pino({ base: undefined, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination(2));
   const started = performance.now();
   const server = await startServer({
@@ -144,6 +160,9 @@ async function main(argv: string[]): Promise<void> {
     extraControllers,
     cluster,
     podStages,
+    authorizationMode: values['authorization-mode'],
+    anonymousAuth: anonymousFlag === undefined ? undefined : anonymousFlag === 'true',
+    tokenAuthFile: values['token-auth-file'],
     log: (msg, fields) => logger.info(fields ?? {}, msg),
   });
   logger.info({ ms: Math.round(performance.now() - started) }, 'ready');

@@ -35,6 +35,9 @@ import { schedulerDefinition } from './scheduler/index.js';
 import { startApiserverEndpoints } from './controllers/apiserver-endpoints/apiserver-endpoints.js';
 import { advertiseAddress } from './controllers/apiserver-endpoints/advertise-address.js';
 import type { Backend } from './storage/types.js';
+import { parseAuthorizationModes } from './registry/rbac/authorizer.js';
+import { parseTokenFile } from './http/token-file.js';
+import { reconcileBootstrapPolicy } from './controllers/rbac-bootstrap/reconcile-policy.js';
 
 export interface ServerOptions {
   port?: number;
@@ -67,6 +70,12 @@ export interface ServerOptions {
   cluster?: ClusterConfig;
   /** kwok Stages for pods (Stage documents of --config): when given, they run pods instead of the built-in simulation. */
   podStages?: readonly Stage[];
+  /** --authorization-mode (default "RBAC"): a comma list; Node, ABAC and Webhook are skipped with a warning. */
+  authorizationMode?: string;
+  /** --anonymous-auth (default true): requests without credentials are system:anonymous, else 401. */
+  anonymousAuth?: boolean;
+  /** --token-auth-file: a CSV of static bearer tokens (token,user,uid,"group1,group2"). */
+  tokenAuthFile?: string;
 }
 
 export interface RunningServer {
@@ -121,7 +130,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const selected = selectControllers(selection, controllerDefinitions);
   // Service-account tokens outlive restarts: their key sits beside the cluster CA.
   const serviceAccountKeys = new ServiceAccountKeys(storage === 'memory' ? undefined : join(dataDir, 'pki'));
+  const authorization = parseAuthorizationModes(options.authorizationMode ?? 'RBAC');
+  if (authorization.skipped.length) log(`authorization modes ${authorization.skipped.join(', ')} are not supported by kubemu: left out`, { modes: authorization.modes });
+  const staticTokens = options.tokenAuthFile === undefined ? undefined : parseTokenFile(readFileSync(options.tokenAuthFile, 'utf8'), options.tokenAuthFile);
   const registry = await Registry.open({
+    authorizationModes: authorization.modes,
     backend,
     catalogue,
     spec: spec.document,
@@ -159,6 +172,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     nodeConnections: runsNodes ? kubelets.connections : undefined,
     clusterConfig: cluster,
     certificateIdentity: options.insecureHttp ? undefined : (der) => clientCertificateIdentity(der),
+    authentication: { staticTokens, anonymous: options.anonymousAuth ?? true, insecure: options.insecureHttp ?? false },
     serviceAccountKeys,
     externalUrl: () => `${options.insecureHttp ? 'http' : 'https'}://${address}`,
     onInternalError: (err, req) =>
@@ -224,6 +238,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   void ensureClusterBootstrap({ client: new LocalClient(registry, catalogue, { userAgent: 'kube-apiserver' }), serverUrl: url, caPem: caCertPem }).catch((err: unknown) =>
     log('creating the bootstrap objects failed', { err: err instanceof Error ? err.message : String(err) }),
   );
+  // The rbac/bootstrap-roles post-start hook: awaited, as /readyz waits for it, so that the first
+  // requests of a limited user or an anonymous probe are judged by the full default policy.
+  const policy = await reconcileBootstrapPolicy(new LocalClient(registry, catalogue, { userAgent: 'kube-apiserver' }));
+  log('reconciled the bootstrap RBAC policy', policy);
   const commit = version.gitCommit.slice(0, 7);
   const controllers = await startControllerManager({
     client: new LocalClient(registry, catalogue, { userAgent: 'kube-controller-manager' }),

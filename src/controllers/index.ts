@@ -23,6 +23,7 @@ import { serviceLbController } from './servicelb/service-lb-controller.js';
 import { statefulSetController } from './statefulset/stateful-set-controller.js';
 import { taintEvictionController } from './tainteviction/taint-eviction-controller.js';
 import { ttlAfterFinishedController } from './ttlafterfinished/ttl-after-finished-controller.js';
+import { clusterRoleAggregationController } from './clusterrole-aggregation/clusterrole-aggregation-controller.js';
 
 export const builtinControllers: readonly ControllerDefinition[] = [
   namespaceController,
@@ -46,6 +47,7 @@ export const builtinControllers: readonly ControllerDefinition[] = [
   endpointSliceMirroringController,
   serviceLbController,
   resourceQuotaController,
+  clusterRoleAggregationController,
   garbageCollectorController,
 ];
 

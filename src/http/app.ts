@@ -28,7 +28,9 @@ import type { ClusterConfig } from '../machinery/cluster-config.js';
 import type { NodeConnections } from '../machinery/node-connection.js';
 import type { PodStreamDeps } from './streaming/pod-streams.js';
 import { attachUpgrade } from './streaming/upgrade.js';
-import { Authenticator, type CertificateIdentity } from './authentication.js';
+import { Authenticator, type AuthenticationOptions, type CertificateIdentity } from './authentication.js';
+import { authorizeRequest, requestAttributes } from './authorization.js';
+import { impersonate } from './impersonation.js';
 import { serviceAccountIssuer } from '../registry/service-account-tokens.js';
 
 export interface AppDeps {
@@ -57,6 +59,8 @@ export interface AppDeps {
   clusterConfig?: ClusterConfig;
   /** Reads a verified client certificate's user and groups (absent: certificates name nobody). */
   certificateIdentity?: CertificateIdentity;
+  /** Static tokens, anonymous requests, insecure serving (see authentication.ts). */
+  authentication?: Omit<AuthenticationOptions, 'certificateIdentity'>;
   /** The service-account signing key's public half, for /openid/v1/jwks. */
   serviceAccountKeys?: { jwks(): Promise<{ keys: Record<string, unknown>[] }> };
   /** The URL clients reach this server at (the OIDC discovery document's jwks_uri). */
@@ -104,7 +108,8 @@ export function createApp(deps: AppDeps): ApiApp {
   let app: Express | undefined;
   const documentsApp = async () => (app ??= createDocumentsApp((await expressModule.load()).default, deps, discovery));
 
-  const authenticator = new Authenticator(deps.registry, deps.certificateIdentity);
+  const authenticator = new Authenticator(deps.registry, { ...deps.authentication, certificateIdentity: deps.certificateIdentity });
+  const authorizer = deps.registry.authorizer;
   const handle: RequestListener = (req, res) => {
     const started = performance.now();
     if (deps.onRequest) res.on('finish', () => deps.onRequest!(req, res, started));
@@ -129,6 +134,9 @@ export function createApp(deps: AppDeps): ApiApp {
     try {
       const url = new URL(req.url ?? '/', 'http://kubemu');
       parsed = { info: parseRequestInfo(req.method ?? 'GET', url.pathname, isWatchQuery(url.searchParams)), query: url.searchParams };
+      // After authentication, before anything is served: impersonation, then authorization.
+      impersonate(req, authorizer);
+      authorizeRequest(authorizer, requestAttributes(req, parsed.info, url.pathname, url.searchParams), req);
     } catch (err) {
       fail(req, res, err);
       return;

@@ -31,6 +31,7 @@ import { loadYamlOutput } from './responses.js';
 import { startWatchStream } from './watch-stream.js';
 import { handleSubresource } from './subresources.js';
 import { virtualResources } from './virtual-resources.js';
+import { requestUser } from './authentication.js';
 
 export interface ResourceHandlerDeps {
   catalogue: Catalogue;
@@ -247,6 +248,7 @@ export function writeOptions(
     fieldValidation: parseFieldValidation(query),
     force: parseBool(query, 'force'),
     userAgent: req.headers['user-agent'],
+    user: requestUser(req),
     warnings: [],
   };
 }

@@ -1,6 +1,6 @@
-// Resources that are computed, not stored: access reviews, token reviews, self reviews and
-// component statuses. Until authentication and RBAC arrive, every authenticated caller is the
-// cluster admin, so reviews answer accordingly — and say so in their reason.
+// Resources that are computed, not stored: access reviews (answered by the registry's
+// authorizer, as kube-apiserver answers them with its own), token reviews, self reviews and
+// component statuses.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KubeObject } from '../machinery/object.js';
 import type { ResourceInfo } from '../schema/catalogue.js';
@@ -12,7 +12,8 @@ import { writeOptions } from './resource-handler.js';
 import { sendValue, type ResponseContext } from './responses.js';
 import { buildTable } from './table.js';
 import { requestUser } from './authentication.js';
-import { methodNotAllowed, notFound } from '../apierrors/index.js';
+import { badRequest, invalid, methodNotAllowed, notFound, type FieldError } from '../apierrors/index.js';
+import type { AuthorizationAttributes, UserInfo } from '../registry/rbac/attributes.js';
 import type { WriteOptions } from '../registry/request-options.js';
 
 export interface VirtualTools {
@@ -31,10 +32,9 @@ type VirtualHandler = (
   tools: VirtualTools,
 ) => Promise<void>;
 
-const allowReason = 'kubemu: authorization is not enforced yet; every authenticated user is a cluster administrator';
 
 /** A create-only review: echo the spec, compute the status. */
-function review(computeStatus: (obj: KubeObject, req: IncomingMessage, tools: VirtualTools) => Record<string, unknown> | Promise<Record<string, unknown>>): VirtualHandler {
+function review(computeStatus: (obj: KubeObject, req: IncomingMessage, tools: VirtualTools, ri: ResourceRequestInfo) => Record<string, unknown> | Promise<Record<string, unknown>>): VirtualHandler {
   return async (req, res, ri, info, query, tools) => {
     if (ri.verb !== 'create') throw methodNotAllowed();
     const format = tools.formatFor(false);
@@ -46,14 +46,67 @@ function review(computeStatus: (obj: KubeObject, req: IncomingMessage, tools: Vi
       metadata: { ...(body.metadata ?? {}), creationTimestamp: null } as never,
     };
     if (body.spec !== undefined) out.spec = body.spec;
-    out.status = await computeStatus(body, req, tools);
+    out.status = await computeStatus(body, req, tools, ri);
     if (ri.namespace) (out.metadata as Record<string, unknown>).namespace = ri.namespace;
     // As the Go struct the real server answers with: every status field it always prints.
     return sendValue(res, 201, await tools.deps.registry.pipeline.computedForm(info, out), tools.ctx(format, opts.warnings));
   };
 }
 
-const accessReview = review(() => ({ allowed: true, reason: allowReason }));
+interface AccessReviewSpec {
+  resourceAttributes?: { namespace?: string; verb?: string; group?: string; version?: string; resource?: string; subresource?: string; name?: string };
+  nonResourceAttributes?: { path?: string; verb?: string };
+  user?: string;
+  groups?: string[];
+  uid?: string;
+  extra?: Record<string, string[]>;
+}
+
+/** SubjectAccessReview, LocalSubjectAccessReview, SelfSubjectAccessReview: the authorizer's decision for the spec. */
+function accessReview(kind: 'SubjectAccessReview' | 'LocalSubjectAccessReview' | 'SelfSubjectAccessReview'): VirtualHandler {
+  return review((obj, req, tools, ri) => {
+    const spec = (obj.spec ?? {}) as AccessReviewSpec;
+    const errors: FieldError[] = [];
+    if (spec.resourceAttributes && spec.nonResourceAttributes) {
+      errors.push({ type: 'FieldValueInvalid', field: 'spec.nonResourceAttributes', badValue: spec.nonResourceAttributes, detail: 'cannot be specified in combination with resourceAttributes' });
+    } else if (!spec.resourceAttributes && !spec.nonResourceAttributes) {
+      errors.push({ type: 'FieldValueInvalid', field: 'spec.resourceAttributes', badValue: null, detail: 'exactly one of nonResourceAttributes or resourceAttributes must be specified' });
+    }
+    if (kind !== 'SelfSubjectAccessReview' && !spec.user && !spec.groups?.length) {
+      errors.push({ type: 'FieldValueInvalid', field: 'spec.user', badValue: spec.user ?? '', detail: 'at least one of user or group must be specified' });
+    }
+    if (kind === 'LocalSubjectAccessReview' && spec.nonResourceAttributes) {
+      errors.push({ type: 'FieldValueInvalid', field: 'spec.nonResourceAttributes', badValue: spec.nonResourceAttributes, detail: 'disallowed on this kind of request' });
+    }
+    if (errors.length) throw invalid({ group: 'authorization.k8s.io', kind }, obj.metadata?.name ?? '', errors);
+    // As the real REST storage: the object's namespace (the URL's when it names none) must be the URL's.
+    if (kind === 'LocalSubjectAccessReview' && (obj.metadata?.namespace || ri.namespace) !== ri.namespace) {
+      throw badRequest(`spec.resourceAttributes.namespace must match namespace: ${ri.namespace ?? ''}`);
+    }
+    let user: UserInfo;
+    if (kind === 'SelfSubjectAccessReview') user = requestUser(req);
+    else {
+      user = { username: spec.user ?? '', groups: spec.groups ?? [] };
+      if (spec.uid) user.uid = spec.uid;
+      if (spec.extra) user.extra = spec.extra;
+    }
+    const r = spec.resourceAttributes;
+    const attrs: AuthorizationAttributes = r
+      ? { user, resourceRequest: true, resource: { verb: r.verb ?? '', apiGroup: r.group ?? '', resource: r.resource ?? '', subresource: r.subresource || undefined, namespace: r.namespace || undefined, name: r.name || undefined } }
+      : { user, resourceRequest: false, nonResource: { verb: spec.nonResourceAttributes?.verb ?? '', path: spec.nonResourceAttributes?.path ?? '' } };
+    const decision = tools.deps.registry.authorizer.authorize(attrs);
+    const status: Record<string, unknown> = { allowed: decision.allowed };
+    if (!decision.allowed && tools.deps.registry.authorizer.modes[0] === 'AlwaysDeny') status.denied = true;
+    if (decision.reason) status.reason = decision.reason;
+    return status;
+  });
+}
+
+/** SelfSubjectRulesReview (`kubectl auth can-i --list`): what the caller may do in spec.namespace. */
+const rulesReview = review((obj, req, tools) => {
+  const namespace = ((obj.spec ?? {}) as { namespace?: string }).namespace ?? '';
+  return { ...tools.deps.registry.authorizer.rulesFor(requestUser(req), namespace) };
+});
 
 /** TokenReview: whether the token is one this cluster honours, for the audiences asked about. */
 async function tokenReview(obj: KubeObject, _req: IncomingMessage, tools: VirtualTools): Promise<Record<string, unknown>> {
@@ -88,17 +141,10 @@ const componentStatuses: VirtualHandler = async (_req, res, ri, info, _query, to
 };
 
 export const virtualResources: ReadonlyMap<string, VirtualHandler> = new Map<string, VirtualHandler>([
-  ['selfsubjectaccessreviews.authorization.k8s.io', accessReview],
-  ['subjectaccessreviews.authorization.k8s.io', accessReview],
-  ['localsubjectaccessreviews.authorization.k8s.io', accessReview],
-  [
-    'selfsubjectrulesreviews.authorization.k8s.io',
-    review(() => ({
-      resourceRules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }],
-      nonResourceRules: [{ verbs: ['*'], nonResourceURLs: ['*'] }],
-      incomplete: false,
-    })),
-  ],
+  ['selfsubjectaccessreviews.authorization.k8s.io', accessReview('SelfSubjectAccessReview')],
+  ['subjectaccessreviews.authorization.k8s.io', accessReview('SubjectAccessReview')],
+  ['localsubjectaccessreviews.authorization.k8s.io', accessReview('LocalSubjectAccessReview')],
+  ['selfsubjectrulesreviews.authorization.k8s.io', rulesReview],
   ['selfsubjectreviews.authentication.k8s.io', review((_obj, req) => ({ userInfo: requestUser(req) }))],
   ['tokenreviews.authentication.k8s.io', review(tokenReview)],
   ['componentstatuses', componentStatuses],

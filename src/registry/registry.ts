@@ -27,6 +27,9 @@ import { DefinitionController } from './custom-resources/definition-controller.j
 import { customResourceStrategy } from './strategies/custom-resources.js';
 import { formatTime } from './timestamps.js';
 import { ServiceAccountTokens, type TokenSigner } from './service-account-tokens.js';
+import { RbacIndex } from './rbac/rbac-index.js';
+import { Authorizer, type AuthorizationMode } from './rbac/authorizer.js';
+import { checkEscalation } from './rbac/escalation.js';
 
 export interface RegistryDeps {
   backend: Backend;
@@ -45,6 +48,8 @@ export interface RegistryDeps {
    * token mounted). Off where nothing makes the default service accounts, as envtest turns it off.
    */
   serviceAccountAdmission?: boolean;
+  /** --authorization-mode, supported modes only (default RBAC). */
+  authorizationModes?: readonly AuthorizationMode[];
   log?: (message: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -60,6 +65,9 @@ export class Registry {
   readonly serviceAllocator: ServiceAllocator;
   /** TokenRequest and bearer-token authentication (absent without a signer). */
   readonly serviceAccountTokens: ServiceAccountTokens | undefined;
+  /** Roles and bindings indexed by subject, and the authorizer over them. */
+  readonly rbac: RbacIndex;
+  readonly authorizer: Authorizer;
   private readonly stores = new Map<string, ResourceStore>();
   private readonly storesByInfo = new WeakMap<object, { store: ResourceStore; generation: number }>();
   /** Bumped whenever a store is added or removed (CRDs), which invalidates storesByInfo. */
@@ -79,6 +87,8 @@ export class Registry {
     const newUid = deps.newUid ?? randomUUID;
     this.serviceAllocator = new ServiceAllocator(() => this.storedServicePorts(), { random, now: () => deps.clock.now() });
     this.serviceAccountTokens = deps.tokenSigner ? new ServiceAccountTokens(this, deps.tokenSigner, () => deps.clock.now()) : undefined;
+    this.rbac = new RbacIndex((resource) => this.store({ group: 'rbac.authorization.k8s.io', version: 'v1', resource }));
+    this.authorizer = new Authorizer(deps.authorizationModes ?? ['RBAC'], this.rbac);
     this.resourceQuotaAdmission = new ResourceQuotaAdmission({
       quotas: () => this.store({ group: '', version: 'v1', resource: 'resourcequotas' }),
       now: () => deps.clock.now(),
@@ -195,6 +205,13 @@ export class Registry {
         }
       });
     }
+    const rbacResource = info.resource;
+    if (info.group === 'rbac.authorization.k8s.io' && (rbacResource === 'roles' || rbacResource === 'clusterroles' || rbacResource === 'rolebindings' || rbacResource === 'clusterrolebindings')) {
+      // Only HTTP writes name a user: the in-process clients (controllers, the bootstrap policy) are trusted.
+      plugins.push(async ({ operation, object, user }) => {
+        if (user) checkEscalation(this.authorizer, this.rbac, { resource: rbacResource, operation, object, user });
+      });
+    }
     if (info.namespaced) {
       const quota = this.resourceQuotaAdmission.forResource(info.group, info.resource);
       if (quota) plugins.push(quota);
@@ -212,6 +229,7 @@ export class Registry {
   static async open(deps: RegistryDeps): Promise<Registry> {
     const registry = new Registry(deps);
     await registry.watchCache.start();
+    registry.rbac.start();
     await registry.ensureInitialNamespaces();
     await registry.definitions.start();
     return registry;
@@ -297,6 +315,7 @@ export class Registry {
 
   async close(): Promise<void> {
     this.definitions.stop();
+    this.rbac.stop();
     this.watchCache.stop();
   }
 }

@@ -1,4 +1,5 @@
 // Options a request carries into the registry, already parsed and validated by the HTTP layer.
+import type { UserInfo } from './service-account-tokens.js';
 import type { LabelSelector, FieldSelector } from '../machinery/selectors/index.js';
 
 export type FieldValidationMode = 'Strict' | 'Warn' | 'Ignore';
@@ -19,6 +20,8 @@ export interface WriteOptions {
   force?: boolean;
   /** The subresource a write came through, as managedFields record it ("status", "scale"). */
   managedFieldsSubresource?: string;
+  /** Who asked (HTTP requests): RBAC's escalation checks judge role and binding writes by it. In-process clients send none. */
+  user?: UserInfo;
 }
 
 export interface ListOptions {

@@ -318,7 +318,7 @@ export class ResourceStore {
     this.prepareForCreate(obj);
     this.deps.pipeline.validateCreate(this.info, obj, this.strategy, decoded.requiredErrors);
     opts.warnings.push(...(this.strategy.warningsOnCreate?.(obj) ?? []));
-    const reservation = await this.deps.validateWrite?.({ operation: 'CREATE', object: obj, dryRun: opts.dryRun });
+    const reservation = await this.deps.validateWrite?.({ operation: 'CREATE', object: obj, dryRun: opts.dryRun, user: opts.user });
     // RetryGenerateName: a generated name that is taken is generated again, 8 attempts in all,
     // so that a client never sees the collision of two random suffixes.
     for (let attempt = 1; ; attempt++) {
@@ -443,7 +443,7 @@ export class ResourceStore {
       if (jsonEqual(formed, old)) return { object: this.deps.pipeline.toServed(this.info, ObjectOut.fromRaw(cached!.raw)), created: false };
       const finalizing = old.metadata?.deletionTimestamp && !this.hasPendingFinalizers(formed);
       // Admission plugins judge writes of the object itself; subresources are not theirs.
-      const reservation = subresource ? undefined : await this.deps.validateWrite?.({ operation: 'UPDATE', object: formed, oldObject: old, dryRun: opts.dryRun });
+      const reservation = subresource ? undefined : await this.deps.validateWrite?.({ operation: 'UPDATE', object: formed, oldObject: old, dryRun: opts.dryRun, user: opts.user });
       if (opts.dryRun) return { object: this.deps.pipeline.toServed(this.info, ObjectOut.fromObject(formed)), created: false };
       let written = false;
       try {

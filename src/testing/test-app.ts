@@ -61,6 +61,8 @@ export async function createTestApp(opts: { backend?: Backend; clock?: FakeClock
     loadProtobuf: () => protobufModule.load(),
     version,
     serverAddress: () => '127.0.0.1:6443',
+    // Plain HTTP with no credentials, as --insecure-http serves it: the privileged system:unsecured.
+    authentication: { insecure: true },
   });
   return {
     app,

@@ -37,9 +37,10 @@ function withToken(token: string, name: string): Kubectl {
   return kubectlFor(newest, path, work);
 }
 
-function httpsGet(path: string): Promise<{ status: number; type: string; body: string }> {
+/** A GET with a bearer token (issuer discovery is for service accounts: system:service-account-issuer-discovery). */
+function httpsGet(path: string, token: string): Promise<{ status: number; type: string; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(new URL(path, server.url), { ca: caPem }, (res) => {
+    const req = request(new URL(path, server.url), { ca: caPem, headers: { Authorization: `Bearer ${token}` } }, (res) => {
       let body = '';
       res.on('data', (d: Buffer) => (body += d.toString()));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), body }));
@@ -93,7 +94,10 @@ describe(`service accounts with kubectl ${newest.version}`, () => {
     assert.equal(user.username, `system:serviceaccount:${ns}:bot`);
     assert.deepEqual(user.groups, ['system:serviceaccounts', `system:serviceaccounts:${ns}`, 'system:authenticated']);
     assert.match(user.extra?.['authentication.kubernetes.io/credential-id']?.[0] ?? '', /^JTI=[0-9a-f-]{36}$/);
-    // Authorization is not enforced yet: the service account may read.
+    // RBAC holds a new service account to what is bound to it: nothing, until a RoleBinding.
+    const denied = await bot.run(['-n', ns, 'get', 'serviceaccounts']);
+    assert.match(denied.stderr, /serviceaccounts is forbidden: User "system:serviceaccount:sa-test:bot" cannot list resource "serviceaccounts" in API group "" in the namespace "sa-test"/);
+    await k.ok(['-n', ns, 'create', 'rolebinding', 'bot-view', '--clusterrole=view', `--serviceaccount=${ns}:bot`]);
     assert.match(await bot.ok(['-n', ns, 'get', 'serviceaccounts']), /^bot\s/m);
 
     // A forged token (another signature) and a token of a deleted service account are refused.
@@ -134,11 +138,11 @@ describe(`service accounts with kubectl ${newest.version}`, () => {
     assert.deepEqual(user.extra?.['authentication.kubernetes.io/pod-name'], ['app']);
 
     // Third parties verify tokens with the keys of the OIDC discovery documents.
-    const discovery = await httpsGet('/.well-known/openid-configuration');
+    const discovery = await httpsGet('/.well-known/openid-configuration', token);
     assert.equal(discovery.status, 200);
     const config = JSON.parse(discovery.body) as { issuer: string; jwks_uri: string };
     assert.equal(config.issuer, 'https://kubernetes.default.svc.cluster.local');
-    const jwks = await httpsGet(new URL(config.jwks_uri).pathname);
+    const jwks = await httpsGet(new URL(config.jwks_uri).pathname, token);
     assert.equal(jwks.type, 'application/jwk-set+json');
     const verified = await jwtVerify(token, createLocalJWKSet(JSON.parse(jwks.body) as { keys: never[] }), { issuer: config.issuer, audience: config.issuer });
     assert.equal(verified.payload.sub, `system:serviceaccount:${ns}:default`);

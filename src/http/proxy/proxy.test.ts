@@ -40,6 +40,7 @@ before(async () => {
     version,
     serverAddress: () => '127.0.0.1:6443',
     nodeConnections: createFakeNodeConnections({ client, clock }),
+    authentication: { insecure: true },
   });
   server = createServer(app.handle);
   server.on('upgrade', app.upgrade);

@@ -46,6 +46,7 @@ before(async () => {
     serverAddress: () => '127.0.0.1:6443',
     nodeConnections: kubelet,
     streaming: { webSocketSettleMs: 0 },
+    authentication: { insecure: true },
   });
   server = createServer(app.handle);
   server.on('upgrade', app.upgrade);

@@ -4,6 +4,7 @@
 // written. A validating plugin may take something for the write — ResourceQuota charges the
 // quota — which the store gives back when the write does not happen after all.
 import type { KubeObject } from '../../machinery/object.js';
+import type { UserInfo } from '../service-account-tokens.js';
 
 export interface ValidationAttributes {
   operation: 'CREATE' | 'UPDATE';
@@ -12,6 +13,8 @@ export interface ValidationAttributes {
   oldObject?: KubeObject;
   /** Checked as usual, but nothing is taken. */
   dryRun: boolean;
+  /** The requesting user, when the write came over HTTP. */
+  user?: UserInfo;
 }
 
 export interface AdmissionReservation {
