@@ -1,5 +1,6 @@
 // Resource requests: find the resource in the catalogue, check the verb, decode options and
 // body, call the registry, and write the answer in the negotiated encoding.
+import { requestUser } from './authentication.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { badRequest, methodNotAllowed, resourceNotFound, successStatus, unsupportedMediaType } from '../apierrors/index.js';
 import type { Clock } from '../machinery/clock.js';
@@ -146,7 +147,7 @@ export async function handleResourceRequest(
       if (query.has('ignoreStoreReadErrorWithClusterBreakingPotential')) {
         warnings.push('kubemu ignores ignoreStoreReadErrorWithClusterBreakingPotential: it has no unreadable objects to force-delete');
       }
-      const result = await store.delete(ri.namespace, ri.name!, options, dryRun);
+      const result = await store.delete(ri.namespace, ri.name!, options, dryRun, { user: requestUser(req), warnings });
       // kube-apiserver answers 202 only when the client asked for cascading with orphanDependents=false.
       const status = !result.deleted && options.orphanDependents === false ? 202 : 200;
       if (result.deleted && !store.returnsDeletedObject()) {
@@ -248,6 +249,7 @@ export function writeOptions(
     force: parseBool(query, 'force'),
     userAgent: req.headers['user-agent'],
     warnings: [],
+    user: requestUser(req),
   };
 }
 

@@ -27,6 +27,9 @@ import { DefinitionController } from './custom-resources/definition-controller.j
 import { customResourceStrategy } from './strategies/custom-resources.js';
 import { formatTime } from './timestamps.js';
 import { ServiceAccountTokens, type TokenSigner } from './service-account-tokens.js';
+import { AdmissionWebhooks, type WebhookConfiguration } from '../webhooks/admission/admission-webhooks.js';
+import { webhookServiceResolver } from './webhook-services.js';
+import type { CachedObject } from '../storage/watch-cache/types.js';
 
 export interface RegistryDeps {
   backend: Backend;
@@ -47,6 +50,19 @@ export interface RegistryDeps {
   serviceAccountAdmission?: boolean;
   log?: (message: string, fields?: Record<string, unknown>) => void;
 }
+
+/**
+ * Kinds admission webhooks never see, as the apiserver exempts them: the configurations of
+ * admission itself (a broken webhook could otherwise never be removed).
+ */
+const webhookExempt = new Set([
+  'mutatingwebhookconfigurations.admissionregistration.k8s.io',
+  'validatingwebhookconfigurations.admissionregistration.k8s.io',
+  'validatingadmissionpolicies.admissionregistration.k8s.io',
+  'validatingadmissionpolicybindings.admissionregistration.k8s.io',
+  'mutatingadmissionpolicies.admissionregistration.k8s.io',
+  'mutatingadmissionpolicybindings.admissionregistration.k8s.io',
+]);
 
 /** Namespaces every cluster starts with. */
 export const initialNamespaces = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
@@ -71,12 +87,29 @@ export class Registry {
   private readonly randomSuffix: () => string;
   private readonly random: () => number;
   private readonly newUid: () => string;
+  /** MutatingAdmissionWebhook and ValidatingAdmissionWebhook, reading the configurations from their stores. */
+  private readonly admissionWebhooks: AdmissionWebhooks;
 
   private constructor(readonly deps: RegistryDeps) {
     this.watchCache = new WatchCache(deps.backend, { historyCapacity: deps.historyCapacity, root: registryRoot });
-    this.pipeline = new ObjectPipeline(deps.spec.definitions);
     const random = deps.random ?? Math.random;
     const newUid = deps.newUid ?? randomUUID;
+    const resolveService = webhookServiceResolver({
+      services: () => this.store({ group: '', version: 'v1', resource: 'services' }),
+      endpoints: () => this.store({ group: '', version: 'v1', resource: 'endpoints' }),
+    });
+    this.pipeline = new ObjectPipeline(deps.spec.definitions, { resolveService, newUid });
+    this.admissionWebhooks = new AdmissionWebhooks({
+      mutatingConfigurations: this.configurationReader('mutatingwebhookconfigurations'),
+      validatingConfigurations: this.configurationReader('validatingwebhookconfigurations'),
+      namespaceLabels: (namespace) => {
+        const ns = this.namespaceStore().cachedObject(undefined, namespace);
+        return ns ? ((ns.labels ?? {}) as Record<string, string>) : undefined;
+      },
+      resolveService,
+      newUid,
+      log: deps.log,
+    });
     this.serviceAllocator = new ServiceAllocator(() => this.storedServicePorts(), { random, now: () => deps.clock.now() });
     this.serviceAccountTokens = deps.tokenSigner ? new ServiceAccountTokens(this, deps.tokenSigner, () => deps.clock.now()) : undefined;
     this.resourceQuotaAdmission = new ResourceQuotaAdmission({
@@ -125,6 +158,7 @@ export class Registry {
       checkNamespace: (ns, target, name) => this.checkNamespace(ns, target, name),
       admitCreate: this.mutatingAdmissionFor(storageQualified, this.randomSuffix, this.random),
       validateWrite: this.validatingAdmissionFor(info, storageQualified),
+      webhooks: webhookExempt.has(storageQualified) ? undefined : this.admissionWebhooks,
     });
     this.stores.set(`${info.group}/${info.version}/${info.resource}`, store);
     this.storesGeneration++;
@@ -151,6 +185,23 @@ export class Registry {
         this.fieldsByPrefix.delete(resourcePrefix(info.storage));
       }
     }
+  }
+
+  /**
+   * The webhook configurations of one kind, parsed again only when one of them changed (every
+   * write of every kind asks).
+   */
+  private configurationReader(resource: string): () => WebhookConfiguration[] {
+    let seen: CachedObject[] = [];
+    let parsed: WebhookConfiguration[] = [];
+    return () => {
+      const items = this.store({ group: 'admissionregistration.k8s.io', version: 'v1', resource }).cachedAll();
+      if (items.length !== seen.length || items.some((item, i) => item !== seen[i])) {
+        seen = items;
+        parsed = items.map((item) => parseCached<WebhookConfiguration>(item));
+      }
+      return parsed;
+    };
   }
 
   // kube-apiserver's plugin order: LimitRanger, ServiceAccount, DefaultStorageClass, …, ResourceQuota last.

@@ -19,6 +19,22 @@ export interface WriteOptions {
   force?: boolean;
   /** The subresource a write came through, as managedFields record it ("status", "scale"). */
   managedFieldsSubresource?: string;
+  /** Who asked (admission webhooks are told); absent for the in-process client. */
+  user?: RequestUser;
+}
+
+/** The authenticated user of a request, as authentication.k8s.io/v1 UserInfo. */
+export interface RequestUser {
+  username: string;
+  uid?: string;
+  groups?: string[];
+  extra?: Record<string, string[]>;
+}
+
+/** What a delete carries beside its options: who asked, and where warnings go. */
+export interface DeleteRequest {
+  user?: RequestUser;
+  warnings?: string[];
 }
 
 export interface ListOptions {

@@ -5,6 +5,7 @@ import type { FieldError } from '../../apierrors/index.js';
 import type { KubeObject } from '../../machinery/object.js';
 import { storageVersionOf, type CustomResourceDefinition } from '../../schema/custom-resources.js';
 import { formatTime } from '../timestamps.js';
+import { validateWebhookClientConfig } from '../validation/webhook-client-config.js';
 import type { Strategy } from '../strategy.js';
 
 export const customResourceCleanupFinalizer = 'customresourcecleanup.apiextensions.k8s.io';
@@ -53,10 +54,37 @@ function validateDefinition(obj: KubeObject): FieldError[] {
   if (spec.scope !== 'Namespaced' && spec.scope !== 'Cluster') {
     errors.push({ type: 'FieldValueNotSupported', field: 'spec.scope', badValue: spec.scope ?? '', supported: ['Cluster', 'Namespaced'] });
   }
-  if (spec.conversion?.strategy === 'Webhook') {
-    // Converting through a webhook needs a webhook client kubemu does not have: refused rather than served wrong.
-    errors.push({ type: 'FieldValueForbidden', field: 'spec.conversion.strategy', detail: 'Webhook conversion is not supported by kubemu yet; use None' });
+  errors.push(...validateConversion(spec.conversion));
+  return errors;
+}
+
+/** spec.conversion as apiextensions' ValidateCustomResourceConversion checks it. */
+function validateConversion(conversion: CustomResourceDefinition['spec']['conversion']): FieldError[] {
+  if (!conversion) return [];
+  const errors: FieldError[] = [];
+  const strategy = conversion.strategy ?? '';
+  if (strategy !== 'None' && strategy !== 'Webhook') {
+    errors.push({ type: 'FieldValueNotSupported', field: 'spec.conversion.strategy', badValue: strategy, supported: ['None', 'Webhook'] });
+    return errors;
   }
+  if (strategy === 'None') {
+    if (conversion.webhook) errors.push({ type: 'FieldValueForbidden', field: 'spec.conversion.webhook', detail: 'should not be set when strategy is not set to Webhook' });
+    return errors;
+  }
+  const webhook = conversion.webhook;
+  if (!webhook) {
+    errors.push({ type: 'FieldValueRequired', field: 'spec.conversion.webhook', detail: 'required when strategy is set to Webhook' });
+    return errors;
+  }
+  const versions = webhook.conversionReviewVersions ?? [];
+  if (versions.length === 0) {
+    errors.push({ type: 'FieldValueRequired', field: 'spec.conversion.webhook.conversionReviewVersions', detail: 'must include at least one of v1, v1beta1' });
+  } else if (!versions.some((v) => v === 'v1' || v === 'v1beta1')) {
+    errors.push({ type: 'FieldValueInvalid', field: 'spec.conversion.webhook.conversionReviewVersions', badValue: versions, detail: 'must include at least one of v1, v1beta1' });
+  }
+  if (!webhook.clientConfig) {
+    errors.push({ type: 'FieldValueRequired', field: 'spec.conversion.webhook.clientConfig', detail: 'required when strategy is set to Webhook' });
+  } else errors.push(...validateWebhookClientConfig('spec.conversion.webhook.clientConfig', webhook.clientConfig));
   return errors;
 }
 
