@@ -146,7 +146,7 @@ export class ResourceStore {
     await this.readyToConvert();
     const cached = this.cache.get(this.key(namespace, name));
     if (!cached) throw notFound(this.gr, name);
-    return this.deps.pipeline.toServedAsync(this.info, ObjectOut.fromRaw(cached.raw));
+    return this.servedMaybe( ObjectOut.fromRaw(cached.raw));
   }
 
   /** The stored (storage-version) form, for read-modify-write. */
@@ -358,13 +358,12 @@ export class ResourceStore {
     await this.deps.pipeline.ready();
     const decoded = this.deps.pipeline.decodeForWrite(this.info, body, namespace, opts, urlName);
     if (!managedFieldsSet) this.deps.pipeline.trackWrite(this.info, undefined, decoded.obj, opts, this.deps.now());
-    let obj = await this.deps.pipeline.toStorageAsync(this.info, decoded.obj);
+    let obj = this.deps.pipeline.convertsByWebhook(this.info) ? await this.deps.pipeline.toStorageAsync(this.info, decoded.obj) : this.deps.pipeline.toStorage(this.info, decoded.obj);
     if (this.deps.admitCreate || this.deps.webhooks?.active('mutating')) {
       if (this.info.namespaced) this.deps.checkNamespace(obj.metadata?.namespace ?? '', this.info, obj.metadata?.name ?? '');
       if (this.deps.admitCreate) await this.deps.admitCreate(obj);
       // MutatingAdmissionWebhook comes after the built-in mutating plugins.
-      const mutated = await this.mutateByWebhooks('CREATE', obj, undefined, opts, undefined, decoded.requiredErrors);
-      if (mutated) obj = mutated;
+      if (this.webhooksActive('mutating')) obj = (await this.mutateByWebhooks('CREATE', obj, undefined, opts, undefined, decoded.requiredErrors)) ?? obj;
     }
     const meta = obj.metadata!;
     const generated = !meta.name && !!meta.generateName;
@@ -374,7 +373,7 @@ export class ResourceStore {
     this.prepareForCreate(obj);
     this.deps.pipeline.validateCreate(this.info, obj, this.strategy, decoded.requiredErrors);
     opts.warnings.push(...(this.strategy.warningsOnCreate?.(obj) ?? []));
-    await this.validateByWebhooks('CREATE', obj, undefined, opts, undefined);
+    if (this.webhooksActive('validating')) await this.validateByWebhooks('CREATE', obj, undefined, opts, undefined);
     const reservation = await this.deps.validateWrite?.({ operation: 'CREATE', object: obj, dryRun: opts.dryRun });
     // RetryGenerateName: a generated name that is taken is generated again, 8 attempts in all,
     // so that a client never sees the collision of two random suffixes.
@@ -387,7 +386,7 @@ export class ResourceStore {
         return alreadyExists(this.gr, meta.name ?? '');
       };
       if (opts.dryRun) {
-        if (!this.current(meta.namespace, meta.name ?? '')) return this.deps.pipeline.toServedAsync(this.info, ObjectOut.fromObject(this.deps.pipeline.storedForm(this.info, obj)));
+        if (!this.current(meta.namespace, meta.name ?? '')) return this.servedMaybe( ObjectOut.fromObject(this.deps.pipeline.storedForm(this.info, obj)));
         const err = taken();
         if (err) throw err;
         continue;
@@ -397,7 +396,7 @@ export class ResourceStore {
       const formed = this.deps.pipeline.storedForm(this.info, obj);
       try {
         const stored = await this.deps.watchCache.create(this.key(meta.namespace, meta.name ?? ''), formed as Record<string, unknown>);
-        return this.deps.pipeline.toServedAsync(this.info, ObjectOut.fromWritten(stored.value, formed));
+        return this.servedMaybe( ObjectOut.fromWritten(stored.value, formed));
       } catch (err) {
         const refused = isStorageError(err, 'KeyExists') ? taken() : err;
         if (refused) {
@@ -410,6 +409,22 @@ export class ResourceStore {
   }
 
   // ---------- admission webhooks ----------
+
+  // Checked before any await: writes of a cluster without webhooks take no extra turns of the event loop.
+  private webhooksActive(kind: 'mutating' | 'validating'): boolean {
+    return this.deps.webhooks?.active(kind) === true;
+  }
+
+  /** The served form; a promise only where a conversion webhook must be called. */
+  private servedMaybe(out: ObjectOut): ObjectOut | Promise<ObjectOut> {
+    return this.deps.pipeline.convertsByWebhook(this.info) ? this.deps.pipeline.toServedAsync(this.info, out) : this.deps.pipeline.toServed(this.info, out);
+  }
+
+  /** `make` of the served form, synchronously unless a conversion webhook must be called. */
+  private withServed<T>(out: ObjectOut, make: (object: ObjectOut) => T): T | Promise<T> {
+    const served = this.servedMaybe(out);
+    return served instanceof Promise ? served.then(make) : make(served);
+  }
 
   /** The request as admission webhooks see it: objects in the URL's version. */
   private async webhookAttributes(
@@ -541,7 +556,7 @@ export class ResourceStore {
       const cached = this.current(namespace, name);
       const current = cached ? (parseCached<KubeObject>(cached)) : undefined;
       // The caller's own copy, which it may change at will.
-      const servedCurrent = !cached ? undefined : this.convertsOnRead() ? (await this.deps.pipeline.toServedAsync(this.info, ObjectOut.fromObject(current!))).copy() : jsonCopy(current!);
+      const servedCurrent = !cached ? undefined : this.convertsOnRead() ? (await this.servedMaybe(ObjectOut.fromObject(current!))).copy() : jsonCopy(current!);
       const plan = tryUpdate(servedCurrent);
       if (plan.create) {
         if ((!this.strategy.allowCreateOnUpdate && !plan.createAlways) || subresource) throw notFound(this.gr, name);
@@ -550,14 +565,13 @@ export class ResourceStore {
       }
       const decoded = this.deps.pipeline.decodeForWrite(this.info, plan.update!, namespace, attempt === 0 ? opts : { ...opts, warnings: [] }, name);
       if (!plan.managedFieldsSet) this.deps.pipeline.trackWrite(this.info, servedCurrent, decoded.obj, opts, this.deps.now(), subresource);
-      let next = await this.deps.pipeline.toStorageAsync(this.info, decoded.obj);
+      let next = this.deps.pipeline.convertsByWebhook(this.info) ? await this.deps.pipeline.toStorageAsync(this.info, decoded.obj) : this.deps.pipeline.toStorage(this.info, decoded.obj);
       const old = current!;
       if (plan.expectedRv && plan.expectedRv !== old.metadata?.resourceVersion) {
         throw conflict(this.gr, name, optimisticLockMessage);
       }
       this.checkUid(next, old, name);
-      const mutated = await this.mutateByWebhooks('UPDATE', next, old, opts, subresource, decoded.requiredErrors);
-      if (mutated) next = mutated;
+      if (this.webhooksActive('mutating')) next = (await this.mutateByWebhooks('UPDATE', next, old, opts, subresource, decoded.requiredErrors)) ?? next;
       if (subresource) {
         this.prepareSubresourceUpdate(subresource, next, old);
         this.strategy.prepareForSubresourceUpdate?.(subresource, next, old, { now: this.deps.now(), serviceAllocator: this.deps.serviceAllocator, admission: this.deps.admission });
@@ -566,13 +580,13 @@ export class ResourceStore {
       if (!subresource && attempt === 0) opts.warnings.push(...(this.strategy.warningsOnUpdate?.(next, old) ?? []));
       next.metadata!.resourceVersion = old.metadata!.resourceVersion;
       const formed = this.deps.pipeline.storedForm(this.info, next);
-      await this.validateByWebhooks('UPDATE', formed, old, opts, subresource);
+      if (this.webhooksActive('validating')) await this.validateByWebhooks('UPDATE', formed, old, opts, subresource);
       // A write that changes nothing is not a write: no new resourceVersion, no event.
-      if (jsonEqual(formed, old)) return { object: await this.deps.pipeline.toServedAsync(this.info, ObjectOut.fromRaw(cached!.raw)), created: false };
+      if (jsonEqual(formed, old)) return this.withServed(ObjectOut.fromRaw(cached!.raw), (object) => ({ object, created: false }));
       const finalizing = old.metadata?.deletionTimestamp && !this.hasPendingFinalizers(formed);
       // Admission plugins judge writes of the object itself; subresources are not theirs.
       const reservation = subresource ? undefined : await this.deps.validateWrite?.({ operation: 'UPDATE', object: formed, oldObject: old, dryRun: opts.dryRun });
-      if (opts.dryRun) return { object: await this.deps.pipeline.toServedAsync(this.info, ObjectOut.fromObject(formed)), created: false };
+      if (opts.dryRun) return this.withServed(ObjectOut.fromObject(formed), (object) => ({ object, created: false }));
       let written = false;
       try {
         const stored = await this.deps.watchCache.update(key, formed as Record<string, unknown>, cached!.modRevision);
@@ -581,7 +595,7 @@ export class ResourceStore {
           // The last finalizer is gone from an object being deleted: now it really goes.
           await this.removeNow(key, stored);
         }
-        return { object: await this.deps.pipeline.toServedAsync(this.info, ObjectOut.fromWritten(stored.value, formed)), created: false };
+        return this.withServed(ObjectOut.fromWritten(stored.value, formed), (object) => ({ object, created: false }));
       } catch (err) {
         // A retry is admitted afresh: what this attempt took goes back first.
         if (!written) await reservation?.release();
@@ -753,12 +767,12 @@ export class ResourceStore {
           `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${meta.resourceVersion}`,
         );
       }
-      if (!admitted && this.deps.webhooks) {
+      if (!admitted && (this.webhooksActive('mutating') || this.webhooksActive('validating'))) {
         // Admission judges the delete once, not each retry of it.
         const deleteOptions = { kind: 'DeleteOptions', apiVersion: 'meta.k8s.io/v1', ...deleteOptionsBody(options, dryRun) };
         const attrs = await this.webhookAttributes('DELETE', undefined, obj, { dryRun, user: request.user, warnings: request.warnings ?? [] }, undefined, deleteOptions);
-        await this.deps.webhooks.mutate(attrs);
-        await this.deps.webhooks.validate(attrs);
+        await this.deps.webhooks!.mutate(attrs);
+        await this.deps.webhooks!.validate(attrs);
         admitted = true;
       }
       const grace = this.strategy.gracePeriodSeconds?.(obj, options.gracePeriodSeconds) ?? 0;
@@ -766,7 +780,7 @@ export class ResourceStore {
       const deleting = !!meta.deletionTimestamp;
       // A graceful deletion under way is only ever shortened; its finalizers are no longer the delete's to change.
       if (deleting && current > 0 && grace >= current) {
-        return { object: await this.deps.pipeline.toServedAsync(this.info, ObjectOut.fromRaw(cached.raw)), deleted: false };
+        return this.withServed(ObjectOut.fromRaw(cached.raw), (object) => ({ object, deleted: false }));
       }
       const gc = this.garbageCollectionFinalizers(meta.finalizers ?? [], options);
       if (gc.changed) {
@@ -775,10 +789,10 @@ export class ResourceStore {
       }
       const hasFinalizers = this.hasPendingFinalizers(obj);
       if (!hasFinalizers && grace === 0) {
-        if (dryRun) return { object: await this.deps.pipeline.toServedAsync(this.info, ObjectOut.fromObject(obj)), deleted: true };
+        if (dryRun) return this.withServed(ObjectOut.fromObject(obj), (object) => ({ object, deleted: true }));
         try {
           await this.deps.watchCache.delete(key, cached.modRevision);
-          return { object: await this.deps.pipeline.toServedAsync(this.info, ObjectOut.fromRaw(cached.raw)), deleted: true };
+          return this.withServed(ObjectOut.fromRaw(cached.raw), (object) => ({ object, deleted: true }));
         } catch (err) {
           if (isStorageError(err, 'Conflict') && attempt < 10) {
             await this.caughtUp(err);
@@ -792,7 +806,7 @@ export class ResourceStore {
       // Graceful or finalized deletion: mark the object and keep it.
       const now = this.deps.now();
       if (deleting && !gc.changed && grace >= current) {
-        return { object: await this.deps.pipeline.toServedAsync(this.info, ObjectOut.fromRaw(cached.raw)), deleted: false };
+        return this.withServed(ObjectOut.fromRaw(cached.raw), (object) => ({ object, deleted: false }));
       }
       if (!deleting || grace < current) {
         // Starting, or bringing forward with a shorter grace period (the GC finalizers may change either way).
@@ -805,10 +819,10 @@ export class ResourceStore {
         if (this.strategy.tracksGeneration) meta.generation = (meta.generation ?? 1) + 1;
       }
       const formed = this.deps.pipeline.storedForm(this.info, obj);
-      if (dryRun) return { object: await this.deps.pipeline.toServedAsync(this.info, ObjectOut.fromObject(formed)), deleted: false };
+      if (dryRun) return this.withServed(ObjectOut.fromObject(formed), (object) => ({ object, deleted: false }));
       try {
         const stored = await this.deps.watchCache.update(key, formed as Record<string, unknown>, cached.modRevision);
-        return { object: await this.deps.pipeline.toServedAsync(this.info, ObjectOut.fromJson(stored.value)), deleted: false };
+        return this.withServed(ObjectOut.fromJson(stored.value), (object) => ({ object, deleted: false }));
       } catch (err) {
         if (isStorageError(err, 'Conflict') && attempt < 10) {
           await this.caughtUp(err);
