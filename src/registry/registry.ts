@@ -159,6 +159,10 @@ export class Registry {
       admitCreate: this.mutatingAdmissionFor(storageQualified, this.randomSuffix, this.random),
       validateWrite: this.validatingAdmissionFor(info, storageQualified),
       webhooks: webhookExempt.has(storageQualified) ? undefined : this.admissionWebhooks,
+      equivalents: () =>
+        this.deps.catalogue.all().filter(
+          (other) => other.storage.group === info.storage.group && other.storage.resource === info.storage.resource && (other.group !== info.group || other.version !== info.version),
+        ),
     });
     this.stores.set(`${info.group}/${info.version}/${info.resource}`, store);
     this.storesGeneration++;

@@ -32,7 +32,7 @@ import type { ServiceAllocator } from './allocators/service-allocator.js';
 import { jsonCopy } from '../machinery/json-copy.js';
 import { jsonEqual } from '../machinery/json-equal.js';
 import type { AdmissionReservation, ValidationAttributes } from './admission/admission.js';
-import type { AdmissionAttributes, AdmissionWebhooks } from '../webhooks/admission/admission-webhooks.js';
+import type { AdmissionAttributes, AdmissionWebhooks, EquivalentResource } from '../webhooks/admission/admission-webhooks.js';
 import type { AdmissionOperation } from '../webhooks/admission/webhook-rules.js';
 import type { DeleteRequest, RequestUser } from './request-options.js';
 
@@ -76,6 +76,8 @@ export interface StoreDeps {
   futureRevisionWaitMs?: number;
   /** MutatingAdmissionWebhook and ValidatingAdmissionWebhook (absent for the kinds they never see). */
   webhooks?: AdmissionWebhooks;
+  /** The other served versions (and groups) of this resource's stored objects, for matchPolicy Equivalent. */
+  equivalents?: () => readonly ResourceInfo[];
 }
 
 export interface ListResult {
@@ -457,6 +459,20 @@ export class ResourceStore {
       },
       userInfo: opts.user && { username: opts.user.username, uid: opts.user.uid, groups: opts.user.groups, extra: opts.user.extra },
       warnings: opts.warnings,
+      equivalents: (this.deps.equivalents?.() ?? []).map((other) => this.equivalentResource(other)),
+    };
+  }
+
+  /** Another version of this resource, reached through the storage version as any read of it is. */
+  private equivalentResource(other: ResourceInfo): EquivalentResource {
+    const { pipeline } = this.deps;
+    const convert = async (from: ResourceInfo, to: ResourceInfo, obj: KubeObject) =>
+      (await pipeline.toServedAsync(to, ObjectOut.fromObject(await pipeline.toStorageAsync(from, jsonCopy(obj))))).copy();
+    return {
+      resource: { group: other.group, version: other.version, resource: other.resource },
+      kind: { group: other.group, version: other.version, kind: other.kind },
+      fromRequest: (obj) => convert(this.info, other, obj),
+      toRequest: (obj) => convert(other, this.info, obj),
     };
   }
 

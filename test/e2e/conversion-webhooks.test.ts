@@ -135,6 +135,38 @@ spec: {schedule: "0 * * * *", image: img:2}
   ]);
 });
 
+test('an admission webhook for v1 judges a v2 write in v1 (matchPolicy Equivalent)', async () => {
+  hooks.handle('/validate', (review) => {
+    const { uid, object, kind, requestKind } = review.request;
+    const refuse = object.spec?.cronSpec === '9 9 9 9 9';
+    return {
+      apiVersion: 'admission.k8s.io/v1',
+      kind: 'AdmissionReview',
+      response: refuse
+        ? { uid, allowed: false, status: { message: `seen as ${kind.version}, asked as ${requestKind.version}: ${object.apiVersion}` } }
+        : { uid, allowed: true },
+    };
+  });
+  await kubectl.ok(['apply', '-f', '-'], {
+    input: `
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingWebhookConfiguration
+metadata: {name: crontabs-v1}
+webhooks:
+- name: v1-only.kubemu.test
+  clientConfig: {url: "https://127.0.0.1:${hooks.port}/validate", caBundle: ${hooks.caBundle}}
+  rules: [{operations: [CREATE], apiGroups: [stable.example.com], apiVersions: [v1], resources: [crontabs]}]
+  sideEffects: None
+  admissionReviewVersions: [v1]
+`,
+  });
+  const refused = await kubectl.run(['apply', '-f', '-'], {
+    input: `apiVersion: stable.example.com/v2\nkind: CronTab\nmetadata: {name: judged}\nspec: {schedule: "9 9 9 9 9"}\n`,
+  });
+  assert.match(refused.stderr, /admission webhook "v1-only.kubemu.test" denied the request: seen as v1, asked as v2: stable.example.com\/v1/);
+  await kubectl.ok(['delete', 'validatingwebhookconfiguration', 'crontabs-v1']);
+});
+
 test('a failing or unreachable conversion webhook is a 500 and nothing is stored', async () => {
   failWith = 'no conversion today';
   const refused = await kubectl.run(['apply', '-f', '-'], {

@@ -63,6 +63,25 @@ export interface AdmissionAttributes {
   userInfo?: UserInfo;
   /** Warnings for the response's Warning headers; webhooks' warnings are added here. */
   warnings: string[];
+  /**
+   * The same objects served under other versions (or groups): a webhook with matchPolicy
+   * Equivalent whose rules name one of them is sent the object converted to it.
+   */
+  equivalents?: EquivalentResource[];
+}
+
+export interface EquivalentResource {
+  resource: GroupVersionResource;
+  kind: { group: string; version: string; kind: string };
+  /** An object of the request's version in this version, and back. */
+  fromRequest(obj: KubeObject): Promise<KubeObject>;
+  toRequest(obj: KubeObject): Promise<KubeObject>;
+}
+
+/** A webhook that matched, and the equivalent resource it matched through (none: the request's own). */
+interface Match {
+  hook: AdmissionWebhook;
+  via?: EquivalentResource;
 }
 
 export interface AdmissionWebhookDeps {
@@ -93,44 +112,53 @@ export class AdmissionWebhooks {
    * changed the object after it.
    */
   async mutate(attrs: AdmissionAttributes): Promise<KubeObject | undefined> {
-    const hooks = this.matching(this.deps.mutatingConfigurations(), attrs);
+    const matches = this.matching(this.deps.mutatingConfigurations(), attrs);
     let object = attrs.object;
     const ranAt = new Map<AdmissionWebhook, KubeObject | undefined>();
-    for (const hook of hooks) {
-      object = await this.callMutating(hook, { ...attrs, object });
-      ranAt.set(hook, object);
+    for (const match of matches) {
+      object = await this.callMutating(match, { ...attrs, object });
+      ranAt.set(match.hook, object);
     }
     // Reinvocation: once, for those whose view of the object is out of date.
-    for (const hook of hooks) {
-      if (hook.reinvocationPolicy !== 'IfNeeded') continue;
-      if (jsonEqual(ranAt.get(hook) ?? null, object ?? null)) continue;
-      object = await this.callMutating(hook, { ...attrs, object });
+    for (const match of matches) {
+      if (match.hook.reinvocationPolicy !== 'IfNeeded') continue;
+      if (jsonEqual(ranAt.get(match.hook) ?? null, object ?? null)) continue;
+      object = await this.callMutating(match, { ...attrs, object });
     }
     return object;
   }
 
   /** Runs the matching validating webhooks; throws the first denial. */
   async validate(attrs: AdmissionAttributes): Promise<void> {
-    for (const hook of this.matching(this.deps.validatingConfigurations(), attrs)) {
-      const response = await this.call(hook, attrs);
-      if (response) this.admitOrDeny(hook, response, attrs);
+    for (const match of this.matching(this.deps.validatingConfigurations(), attrs)) {
+      const response = await this.call(match.hook, await viaEquivalent(match, attrs), attrs);
+      if (response) this.admitOrDeny(match.hook, response, attrs);
     }
   }
 
-  private matching(configs: WebhookConfiguration[], attrs: AdmissionAttributes): AdmissionWebhook[] {
+  private matching(configs: WebhookConfiguration[], attrs: AdmissionAttributes): Match[] {
     const sorted = [...configs].sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''));
-    const out: AdmissionWebhook[] = [];
+    const out: Match[] = [];
     for (const config of sorted) {
       for (const hook of config.webhooks ?? []) {
-        if (this.matches(hook, attrs)) out.push(hook);
+        const match = this.matches(hook, attrs);
+        if (match) out.push(match);
       }
     }
     return out;
   }
 
-  private matches(hook: AdmissionWebhook, attrs: AdmissionAttributes): boolean {
+  private matches(hook: AdmissionWebhook, attrs: AdmissionAttributes): Match | undefined {
+    if (!this.selected(hook, attrs)) return undefined;
     const target = { operation: attrs.operation, resource: attrs.resource, subresource: attrs.subresource, namespaced: attrs.namespaced };
-    if (!(hook.rules ?? []).some((rule) => ruleMatches(rule, target))) return false;
+    if ((hook.rules ?? []).some((rule) => ruleMatches(rule, target))) return { hook };
+    if (hook.matchPolicy === 'Exact') return undefined;
+    // matchPolicy Equivalent: the same objects under another version or group the rules name.
+    const via = (attrs.equivalents ?? []).find((eq) => (hook.rules ?? []).some((rule) => ruleMatches(rule, { ...target, resource: eq.resource })));
+    return via ? { hook, via } : undefined;
+  }
+
+  private selected(hook: AdmissionWebhook, attrs: AdmissionAttributes): boolean {
     if (!objectSelectorMatches(hook.objectSelector, attrs.object, attrs.oldObject)) return false;
     // A Namespace is judged by its own labels; other cluster-scoped objects by none.
     if (attrs.resource.group === '' && attrs.resource.resource === 'namespaces') {
@@ -140,11 +168,13 @@ export class AdmissionWebhooks {
     return selectorMatches(hook.namespaceSelector, this.deps.namespaceLabels(attrs.namespace) ?? {});
   }
 
-  private async callMutating(hook: AdmissionWebhook, attrs: AdmissionAttributes): Promise<KubeObject | undefined> {
-    const response = await this.call(hook, attrs);
-    if (!response) return attrs.object;
-    this.admitOrDeny(hook, response, attrs);
-    if (response.patch === undefined || attrs.object === undefined) return attrs.object;
+  private async callMutating(match: Match, requestAttrs: AdmissionAttributes): Promise<KubeObject | undefined> {
+    const hook = match.hook;
+    const attrs = await viaEquivalent(match, requestAttrs);
+    const response = await this.call(hook, attrs, requestAttrs);
+    if (!response) return requestAttrs.object;
+    this.admitOrDeny(hook, response, requestAttrs);
+    if (response.patch === undefined || attrs.object === undefined) return requestAttrs.object;
     if (response.patchType !== 'JSONPatch') {
       throw this.callFailed(hook, `received invalid webhook response: patchType ${JSON.stringify(response.patchType ?? '')} is not supported`);
     }
@@ -154,17 +184,20 @@ export class AdmissionWebhooks {
     } catch (err) {
       throw internal(`admission webhook "${hook.name}" returned an invalid patch: ${(err as Error).message}`);
     }
+    let patched: KubeObject;
     try {
-      const patched = applyJsonPatch(attrs.object as never, patch);
-      if (!isPlainObject(patched)) throw new Error('the patched object is not a JSON object');
-      return patched as KubeObject;
+      const result = applyJsonPatch(attrs.object as never, patch);
+      if (!isPlainObject(result)) throw new Error('the patched object is not a JSON object');
+      patched = result as KubeObject;
     } catch (err) {
       throw internal(`JSON Patch: ${(err as Error).message}`);
     }
+    return match.via ? match.via.toRequest(patched) : patched;
   }
 
   /** The webhook's answer, or undefined when its call failed and failurePolicy is Ignore. */
-  private async call(hook: AdmissionWebhook, attrs: AdmissionAttributes): Promise<AdmissionResponse | undefined> {
+  /** `attrs` as the webhook is to see them (an equivalent's version), `requested` as the client asked. */
+  private async call(hook: AdmissionWebhook, attrs: AdmissionAttributes, requested: AdmissionAttributes): Promise<AdmissionResponse | undefined> {
     if (attrs.dryRun && !sideEffectFreeOnDryRun.has(hook.sideEffects ?? '')) {
       throw badRequest(`admission webhook "${hook.name}" does not support dry run`);
     }
@@ -173,7 +206,7 @@ export class AdmissionWebhooks {
     try {
       if (!apiVersion) throw new WebhookCallError(`webhook does not accept known AdmissionReview versions`);
       const uid = this.deps.newUid();
-      const review = { kind: 'AdmissionReview', apiVersion, request: this.request(uid, attrs) };
+      const review = { kind: 'AdmissionReview', apiVersion, request: this.request(uid, attrs, requested) };
       const timeoutSeconds = hook.timeoutSeconds ?? defaultTimeoutSeconds;
       const answer = await postWebhook(hook.clientConfig, review, { timeoutSeconds, resolveService: this.deps.resolveService });
       if (answer.statusCode < 200 || answer.statusCode >= 300) {
@@ -201,15 +234,14 @@ export class AdmissionWebhooks {
     }
   }
 
-  private request(uid: string, attrs: AdmissionAttributes): Record<string, unknown> {
-    const kind = attrs.kind;
+  private request(uid: string, attrs: AdmissionAttributes, requested: AdmissionAttributes): Record<string, unknown> {
     const request: Record<string, unknown> = {
       uid,
-      kind,
+      kind: attrs.kind,
       resource: attrs.resource,
       ...(attrs.subresource ? { subResource: attrs.subresource } : {}),
-      requestKind: kind,
-      requestResource: attrs.resource,
+      requestKind: requested.kind,
+      requestResource: requested.resource,
       ...(attrs.subresource ? { requestSubResource: attrs.subresource } : {}),
       ...(attrs.name ? { name: attrs.name } : {}),
       ...(attrs.namespaced && attrs.namespace ? { namespace: attrs.namespace } : {}),
@@ -232,6 +264,19 @@ export class AdmissionWebhooks {
   private callFailed(hook: AdmissionWebhook, detail: string): ApiError {
     return internal(`failed calling webhook "${hook.name}": ${detail}`);
   }
+}
+
+/** The attributes in the version a webhook matched through. */
+async function viaEquivalent(match: Match, attrs: AdmissionAttributes): Promise<AdmissionAttributes> {
+  const via = match.via;
+  if (!via) return attrs;
+  return {
+    ...attrs,
+    resource: via.resource,
+    kind: via.kind,
+    object: attrs.object && (await via.fromRequest(attrs.object)),
+    oldObject: attrs.oldObject && (await via.fromRequest(attrs.oldObject)),
+  };
 }
 
 interface AdmissionResponse {
