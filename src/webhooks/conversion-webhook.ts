@@ -7,7 +7,7 @@
 // stable.example.com/v1, Kind=CronTab failed: …`.
 import { ApiError } from '../apierrors/index.js';
 import { isPlainObject, type KubeObject } from '../machinery/object.js';
-import { postWebhook, WebhookCallError, type ServiceResolver, type WebhookClientConfig } from './webhook-client.js';
+import { parseWebhookJson, postWebhook, WebhookCallError, type ServiceResolver, type WebhookClientConfig } from './webhook-client.js';
 
 export interface ConversionWebhookSettings {
   clientConfig: WebhookClientConfig;
@@ -55,7 +55,7 @@ export async function convertByWebhook(
   }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(answer.body);
+    parsed = parseWebhookJson(answer.body);
   } catch (err) {
     throw fail(`failed: ${(err as Error).message}`);
   }

@@ -119,9 +119,21 @@ export async function postWebhook(
   });
 }
 
-/** Go prints the URL unescaped where it can: `https://127.0.0.1:8443/convert?timeout=30s`. */
+/** The URL as Go prints it in an error: `https://127.0.0.1:8443/convert?timeout=30s`. */
 function goUrl(url: URL): string {
-  return url.toString().replace('%2F', '/');
+  return url.toString();
+}
+
+/** A webhook's JSON answer; a body that is not JSON is a WebhookCallError in encoding/json's words. */
+export function parseWebhookJson(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    const first = body.trimStart()[0];
+    if (first === undefined) throw new WebhookCallError('unexpected end of JSON input');
+    if (!/[{["\-0-9tfn]/.test(first)) throw new WebhookCallError(`invalid character '${first}' looking for beginning of value`);
+    throw new WebhookCallError('unexpected end of JSON input');
+  }
 }
 
 /** A Node socket or TLS error in Go's words. */

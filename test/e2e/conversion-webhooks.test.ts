@@ -175,6 +175,10 @@ test('a failing or unreachable conversion webhook is a 500 and nothing is stored
   assert.match(refused.stderr, /Error from server: (error when creating "STDIN": )?conversion webhook for stable.example.com\/v2, Kind=CronTab failed: no conversion today/);
   failWith = undefined;
 
+  hooks.handle('/convert', () => 'garbage');
+  const garbage = await kubectl.run(['get', 'crontabs.v2.stable.example.com', 'new-style']);
+  assert.match(garbage.stderr, /Error from server: conversion webhook for stable.example.com\/v1, Kind=CronTab failed: invalid character 'g' looking for beginning of value/);
+
   await hooks.close();
   const down = await kubectl.run(['get', 'crontabs.v2.stable.example.com', 'new-style', '-v=6']);
   assert.notEqual(down.code, 0);

@@ -8,7 +8,7 @@ import { ApiError, badRequest, type Status } from '../../apierrors/index.js';
 import { applyJsonPatch } from '../../machinery/patch/json-patch.js';
 import { isPlainObject, type KubeObject } from '../../machinery/object.js';
 import { jsonEqual } from '../../machinery/json-equal.js';
-import { postWebhook, WebhookCallError, type ServiceResolver, type WebhookClientConfig } from '../webhook-client.js';
+import { parseWebhookJson, postWebhook, WebhookCallError, type ServiceResolver, type WebhookClientConfig } from '../webhook-client.js';
 import {
   objectSelectorMatches,
   ruleMatches,
@@ -214,7 +214,7 @@ export class AdmissionWebhooks {
       }
       let parsed: unknown;
       try {
-        parsed = JSON.parse(answer.body);
+        parsed = parseWebhookJson(answer.body);
       } catch (err) {
         throw new WebhookCallError(`received invalid webhook response: ${(err as Error).message}`);
       }
