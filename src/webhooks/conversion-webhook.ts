@@ -1,8 +1,8 @@
 // A CustomResourceDefinition's conversion strategy Webhook (apiextensions-apiserver's
 // webhookConverter): the objects not yet in the wanted version go to the webhook in one
-// apiextensions.k8s.io/v1 ConversionReview; the answer must hold as many objects, each in the
-// wanted version and of the same kind, and only their labels and annotations may change in
-// metadata (the rest of metadata is the original's). Any failure is the apiserver's plain error,
+// apiextensions.k8s.io ConversionReview (v1, or v1beta1 if the CRD lists it first); the answer
+// must hold as many objects, each in the wanted version and of the same kind, and only their
+// labels and annotations may change in metadata (the rest of metadata is the original's). Any failure is the apiserver's plain error,
 // which its error writer answers as a 500 with no reason: `conversion webhook for
 // stable.example.com/v1, Kind=CronTab failed: …`.
 import { ApiError } from '../apierrors/index.js';
@@ -34,13 +34,13 @@ export async function convertByWebhook(
   const first = pending[0]!.o;
   const gvk = groupVersionKindText(String(first.apiVersion ?? ''), String(first.kind ?? ''));
   const fail = (detail: string) => new ApiError(500, '', `conversion webhook for ${gvk} ${detail}`);
-  if (!(settings.conversionReviewVersions ?? []).includes('v1')) {
-    throw fail('failed: no supported conversion review versions');
-  }
+  // The first version of the list the apiserver speaks.
+  const reviewVersion = (settings.conversionReviewVersions ?? []).find((v) => v === 'v1' || v === 'v1beta1');
+  if (!reviewVersion) throw fail('failed: no supported conversion review versions');
   const uid = deps.newUid();
   const review = {
     kind: 'ConversionReview',
-    apiVersion: 'apiextensions.k8s.io/v1',
+    apiVersion: `apiextensions.k8s.io/${reviewVersion}`,
     request: { uid, desiredAPIVersion, objects: pending.map(({ o }) => o) },
   };
   let answer;
@@ -61,7 +61,8 @@ export async function convertByWebhook(
   }
   const response = isPlainObject(parsed) && isPlainObject(parsed.response) ? (parsed.response as ConversionResponse) : undefined;
   if (!response) throw fail('failed: no response provided');
-  if (response.uid !== uid) throw fail(`failed: expected response.uid=${JSON.stringify(uid)}, got ${JSON.stringify(response.uid ?? '')}`);
+  // v1beta1 answers were never checked for their uid; v1 ones are.
+  if (reviewVersion === 'v1' && response.uid !== uid) throw fail(`failed: expected response.uid=${JSON.stringify(uid)}, got ${JSON.stringify(response.uid ?? '')}`);
   if (response.result?.status !== 'Success') {
     throw fail(`failed: ${response.result?.message || `response.result.status was '${response.result?.status ?? ''}', not 'Success'`}`);
   }

@@ -201,8 +201,9 @@ export class AdmissionWebhooks {
     if (attrs.dryRun && !sideEffectFreeOnDryRun.has(hook.sideEffects ?? '')) {
       throw badRequest(`admission webhook "${hook.name}" does not support dry run`);
     }
-    const versions = hook.admissionReviewVersions ?? ['v1'];
-    const apiVersion = versions.includes('v1') ? 'admission.k8s.io/v1' : versions.includes('v1beta1') ? 'admission.k8s.io/v1beta1' : undefined;
+    // The first version of the webhook's list the apiserver speaks.
+    const version = (hook.admissionReviewVersions ?? ['v1']).find((v) => v === 'v1' || v === 'v1beta1');
+    const apiVersion = version && `admission.k8s.io/${version}`;
     try {
       if (!apiVersion) throw new WebhookCallError(`webhook does not accept known AdmissionReview versions`);
       const uid = this.deps.newUid();
