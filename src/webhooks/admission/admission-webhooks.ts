@@ -92,6 +92,8 @@ export interface AdmissionWebhookDeps {
   resolveService: ServiceResolver;
   newUid: () => string;
   log?: (message: string, fields?: Record<string, unknown>) => void;
+  /** The HTTPS call (tests answer in-process). */
+  post?: typeof postWebhook;
 }
 
 const defaultTimeoutSeconds = 10;
@@ -209,7 +211,7 @@ export class AdmissionWebhooks {
       const uid = this.deps.newUid();
       const review = { kind: 'AdmissionReview', apiVersion, request: this.request(uid, attrs, requested) };
       const timeoutSeconds = hook.timeoutSeconds ?? defaultTimeoutSeconds;
-      const answer = await postWebhook(hook.clientConfig, review, { timeoutSeconds, resolveService: this.deps.resolveService });
+      const answer = await (this.deps.post ?? postWebhook)(hook.clientConfig, review, { timeoutSeconds, resolveService: this.deps.resolveService });
       if (answer.statusCode < 200 || answer.statusCode >= 300) {
         throw new WebhookCallError(`failed to call webhook: ${responseStatusText(answer.statusCode, answer.body)}`);
       }
