@@ -1,6 +1,5 @@
 // Resource requests: find the resource in the catalogue, check the verb, decode options and
 // body, call the registry, and write the answer in the negotiated encoding.
-import { requestUser } from './authentication.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { badRequest, methodNotAllowed, resourceNotFound, successStatus, unsupportedMediaType } from '../apierrors/index.js';
 import type { Clock } from '../machinery/clock.js';
@@ -12,6 +11,7 @@ import type { Catalogue, ResourceInfo } from '../schema/catalogue.js';
 import type { ProtobufCodec } from '../schema/protobuf/index.js';
 import type { NodeConnections } from '../machinery/node-connection.js';
 import type { PodStreamDeps } from './streaming/pod-streams.js';
+import { requestUser } from './authentication.js';
 import { decodeJson, decodeObjectBody, decodeYaml, readBody } from './body.js';
 import { negotiateOutput, parseMediaType, type OutputFormat } from './media-types.js';
 import {

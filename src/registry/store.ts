@@ -148,7 +148,7 @@ export class ResourceStore {
     await this.readyToConvert();
     const cached = this.cache.get(this.key(namespace, name));
     if (!cached) throw notFound(this.gr, name);
-    return this.servedMaybe( ObjectOut.fromRaw(cached.raw));
+    return this.servedMaybe(ObjectOut.fromRaw(cached.raw));
   }
 
   /** The stored (storage-version) form, for read-modify-write. */
@@ -211,7 +211,7 @@ export class ResourceStore {
         break;
       }
     }
-    const result: ListResult = { items: await this.convertAhead(items), revision: snapshot.revision };
+    const result: ListResult = { items: this.deps.pipeline.convertsByWebhook(this.info) ? await this.convertAhead(items) : items, revision: snapshot.revision };
     if (limit && items.length === limit && lastKey !== undefined) {
       // Is anything left that matches?
       let remaining = 0;
@@ -388,7 +388,7 @@ export class ResourceStore {
         return alreadyExists(this.gr, meta.name ?? '');
       };
       if (opts.dryRun) {
-        if (!this.current(meta.namespace, meta.name ?? '')) return this.servedMaybe( ObjectOut.fromObject(this.deps.pipeline.storedForm(this.info, obj)));
+        if (!this.current(meta.namespace, meta.name ?? '')) return this.servedMaybe(ObjectOut.fromObject(this.deps.pipeline.storedForm(this.info, obj)));
         const err = taken();
         if (err) throw err;
         continue;
@@ -398,7 +398,7 @@ export class ResourceStore {
       const formed = this.deps.pipeline.storedForm(this.info, obj);
       try {
         const stored = await this.deps.watchCache.create(this.key(meta.namespace, meta.name ?? ''), formed as Record<string, unknown>);
-        return this.servedMaybe( ObjectOut.fromWritten(stored.value, formed));
+        return this.servedMaybe(ObjectOut.fromWritten(stored.value, formed));
       } catch (err) {
         const refused = isStorageError(err, 'KeyExists') ? taken() : err;
         if (refused) {
@@ -572,7 +572,11 @@ export class ResourceStore {
       const cached = this.current(namespace, name);
       const current = cached ? (parseCached<KubeObject>(cached)) : undefined;
       // The caller's own copy, which it may change at will.
-      const servedCurrent = !cached ? undefined : this.convertsOnRead() ? (await this.servedMaybe(ObjectOut.fromObject(current!))).copy() : jsonCopy(current!);
+      let servedCurrent: KubeObject | undefined;
+      if (cached && this.convertsOnRead()) {
+        const served = this.servedMaybe(ObjectOut.fromObject(current!));
+        servedCurrent = (served instanceof Promise ? await served : served).copy();
+      } else if (cached) servedCurrent = jsonCopy(current!);
       const plan = tryUpdate(servedCurrent);
       if (plan.create) {
         if ((!this.strategy.allowCreateOnUpdate && !plan.createAlways) || subresource) throw notFound(this.gr, name);
