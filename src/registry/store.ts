@@ -433,7 +433,7 @@ export class ResourceStore {
     operation: AdmissionOperation,
     object: KubeObject | undefined,
     oldObject: KubeObject | undefined,
-    opts: { dryRun: boolean; user?: RequestUser; warnings: string[]; fieldManager?: string },
+    opts: { dryRun: boolean; user?: RequestUser; warnings: string[]; fieldManager?: string; managedFieldsSubresource?: string },
     subresource: WriteSubresource | undefined,
     options?: Record<string, unknown>,
   ): Promise<AdmissionAttributes> {
@@ -444,7 +444,8 @@ export class ResourceStore {
       operation,
       resource: { group: this.info.group, version: this.info.version, resource: this.info.resource },
       kind: { group: this.info.group, version: this.info.version, kind: this.info.kind },
-      subresource: subresource ?? '',
+      // A scale write changes the object itself: rules for …/scale match it (the object sent is the whole one, not a Scale).
+      subresource: subresource ?? (opts.managedFieldsSubresource === 'scale' ? 'scale' : ''),
       namespaced: this.info.namespaced,
       namespace: this.info.namespaced ? (meta.namespace ?? '') : '',
       name: meta.name ?? '',
