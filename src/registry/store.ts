@@ -326,12 +326,14 @@ export class ResourceStore {
   }
 
   /**
-   * A watch in a version a conversion webhook makes: each event's object is converted before it
-   * goes out, in order; a conversion that fails ends the watch.
+   * A watch in a version a conversion webhook makes: events are converted before they go out, in
+   * order, those that came together (the initial state) in one review; a conversion that fails
+   * ends the watch.
    */
   private convertingSink(sink: WatchSink): WatchSink {
     let chain = Promise.resolve();
     let closed = false;
+    let batch: { type: CacheEventType; object: CachedObject }[] | undefined;
     const closeOnce = (reason: string) => {
       if (closed) return;
       closed = true;
@@ -339,11 +341,19 @@ export class ResourceStore {
     };
     return {
       event: (type, object) => {
+        if (batch) {
+          batch.push({ type, object });
+          return;
+        }
+        const events = (batch = [{ type, object }]);
         chain = chain
           .then(async () => {
+            batch = undefined; // later events make the next batch
             if (closed) return;
-            const [converted] = await this.convertAhead([object]);
-            if (!closed) sink.event(type, converted!, undefined);
+            const converted = await this.convertAhead(events.map((e) => e.object));
+            events.forEach((e, i) => {
+              if (!closed) sink.event(e.type, converted[i]!, undefined);
+            });
           })
           .catch((err: unknown) => closeOnce(err instanceof Error ? err.message : String(err)));
       },

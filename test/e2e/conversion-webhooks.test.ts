@@ -122,16 +122,24 @@ spec: {schedule: "0 * * * *", image: img:2}
   assert.equal(v1.spec.schedule, undefined);
 
   // A patch in v2 goes through both conversions and lands in storage as v1.
+  const rvBeforePatch = JSON.parse(await kubectl.ok(['get', '--raw', '/apis/stable.example.com/v1/namespaces/default/crontabs'])).metadata.resourceVersion;
   await kubectl.ok(['patch', 'crontabs.v2.stable.example.com', 'old-style', '--type=merge', '-p', '{"spec":{"schedule":"1 1 * * *"}}']);
   const patched = JSON.parse(await kubectl.ok(['get', 'crontabs.v1.stable.example.com', 'old-style', '-o', 'json']));
   assert.equal(patched.spec.cronSpec, '1 1 * * *');
 
-  // A watch in v2 sends converted objects.
+  // A watch in v2 sends converted objects, its initial state converted in one review.
+  const beforeWatch = hooks.received.get('/convert')!.length;
   const watched = await kubectl.ok(['get', '--raw', '/apis/stable.example.com/v2/namespaces/default/crontabs?watch=1&timeoutSeconds=1']);
   const events = watched.trim().split('\n').map((l) => JSON.parse(l));
   assert.deepEqual(events.map((e) => [e.type, e.object.apiVersion, e.object.spec.schedule]).sort(), [
     ['ADDED', 'stable.example.com/v2', '0 * * * *'],
     ['ADDED', 'stable.example.com/v2', '1 1 * * *'],
+  ]);
+  assert.deepEqual(hooks.received.get('/convert')!.slice(beforeWatch).map((r) => r.body.request.objects.length), [2]);
+  // A change after the watch's resourceVersion is converted too.
+  const changes = await kubectl.ok(['get', '--raw', `/apis/stable.example.com/v2/namespaces/default/crontabs?watch=1&resourceVersion=${rvBeforePatch}&timeoutSeconds=1`]);
+  assert.deepEqual(changes.trim().split('\n').map((l) => JSON.parse(l)).map((e) => [e.type, e.object.apiVersion, e.object.spec.schedule]), [
+    ['MODIFIED', 'stable.example.com/v2', '1 1 * * *'],
   ]);
 });
 
