@@ -11,6 +11,7 @@ import type { Catalogue, ResourceInfo } from '../schema/catalogue.js';
 import type { ProtobufCodec } from '../schema/protobuf/index.js';
 import type { NodeConnections } from '../machinery/node-connection.js';
 import type { PodStreamDeps } from './streaming/pod-streams.js';
+import { requestUser } from './authentication.js';
 import { decodeJson, decodeObjectBody, decodeYaml, readBody } from './body.js';
 import { negotiateOutput, parseMediaType, type OutputFormat } from './media-types.js';
 import {
@@ -31,7 +32,6 @@ import { loadYamlOutput } from './responses.js';
 import { startWatchStream } from './watch-stream.js';
 import { handleSubresource } from './subresources.js';
 import { virtualResources } from './virtual-resources.js';
-import { requestUser } from './authentication.js';
 
 export interface ResourceHandlerDeps {
   catalogue: Catalogue;
@@ -147,7 +147,7 @@ export async function handleResourceRequest(
       if (query.has('ignoreStoreReadErrorWithClusterBreakingPotential')) {
         warnings.push('kubemu ignores ignoreStoreReadErrorWithClusterBreakingPotential: it has no unreadable objects to force-delete');
       }
-      const result = await store.delete(ri.namespace, ri.name!, options, dryRun);
+      const result = await store.delete(ri.namespace, ri.name!, options, dryRun, { user: requestUser(req), warnings });
       // kube-apiserver answers 202 only when the client asked for cascading with orphanDependents=false.
       const status = !result.deleted && options.orphanDependents === false ? 202 : 200;
       if (result.deleted && !store.returnsDeletedObject()) {

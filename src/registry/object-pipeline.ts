@@ -15,6 +15,7 @@ import type { KindValidation } from './validation/index.js';
 import { formatTime } from './timestamps.js';
 import { compileCustomResourceSchema, type CustomResourceSchema } from '../schema/custom-resource-schema.js';
 import { customResourceDefinitionSchema } from '../schema/custom-resource-openapi.js';
+import { convertByWebhook, type ConversionWebhookDeps } from '../webhooks/conversion-webhook.js';
 
 type Parts = typeof import('./pipeline-parts.js');
 
@@ -50,7 +51,11 @@ export class ObjectPipeline {
   private readonly customDefinitionNames = new WeakMap<ResourceInfo, string>();
   private readonly customDefinitionIds = new Map<string, string>();
 
-  constructor(readonly definitions: Record<string, SwaggerSchema>) {
+  constructor(
+    readonly definitions: Record<string, SwaggerSchema>,
+    /** How conversion webhooks are reached (absent: a CRD's Webhook conversion fails to call). */
+    private readonly conversionWebhooks?: ConversionWebhookDeps,
+  ) {
     this.managedDefinitions = Object.create(definitions) as Record<string, unknown>;
   }
 
@@ -303,26 +308,66 @@ export class ObjectPipeline {
     return badRequest(`${info.kind} in version "${info.version}" cannot be handled as a ${info.kind}: ${detail}`);
   }
 
-  /** Served version → storage version (same object when they are the same). */
+  /** Served version → storage version (same object when they are the same). Not for webhook conversions (toStorageAsync). */
   toStorage(info: ResourceInfo, obj: KubeObject): KubeObject {
     const conversion = conversionFor(info);
     if (!conversion) return obj;
+    if (this.convertsByWebhook(info)) throw new Error(`${info.qualified} ${info.version} converts through a webhook: use toStorageAsync`);
     return conversion.toStorage(obj);
+  }
+
+  /** Served version → storage version, through the CRD's conversion webhook where it has one. */
+  async toStorageAsync(info: ResourceInfo, obj: KubeObject): Promise<KubeObject> {
+    if (!this.convertsByWebhook(info)) return this.toStorage(info, obj);
+    const storageApiVersion = info.storage.group ? `${info.storage.group}/${info.storage.version}` : info.storage.version;
+    const [converted] = await this.convertByWebhook(info, [obj], storageApiVersion);
+    return converted!;
   }
 
   converts(info: ResourceInfo): boolean {
     return conversionFor(info) !== undefined;
   }
 
-  /** Storage version → the version of the request's URL. */
+  /**
+   * A custom resource whose CRD converts through a webhook, served in another version than the
+   * stored one: every conversion is a call, so read paths convert whole lists at once, ahead of the
+   * synchronous toServed.
+   */
+  convertsByWebhook(info: ResourceInfo): boolean {
+    return info.custom?.conversion?.strategy === 'Webhook' && this.converts(info);
+  }
+
+  private convertByWebhook(info: ResourceInfo, objects: KubeObject[], toApiVersion: string): Promise<KubeObject[]> {
+    const webhook = info.custom?.conversion?.webhook;
+    if (!this.conversionWebhooks || !webhook?.clientConfig) {
+      throw new ApiError(500, '', `conversion webhook for ${String(objects[0]?.apiVersion)}, Kind=${info.kind} failed: no webhook client`);
+    }
+    return convertByWebhook({ clientConfig: webhook.clientConfig, conversionReviewVersions: webhook.conversionReviewVersions }, objects, toApiVersion, this.conversionWebhooks);
+  }
+
+  /** Storage version → the version of the request's URL. Not for webhook conversions (toServedAll). */
   toServed(info: ResourceInfo, out: ObjectOut): ObjectOut {
     const conversion = conversionFor(info);
     if (!conversion) return out;
+    if (this.convertsByWebhook(info)) throw new Error(`${info.qualified} ${info.version} converts through a webhook: use toServedAll`);
     const converted = conversion.fromStorage(out.copy());
     // Stored objects are in Go's form already; a converted one is put in it here, on each read
     // (only the few resources served in a version other than their storage version pay this).
     if (!info.definitionName || !this.prepared) return ObjectOut.fromObject(converted);
     return ObjectOut.fromObject(this.p.goForms.normalize(info.definitionName, converted as Record<string, unknown>) as KubeObject);
+  }
+
+  /** Storage version → the URL's version for several objects: one webhook call for them all where the CRD has a conversion webhook. */
+  async toServedAll(info: ResourceInfo, outs: readonly ObjectOut[]): Promise<ObjectOut[]> {
+    if (!this.convertsByWebhook(info)) return outs.map((out) => this.toServed(info, out));
+    if (outs.length === 0) return [];
+    const converted = await this.convertByWebhook(info, outs.map((o) => o.copy()), info.apiVersion);
+    return converted.map((o) => ObjectOut.fromObject(o));
+  }
+
+  async toServedAsync(info: ResourceInfo, out: ObjectOut): Promise<ObjectOut> {
+    if (!this.convertsByWebhook(info)) return this.toServed(info, out);
+    return (await this.toServedAll(info, [out]))[0]!;
   }
 
   private kindValidation(info: ResourceInfo): KindValidation | undefined {

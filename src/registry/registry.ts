@@ -30,6 +30,9 @@ import { ServiceAccountTokens, type TokenSigner } from './service-account-tokens
 import { RbacIndex } from './rbac/rbac-index.js';
 import { Authorizer, type AuthorizationMode } from './rbac/authorizer.js';
 import { checkEscalation } from './rbac/escalation.js';
+import { AdmissionWebhooks, type WebhookConfiguration } from '../webhooks/admission/admission-webhooks.js';
+import { webhookServiceResolver } from './webhook-services.js';
+import type { CachedObject } from '../storage/watch-cache/types.js';
 
 export interface RegistryDeps {
   backend: Backend;
@@ -52,6 +55,19 @@ export interface RegistryDeps {
   authorizationModes?: readonly AuthorizationMode[];
   log?: (message: string, fields?: Record<string, unknown>) => void;
 }
+
+/**
+ * Kinds admission webhooks never see, as the apiserver exempts them: the configurations of
+ * admission itself (a broken webhook could otherwise never be removed).
+ */
+const webhookExempt = new Set([
+  'mutatingwebhookconfigurations.admissionregistration.k8s.io',
+  'validatingwebhookconfigurations.admissionregistration.k8s.io',
+  'validatingadmissionpolicies.admissionregistration.k8s.io',
+  'validatingadmissionpolicybindings.admissionregistration.k8s.io',
+  'mutatingadmissionpolicies.admissionregistration.k8s.io',
+  'mutatingadmissionpolicybindings.admissionregistration.k8s.io',
+]);
 
 /** Namespaces every cluster starts with. */
 export const initialNamespaces = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
@@ -79,12 +95,29 @@ export class Registry {
   private readonly randomSuffix: () => string;
   private readonly random: () => number;
   private readonly newUid: () => string;
+  /** MutatingAdmissionWebhook and ValidatingAdmissionWebhook, reading the configurations from their stores. */
+  private readonly admissionWebhooks: AdmissionWebhooks;
 
   private constructor(readonly deps: RegistryDeps) {
     this.watchCache = new WatchCache(deps.backend, { historyCapacity: deps.historyCapacity, root: registryRoot });
-    this.pipeline = new ObjectPipeline(deps.spec.definitions);
     const random = deps.random ?? Math.random;
     const newUid = deps.newUid ?? randomUUID;
+    const resolveService = webhookServiceResolver({
+      services: () => this.store({ group: '', version: 'v1', resource: 'services' }),
+      endpoints: () => this.store({ group: '', version: 'v1', resource: 'endpoints' }),
+    });
+    this.pipeline = new ObjectPipeline(deps.spec.definitions, { resolveService, newUid });
+    this.admissionWebhooks = new AdmissionWebhooks({
+      mutatingConfigurations: this.configurationReader('mutatingwebhookconfigurations'),
+      validatingConfigurations: this.configurationReader('validatingwebhookconfigurations'),
+      namespaceLabels: (namespace) => {
+        const ns = this.namespaceStore().cachedObject(undefined, namespace);
+        return ns ? ((ns.labels ?? {}) as Record<string, string>) : undefined;
+      },
+      resolveService,
+      newUid,
+      log: deps.log,
+    });
     this.serviceAllocator = new ServiceAllocator(() => this.storedServicePorts(), { random, now: () => deps.clock.now() });
     this.serviceAccountTokens = deps.tokenSigner ? new ServiceAccountTokens(this, deps.tokenSigner, () => deps.clock.now()) : undefined;
     this.rbac = new RbacIndex((resource) => this.store({ group: 'rbac.authorization.k8s.io', version: 'v1', resource }));
@@ -135,6 +168,11 @@ export class Registry {
       checkNamespace: (ns, target, name) => this.checkNamespace(ns, target, name),
       admitCreate: this.mutatingAdmissionFor(storageQualified, this.randomSuffix, this.random),
       validateWrite: this.validatingAdmissionFor(info, storageQualified),
+      webhooks: webhookExempt.has(storageQualified) ? undefined : this.admissionWebhooks,
+      equivalents: () =>
+        this.deps.catalogue.all().filter(
+          (other) => other.storage.group === info.storage.group && other.storage.resource === info.storage.resource && (other.group !== info.group || other.version !== info.version),
+        ),
     });
     this.stores.set(`${info.group}/${info.version}/${info.resource}`, store);
     this.storesGeneration++;
@@ -161,6 +199,23 @@ export class Registry {
         this.fieldsByPrefix.delete(resourcePrefix(info.storage));
       }
     }
+  }
+
+  /**
+   * The webhook configurations of one kind, parsed again only when one of them changed (every
+   * write of every kind asks).
+   */
+  private configurationReader(resource: string): () => WebhookConfiguration[] {
+    let seen: CachedObject[] = [];
+    let parsed: WebhookConfiguration[] = [];
+    return () => {
+      const items = this.store({ group: 'admissionregistration.k8s.io', version: 'v1', resource }).cachedAll();
+      if (items.length !== seen.length || items.some((item, i) => item !== seen[i])) {
+        seen = items;
+        parsed = items.map((item) => parseCached<WebhookConfiguration>(item));
+      }
+      return parsed;
+    };
   }
 
   // kube-apiserver's plugin order: LimitRanger, ServiceAccount, DefaultStorageClass, …, ResourceQuota last.

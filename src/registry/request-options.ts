@@ -20,8 +20,20 @@ export interface WriteOptions {
   force?: boolean;
   /** The subresource a write came through, as managedFields record it ("status", "scale"). */
   managedFieldsSubresource?: string;
-  /** Who asked (HTTP requests): RBAC's escalation checks judge role and binding writes by it. In-process clients send none. */
+  /**
+   * Who asked (HTTP requests): RBAC's escalation checks judge role and binding writes by it, and
+   * admission webhooks are told. In-process clients send none.
+   */
   user?: UserInfo;
+}
+
+/** The authenticated user of a request, as authentication.k8s.io/v1 UserInfo. */
+export type RequestUser = UserInfo;
+
+/** What a delete carries beside its options: who asked, and where warnings go. */
+export interface DeleteRequest {
+  user?: RequestUser;
+  warnings?: string[];
 }
 
 export interface ListOptions {

@@ -19,7 +19,7 @@ import type { ResourceInfo } from '../schema/catalogue.js';
 import { isStorageError, type StorageError, type StoredObject } from '../storage/types.js';
 import type { ResourceCache } from '../storage/watch-cache/resource-cache.js';
 import type { WatchCache } from '../storage/watch-cache/watch-cache.js';
-import { parseCached, type CacheEvent, type CacheEventType, type CachedObject, type CacheWatcher } from '../storage/watch-cache/types.js';
+import { parseCached, type CacheEvent, type CacheEventType, CachedObject, type CacheWatcher } from '../storage/watch-cache/types.js';
 import { decodeContinue, encodeContinue } from './continue-token.js';
 import { namespacePrefix, objectKey, resourcePrefix } from './keys.js';
 import { ObjectOut } from './object-out.js';
@@ -32,6 +32,9 @@ import type { ServiceAllocator } from './allocators/service-allocator.js';
 import { jsonCopy } from '../machinery/json-copy.js';
 import { jsonEqual } from '../machinery/json-equal.js';
 import type { AdmissionReservation, ValidationAttributes } from './admission/admission.js';
+import type { AdmissionAttributes, AdmissionWebhooks, EquivalentResource } from '../webhooks/admission/admission-webhooks.js';
+import type { AdmissionOperation } from '../webhooks/admission/webhook-rules.js';
+import type { DeleteRequest, RequestUser } from './request-options.js';
 
 /** What a read-modify-write does with the current object. */
 export interface UpdatePlan {
@@ -71,6 +74,10 @@ export interface StoreDeps {
   validateWrite?: (attrs: ValidationAttributes) => Promise<AdmissionReservation | undefined>;
   /** How long a read asking for a future resourceVersion waits for the cache. */
   futureRevisionWaitMs?: number;
+  /** MutatingAdmissionWebhook and ValidatingAdmissionWebhook (absent for the kinds they never see). */
+  webhooks?: AdmissionWebhooks;
+  /** The other served versions (and groups) of this resource's stored objects, for matchPolicy Equivalent. */
+  equivalents?: () => readonly ResourceInfo[];
 }
 
 export interface ListResult {
@@ -99,6 +106,9 @@ export interface WatchSink {
   event(type: CacheEventType, object: CachedObject, source: CacheEvent | undefined): void;
   close(reason: string): void;
 }
+
+/** Objects already converted to their store's served version (by a conversion webhook, ahead of served()). */
+const preconverted = new WeakSet<CachedObject>();
 
 /** RetryGenerateName's limit (kube-apiserver 1.32+). */
 const generateNameAttempts = 8;
@@ -138,7 +148,7 @@ export class ResourceStore {
     await this.readyToConvert();
     const cached = this.cache.get(this.key(namespace, name));
     if (!cached) throw notFound(this.gr, name);
-    return this.deps.pipeline.toServed(this.info, ObjectOut.fromRaw(cached.raw));
+    return this.servedMaybe(ObjectOut.fromRaw(cached.raw));
   }
 
   /** The stored (storage-version) form, for read-modify-write. */
@@ -201,7 +211,7 @@ export class ResourceStore {
         break;
       }
     }
-    const result: ListResult = { items, revision: snapshot.revision };
+    const result: ListResult = { items: this.deps.pipeline.convertsByWebhook(this.info) ? await this.convertAhead(items) : items, revision: snapshot.revision };
     if (limit && items.length === limit && lastKey !== undefined) {
       // Is anything left that matches?
       let remaining = 0;
@@ -240,7 +250,23 @@ export class ResourceStore {
 
   /** Served form of a cached object (converted if this resource is served in another version). */
   served(obj: CachedObject): ObjectOut {
+    if (preconverted.has(obj)) return ObjectOut.fromRaw(obj.raw);
     return this.deps.pipeline.toServed(this.info, ObjectOut.fromRaw(obj.raw));
+  }
+
+  /**
+   * Objects in the served version ahead of served(), where that takes a conversion webhook: one
+   * call for them all, as the apiserver converts a list. Others are returned as they are.
+   */
+  private async convertAhead(items: CachedObject[]): Promise<CachedObject[]> {
+    if (!this.deps.pipeline.convertsByWebhook(this.info) || items.length === 0) return items;
+    const outs = await this.deps.pipeline.toServedAll(this.info, items.map((i) => ObjectOut.fromRaw(i.raw)));
+    return items.map((item, i) => {
+      // Selectors keep matching the stored object's labels and fields.
+      const converted = new CachedObject(item.key, outs[i]!.raw, item.modRevision, item.createRevision, () => ({ labels: item.labels, fields: item.fields }));
+      preconverted.add(converted);
+      return converted;
+    });
   }
 
   returnsDeletedObject(): boolean {
@@ -255,6 +281,7 @@ export class ResourceStore {
   // ---------- watch ----------
 
   watch(namespace: string | undefined, opts: WatchOptions, sink: WatchSink): CacheWatcher {
+    if (this.deps.pipeline.convertsByWebhook(this.info)) sink = this.convertingSink(sink);
     const name = opts.name ?? (opts.fieldSelector ? exactName(opts) : undefined);
     const keyPrefix = name !== undefined
       ? this.key(namespace, name)
@@ -298,6 +325,44 @@ export class ResourceStore {
     }
   }
 
+  /**
+   * A watch in a version a conversion webhook makes: events are converted before they go out, in
+   * order, those that came together (the initial state) in one review; a conversion that fails
+   * ends the watch.
+   */
+  private convertingSink(sink: WatchSink): WatchSink {
+    let chain = Promise.resolve();
+    let closed = false;
+    let batch: { type: CacheEventType; object: CachedObject }[] | undefined;
+    const closeOnce = (reason: string) => {
+      if (closed) return;
+      closed = true;
+      sink.close(reason);
+    };
+    return {
+      event: (type, object) => {
+        if (batch) {
+          batch.push({ type, object });
+          return;
+        }
+        const events = (batch = [{ type, object }]);
+        chain = chain
+          .then(async () => {
+            batch = undefined; // later events make the next batch
+            if (closed) return;
+            const converted = await this.convertAhead(events.map((e) => e.object));
+            events.forEach((e, i) => {
+              if (!closed) sink.event(e.type, converted[i]!, undefined);
+            });
+          })
+          .catch((err: unknown) => closeOnce(err instanceof Error ? err.message : String(err)));
+      },
+      close: (reason) => {
+        chain = chain.then(() => closeOnce(reason));
+      },
+    };
+  }
+
   // ---------- writes ----------
 
   /** POST; also the create of a PUT or apply to an absent object, whose URL names it (`urlName`). */
@@ -305,10 +370,12 @@ export class ResourceStore {
     await this.deps.pipeline.ready();
     const decoded = this.deps.pipeline.decodeForWrite(this.info, body, namespace, opts, urlName);
     if (!managedFieldsSet) this.deps.pipeline.trackWrite(this.info, undefined, decoded.obj, opts, this.deps.now());
-    const obj = this.deps.pipeline.toStorage(this.info, decoded.obj);
-    if (this.deps.admitCreate) {
+    let obj = this.deps.pipeline.convertsByWebhook(this.info) ? await this.deps.pipeline.toStorageAsync(this.info, decoded.obj) : this.deps.pipeline.toStorage(this.info, decoded.obj);
+    if (this.deps.admitCreate || this.deps.webhooks?.active('mutating')) {
       if (this.info.namespaced) this.deps.checkNamespace(obj.metadata?.namespace ?? '', this.info, obj.metadata?.name ?? '');
-      await this.deps.admitCreate(obj);
+      if (this.deps.admitCreate) await this.deps.admitCreate(obj);
+      // MutatingAdmissionWebhook comes after the built-in mutating plugins.
+      if (this.webhooksActive('mutating')) obj = (await this.mutateByWebhooks('CREATE', obj, undefined, opts, undefined, decoded.requiredErrors)) ?? obj;
     }
     const meta = obj.metadata!;
     const generated = !meta.name && !!meta.generateName;
@@ -318,6 +385,7 @@ export class ResourceStore {
     this.prepareForCreate(obj);
     this.deps.pipeline.validateCreate(this.info, obj, this.strategy, decoded.requiredErrors);
     opts.warnings.push(...(this.strategy.warningsOnCreate?.(obj) ?? []));
+    if (this.webhooksActive('validating')) await this.validateByWebhooks('CREATE', obj, undefined, opts, undefined);
     const reservation = await this.deps.validateWrite?.({ operation: 'CREATE', object: obj, dryRun: opts.dryRun, user: opts.user });
     // RetryGenerateName: a generated name that is taken is generated again, 8 attempts in all,
     // so that a client never sees the collision of two random suffixes.
@@ -330,7 +398,7 @@ export class ResourceStore {
         return alreadyExists(this.gr, meta.name ?? '');
       };
       if (opts.dryRun) {
-        if (!this.current(meta.namespace, meta.name ?? '')) return this.deps.pipeline.toServed(this.info, ObjectOut.fromObject(this.deps.pipeline.storedForm(this.info, obj)));
+        if (!this.current(meta.namespace, meta.name ?? '')) return this.servedMaybe(ObjectOut.fromObject(this.deps.pipeline.storedForm(this.info, obj)));
         const err = taken();
         if (err) throw err;
         continue;
@@ -340,7 +408,7 @@ export class ResourceStore {
       const formed = this.deps.pipeline.storedForm(this.info, obj);
       try {
         const stored = await this.deps.watchCache.create(this.key(meta.namespace, meta.name ?? ''), formed as Record<string, unknown>);
-        return this.deps.pipeline.toServed(this.info, ObjectOut.fromWritten(stored.value, formed));
+        return this.servedMaybe(ObjectOut.fromWritten(stored.value, formed));
       } catch (err) {
         const refused = isStorageError(err, 'KeyExists') ? taken() : err;
         if (refused) {
@@ -350,6 +418,108 @@ export class ResourceStore {
         }
       }
     }
+  }
+
+  // ---------- admission webhooks ----------
+
+  // Checked before any await: writes of a cluster without webhooks take no extra turns of the event loop.
+  private webhooksActive(kind: 'mutating' | 'validating'): boolean {
+    return this.deps.webhooks?.active(kind) === true;
+  }
+
+  /** The served form; a promise only where a conversion webhook must be called. */
+  private servedMaybe(out: ObjectOut): ObjectOut | Promise<ObjectOut> {
+    return this.deps.pipeline.convertsByWebhook(this.info) ? this.deps.pipeline.toServedAsync(this.info, out) : this.deps.pipeline.toServed(this.info, out);
+  }
+
+  /** `make` of the served form, synchronously unless a conversion webhook must be called. */
+  private withServed<T>(out: ObjectOut, make: (object: ObjectOut) => T): T | Promise<T> {
+    const served = this.servedMaybe(out);
+    return served instanceof Promise ? served.then(make) : make(served);
+  }
+
+  /** The request as admission webhooks see it: objects in the URL's version. */
+  private async webhookAttributes(
+    operation: AdmissionOperation,
+    object: KubeObject | undefined,
+    oldObject: KubeObject | undefined,
+    opts: { dryRun: boolean; user?: RequestUser; warnings: string[]; fieldManager?: string; managedFieldsSubresource?: string },
+    subresource: WriteSubresource | undefined,
+    options?: Record<string, unknown>,
+  ): Promise<AdmissionAttributes> {
+    const served = async (o: KubeObject | undefined) => (o ? (await this.deps.pipeline.toServedAsync(this.info, ObjectOut.fromObject(o))).copy() : undefined);
+    const meta = (object ?? oldObject)?.metadata ?? {};
+    const optionsKind = operation === 'CREATE' ? 'CreateOptions' : 'UpdateOptions';
+    return {
+      operation,
+      resource: { group: this.info.group, version: this.info.version, resource: this.info.resource },
+      kind: { group: this.info.group, version: this.info.version, kind: this.info.kind },
+      // A scale write changes the object itself: rules for …/scale match it (the object sent is the whole one, not a Scale).
+      subresource: subresource ?? (opts.managedFieldsSubresource === 'scale' ? 'scale' : ''),
+      namespaced: this.info.namespaced,
+      namespace: this.info.namespaced ? (meta.namespace ?? '') : '',
+      name: meta.name ?? '',
+      object: await served(object),
+      oldObject: await served(oldObject),
+      dryRun: opts.dryRun,
+      options: options ?? {
+        kind: optionsKind,
+        apiVersion: 'meta.k8s.io/v1',
+        ...(opts.dryRun ? { dryRun: ['All'] } : {}),
+        ...(opts.fieldManager ? { fieldManager: opts.fieldManager } : {}),
+      },
+      userInfo: opts.user && { username: opts.user.username, uid: opts.user.uid, groups: opts.user.groups, extra: opts.user.extra },
+      warnings: opts.warnings,
+      equivalents: (this.deps.equivalents?.() ?? []).map((other) => this.equivalentResource(other)),
+    };
+  }
+
+  /** Another version of this resource, reached through the storage version as any read of it is. */
+  private equivalentResource(other: ResourceInfo): EquivalentResource {
+    const { pipeline } = this.deps;
+    const convert = async (from: ResourceInfo, to: ResourceInfo, obj: KubeObject) =>
+      (await pipeline.toServedAsync(to, ObjectOut.fromObject(await pipeline.toStorageAsync(from, jsonCopy(obj))))).copy();
+    return {
+      resource: { group: other.group, version: other.version, resource: other.resource },
+      kind: { group: other.group, version: other.version, kind: other.kind },
+      fromRequest: (obj) => convert(this.info, other, obj),
+      toRequest: (obj) => convert(other, this.info, obj),
+    };
+  }
+
+  /**
+   * Mutating webhooks on an object (storage version) about to be written; undefined when none
+   * changed it. What they return is decoded and defaulted again, so it is validated as any body.
+   */
+  private async mutateByWebhooks(
+    operation: AdmissionOperation,
+    obj: KubeObject,
+    old: KubeObject | undefined,
+    opts: WriteOptions,
+    subresource: WriteSubresource | undefined,
+    requiredErrors: FieldError[],
+  ): Promise<KubeObject | undefined> {
+    const webhooks = this.deps.webhooks;
+    if (!webhooks?.active('mutating') || subresource === 'binding') return undefined;
+    const attrs = await this.webhookAttributes(operation, obj, old, opts, subresource);
+    const before = attrs.object!;
+    const after = await webhooks.mutate({ ...attrs, object: jsonCopy(before) });
+    if (!after || jsonEqual(after, before)) return undefined;
+    const redecoded = this.deps.pipeline.decodeForWrite(this.info, after, obj.metadata?.namespace, { ...opts, fieldValidation: 'Ignore', warnings: [] }, obj.metadata?.name || undefined);
+    requiredErrors.push(...redecoded.requiredErrors.filter((e) => !requiredErrors.some((r) => r.field === e.field)));
+    return this.deps.pipeline.toStorageAsync(this.info, redecoded.obj);
+  }
+
+  private async validateByWebhooks(
+    operation: AdmissionOperation,
+    obj: KubeObject,
+    old: KubeObject | undefined,
+    opts: WriteOptions,
+    subresource: WriteSubresource | undefined,
+  ): Promise<void> {
+    const webhooks = this.deps.webhooks;
+    if (!webhooks?.active('validating') || subresource === 'binding') return;
+    await webhooks.validate(await this.webhookAttributes(operation, obj, old, opts, subresource));
   }
 
   private prepareForCreate(obj: KubeObject): void {
@@ -416,7 +586,11 @@ export class ResourceStore {
       const cached = this.current(namespace, name);
       const current = cached ? (parseCached<KubeObject>(cached)) : undefined;
       // The caller's own copy, which it may change at will.
-      const servedCurrent = !cached ? undefined : this.convertsOnRead() ? this.deps.pipeline.toServed(this.info, ObjectOut.fromObject(current!)).copy() : jsonCopy(current!);
+      let servedCurrent: KubeObject | undefined;
+      if (cached && this.convertsOnRead()) {
+        const served = this.servedMaybe(ObjectOut.fromObject(current!));
+        servedCurrent = (served instanceof Promise ? await served : served).copy();
+      } else if (cached) servedCurrent = jsonCopy(current!);
       const plan = tryUpdate(servedCurrent);
       if (plan.create) {
         if ((!this.strategy.allowCreateOnUpdate && !plan.createAlways) || subresource) throw notFound(this.gr, name);
@@ -425,12 +599,13 @@ export class ResourceStore {
       }
       const decoded = this.deps.pipeline.decodeForWrite(this.info, plan.update!, namespace, attempt === 0 ? opts : { ...opts, warnings: [] }, name);
       if (!plan.managedFieldsSet) this.deps.pipeline.trackWrite(this.info, servedCurrent, decoded.obj, opts, this.deps.now(), subresource);
-      const next = this.deps.pipeline.toStorage(this.info, decoded.obj);
+      let next = this.deps.pipeline.convertsByWebhook(this.info) ? await this.deps.pipeline.toStorageAsync(this.info, decoded.obj) : this.deps.pipeline.toStorage(this.info, decoded.obj);
       const old = current!;
       if (plan.expectedRv && plan.expectedRv !== old.metadata?.resourceVersion) {
         throw conflict(this.gr, name, optimisticLockMessage);
       }
       this.checkUid(next, old, name);
+      if (this.webhooksActive('mutating')) next = (await this.mutateByWebhooks('UPDATE', next, old, opts, subresource, decoded.requiredErrors)) ?? next;
       if (subresource) {
         this.prepareSubresourceUpdate(subresource, next, old);
         this.strategy.prepareForSubresourceUpdate?.(subresource, next, old, { now: this.deps.now(), serviceAllocator: this.deps.serviceAllocator, admission: this.deps.admission });
@@ -439,12 +614,13 @@ export class ResourceStore {
       if (!subresource && attempt === 0) opts.warnings.push(...(this.strategy.warningsOnUpdate?.(next, old) ?? []));
       next.metadata!.resourceVersion = old.metadata!.resourceVersion;
       const formed = this.deps.pipeline.storedForm(this.info, next);
+      if (this.webhooksActive('validating')) await this.validateByWebhooks('UPDATE', formed, old, opts, subresource);
       // A write that changes nothing is not a write: no new resourceVersion, no event.
-      if (jsonEqual(formed, old)) return { object: this.deps.pipeline.toServed(this.info, ObjectOut.fromRaw(cached!.raw)), created: false };
+      if (jsonEqual(formed, old)) return this.withServed(ObjectOut.fromRaw(cached!.raw), (object) => ({ object, created: false }));
       const finalizing = old.metadata?.deletionTimestamp && !this.hasPendingFinalizers(formed);
       // Admission plugins judge writes of the object itself; subresources are not theirs.
       const reservation = subresource ? undefined : await this.deps.validateWrite?.({ operation: 'UPDATE', object: formed, oldObject: old, dryRun: opts.dryRun, user: opts.user });
-      if (opts.dryRun) return { object: this.deps.pipeline.toServed(this.info, ObjectOut.fromObject(formed)), created: false };
+      if (opts.dryRun) return this.withServed(ObjectOut.fromObject(formed), (object) => ({ object, created: false }));
       let written = false;
       try {
         const stored = await this.deps.watchCache.update(key, formed as Record<string, unknown>, cached!.modRevision);
@@ -453,7 +629,7 @@ export class ResourceStore {
           // The last finalizer is gone from an object being deleted: now it really goes.
           await this.removeNow(key, stored);
         }
-        return { object: this.deps.pipeline.toServed(this.info, ObjectOut.fromWritten(stored.value, formed)), created: false };
+        return this.withServed(ObjectOut.fromWritten(stored.value, formed), (object) => ({ object, created: false }));
       } catch (err) {
         // A retry is admitted afresh: what this attempt took goes back first.
         if (!written) await reservation?.release();
@@ -605,9 +781,10 @@ export class ResourceStore {
     return invalid(this.info, name, errors);
   }
 
-  async delete(namespace: string | undefined, name: string, options: DeleteOptions, dryRun: boolean): Promise<DeleteResult> {
+  async delete(namespace: string | undefined, name: string, options: DeleteOptions, dryRun: boolean, request: DeleteRequest = {}): Promise<DeleteResult> {
     await this.deps.pipeline.ready();
     const key = this.key(namespace, name);
+    let admitted = false;
     for (let attempt = 0; ; attempt++) {
       const cached = this.current(namespace, name);
       if (!cached) throw notFound(this.gr, name);
@@ -624,12 +801,20 @@ export class ResourceStore {
           `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${meta.resourceVersion}`,
         );
       }
+      if (!admitted && (this.webhooksActive('mutating') || this.webhooksActive('validating'))) {
+        // Admission judges the delete once, not each retry of it.
+        const deleteOptions = { kind: 'DeleteOptions', apiVersion: 'meta.k8s.io/v1', ...deleteOptionsBody(options, dryRun) };
+        const attrs = await this.webhookAttributes('DELETE', undefined, obj, { dryRun, user: request.user, warnings: request.warnings ?? [] }, undefined, deleteOptions);
+        await this.deps.webhooks!.mutate(attrs);
+        await this.deps.webhooks!.validate(attrs);
+        admitted = true;
+      }
       const grace = this.strategy.gracePeriodSeconds?.(obj, options.gracePeriodSeconds) ?? 0;
       const current = meta.deletionGracePeriodSeconds ?? 0;
       const deleting = !!meta.deletionTimestamp;
       // A graceful deletion under way is only ever shortened; its finalizers are no longer the delete's to change.
       if (deleting && current > 0 && grace >= current) {
-        return { object: this.deps.pipeline.toServed(this.info, ObjectOut.fromRaw(cached.raw)), deleted: false };
+        return this.withServed(ObjectOut.fromRaw(cached.raw), (object) => ({ object, deleted: false }));
       }
       const gc = this.garbageCollectionFinalizers(meta.finalizers ?? [], options);
       if (gc.changed) {
@@ -638,10 +823,10 @@ export class ResourceStore {
       }
       const hasFinalizers = this.hasPendingFinalizers(obj);
       if (!hasFinalizers && grace === 0) {
-        if (dryRun) return { object: this.deps.pipeline.toServed(this.info, ObjectOut.fromObject(obj)), deleted: true };
+        if (dryRun) return this.withServed(ObjectOut.fromObject(obj), (object) => ({ object, deleted: true }));
         try {
           await this.deps.watchCache.delete(key, cached.modRevision);
-          return { object: this.deps.pipeline.toServed(this.info, ObjectOut.fromRaw(cached.raw)), deleted: true };
+          return this.withServed(ObjectOut.fromRaw(cached.raw), (object) => ({ object, deleted: true }));
         } catch (err) {
           if (isStorageError(err, 'Conflict') && attempt < 10) {
             await this.caughtUp(err);
@@ -655,7 +840,7 @@ export class ResourceStore {
       // Graceful or finalized deletion: mark the object and keep it.
       const now = this.deps.now();
       if (deleting && !gc.changed && grace >= current) {
-        return { object: this.deps.pipeline.toServed(this.info, ObjectOut.fromRaw(cached.raw)), deleted: false };
+        return this.withServed(ObjectOut.fromRaw(cached.raw), (object) => ({ object, deleted: false }));
       }
       if (!deleting || grace < current) {
         // Starting, or bringing forward with a shorter grace period (the GC finalizers may change either way).
@@ -668,10 +853,10 @@ export class ResourceStore {
         if (this.strategy.tracksGeneration) meta.generation = (meta.generation ?? 1) + 1;
       }
       const formed = this.deps.pipeline.storedForm(this.info, obj);
-      if (dryRun) return { object: this.deps.pipeline.toServed(this.info, ObjectOut.fromObject(formed)), deleted: false };
+      if (dryRun) return this.withServed(ObjectOut.fromObject(formed), (object) => ({ object, deleted: false }));
       try {
         const stored = await this.deps.watchCache.update(key, formed as Record<string, unknown>, cached.modRevision);
-        return { object: this.deps.pipeline.toServed(this.info, ObjectOut.fromJson(stored.value)), deleted: false };
+        return this.withServed(ObjectOut.fromJson(stored.value), (object) => ({ object, deleted: false }));
       } catch (err) {
         if (isStorageError(err, 'Conflict') && attempt < 10) {
           await this.caughtUp(err);
@@ -798,6 +983,17 @@ function expiredContinue(): ApiError {
   return expired(
     'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.',
   );
+}
+
+/** DeleteOptions as a webhook is told them. */
+function deleteOptionsBody(options: DeleteOptions, dryRun: boolean): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  if (options.gracePeriodSeconds !== undefined) body.gracePeriodSeconds = options.gracePeriodSeconds;
+  if (options.preconditions) body.preconditions = options.preconditions;
+  if (options.orphanDependents !== undefined) body.orphanDependents = options.orphanDependents;
+  if (options.propagationPolicy) body.propagationPolicy = options.propagationPolicy;
+  if (dryRun) body.dryRun = ['All'];
+  return body;
 }
 
 /** A watch with fieldSelector metadata.name=x watches one object. */

@@ -56,8 +56,9 @@ export interface Strategy {
   /** Extra validation beyond the shared rules. */
   validate?(obj: KubeObject): FieldError[];
   validateUpdate?(obj: KubeObject, old: KubeObject): FieldError[];
-  /** Warning headers for a valid create or update (WarningsOnCreate/WarningsOnUpdate). */
+  /** Warnings for the client on a create that succeeds validation (rest.RESTCreateStrategy's WarningsOnCreate). */
   warningsOnCreate?(obj: KubeObject): string[];
+  /** Warnings for the client on an update of the object itself. */
   warningsOnUpdate?(obj: KubeObject, old: KubeObject): string[];
   /** Finalizers still to run before the object may go (default: metadata.finalizers). */
   hasPendingFinalizers?(obj: KubeObject): boolean;

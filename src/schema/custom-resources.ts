@@ -47,13 +47,26 @@ export interface CustomResourceDefinition {
     names: CustomResourceNames;
     scope: 'Namespaced' | 'Cluster';
     versions: CustomResourceVersion[];
-    conversion?: { strategy?: string };
+    conversion?: CustomResourceConversion;
     preserveUnknownFields?: boolean;
   };
   status?: {
     acceptedNames?: CustomResourceNames;
     conditions?: { type: string; status: string; reason?: string; message?: string; lastTransitionTime?: string }[];
     storedVersions?: string[];
+  };
+}
+
+/** spec.conversion: None, or Webhook with where the webhook is. */
+export interface CustomResourceConversion {
+  strategy?: string;
+  webhook?: {
+    clientConfig?: {
+      url?: string;
+      service?: { namespace: string; name: string; path?: string; port?: number };
+      caBundle?: string;
+    };
+    conversionReviewVersions?: string[];
   };
 }
 
@@ -65,6 +78,8 @@ export interface CustomResourceSettings {
   schema?: Record<string, unknown>;
   printerColumns: readonly PrinterColumn[];
   scale?: ScaleSettings;
+  /** How objects change version: only their apiVersion (None), or through a webhook. */
+  conversion?: CustomResourceConversion;
 }
 
 // The order kube-apiserver lists a custom resource's verbs in discovery.
@@ -112,6 +127,7 @@ export function customResourceInfos(crd: CustomResourceDefinition, names: Custom
           schema: v.schema?.openAPIV3Schema,
           printerColumns: v.additionalPrinterColumns ?? [],
           scale: v.subresources?.scale,
+          conversion: crd.spec.conversion,
         },
       } satisfies ResourceInfo;
     });

@@ -8,6 +8,7 @@ import { storageVersionOf, type CustomResourceDefinition, type CustomResourceVer
 import { validateCustomResourceSchema } from '../validation/crd-schema.js';
 import { isDNS1035Label, isDNS1123Subdomain } from '../validation/formats.js';
 import { formatTime } from '../timestamps.js';
+import { validateWebhookClientConfig } from '../validation/webhook-client-config.js';
 import type { Strategy } from '../strategy.js';
 
 export const customResourceCleanupFinalizer = 'customresourcecleanup.apiextensions.k8s.io';
@@ -240,12 +241,7 @@ function validateDefinition(obj: KubeObject, old?: KubeObject): FieldError[] {
   if (top.subresources) errs.push(...validateSubresources(versions[0]!.subresources, 'spec.subresources'));
   if (top.columns) (versions[0]!.additionalPrinterColumns ?? []).forEach((c, j) => errs.push(...validateColumn(c, `spec.additionalPrinterColumns[${j}]`)));
 
-  const strategy = spec.conversion?.strategy;
-  if (strategy !== undefined && strategy !== 'None' && strategy !== 'Webhook') errs.push(field.notSupported('spec.conversion.strategy', strategy, ['None', 'Webhook']));
-  if (strategy === 'Webhook') {
-    // Converting through a webhook needs a webhook client kubemu does not have: refused rather than served wrong.
-    errs.push(field.forbidden('spec.conversion.strategy', 'Webhook conversion is not supported by kubemu yet; use None'));
-  }
+  errs.push(...validateConversion(spec.conversion));
 
   if (crd.status?.acceptedNames) errs.push(...validateNames(crd.status.acceptedNames, 'status.acceptedNames'));
   errs.push(...validateStoredVersions(crd));
@@ -289,6 +285,36 @@ function celWarnings(obj: KubeObject): string[] {
   return (crd.spec?.versions ?? [])
     .filter((v) => usesCelRules(v.schema?.openAPIV3Schema))
     .map((v) => `spec.versions[${crd.spec.versions.indexOf(v)}].schema.openAPIV3Schema: x-kubernetes-validations rules are not enforced by kubemu; custom resources of version ${v.name} are not checked against them`);
+}
+
+/** spec.conversion as apiextensions' ValidateCustomResourceConversion checks it. */
+function validateConversion(conversion: CustomResourceDefinition['spec']['conversion']): FieldError[] {
+  if (!conversion) return [];
+  const errors: FieldError[] = [];
+  const strategy = conversion.strategy ?? '';
+  if (strategy !== 'None' && strategy !== 'Webhook') {
+    errors.push({ type: 'FieldValueNotSupported', field: 'spec.conversion.strategy', badValue: strategy, supported: ['None', 'Webhook'] });
+    return errors;
+  }
+  if (strategy === 'None') {
+    if (conversion.webhook) errors.push({ type: 'FieldValueForbidden', field: 'spec.conversion.webhook', detail: 'should not be set when strategy is not set to Webhook' });
+    return errors;
+  }
+  const webhook = conversion.webhook;
+  if (!webhook) {
+    errors.push({ type: 'FieldValueRequired', field: 'spec.conversion.webhook', detail: 'required when strategy is set to Webhook' });
+    return errors;
+  }
+  const versions = webhook.conversionReviewVersions ?? [];
+  if (versions.length === 0) {
+    errors.push({ type: 'FieldValueRequired', field: 'spec.conversion.webhook.conversionReviewVersions', detail: 'must include at least one of v1, v1beta1' });
+  } else if (!versions.some((v) => v === 'v1' || v === 'v1beta1')) {
+    errors.push({ type: 'FieldValueInvalid', field: 'spec.conversion.webhook.conversionReviewVersions', badValue: versions, detail: 'must include at least one of v1, v1beta1' });
+  }
+  if (!webhook.clientConfig) {
+    errors.push({ type: 'FieldValueRequired', field: 'spec.conversion.webhook.clientConfig', detail: 'required when strategy is set to Webhook' });
+  } else errors.push(...validateWebhookClientConfig('spec.conversion.webhook.clientConfig', webhook.clientConfig));
+  return errors;
 }
 
 export const customResourceDefinitionStrategy: Strategy = {

@@ -3,6 +3,7 @@
 import type { Event, Namespace, Node, Secret } from '../../machinery/api-types.js';
 import type { KubeObject } from '../../machinery/object.js';
 import type { Strategy } from '../strategy.js';
+import { validatingAdmissionPolicyBindingStrategy, validatingAdmissionPolicyStrategy, webhookConfigurationStrategy } from './admission-configurations.js';
 import { certificateSigningRequestStrategy } from './certificate-signing-requests.js';
 import { customResourceDefinitionStrategy } from './custom-resource-definitions.js';
 import { daemonSetStrategy } from './daemonsets.js';
@@ -96,10 +97,10 @@ export const strategies: ReadonlyMap<string, Strategy> = new Map<string, Strateg
   ['clusterrolebindings.rbac.authorization.k8s.io', createOnUpdate],
   ['flowschemas.flowcontrol.apiserver.k8s.io', withGeneration],
   ['prioritylevelconfigurations.flowcontrol.apiserver.k8s.io', withGeneration],
-  ['mutatingwebhookconfigurations.admissionregistration.k8s.io', withGeneration],
-  ['validatingwebhookconfigurations.admissionregistration.k8s.io', withGeneration],
-  ['validatingadmissionpolicies.admissionregistration.k8s.io', withGeneration],
-  ['validatingadmissionpolicybindings.admissionregistration.k8s.io', withGeneration],
+  ['mutatingwebhookconfigurations.admissionregistration.k8s.io', webhookConfigurationStrategy],
+  ['validatingwebhookconfigurations.admissionregistration.k8s.io', webhookConfigurationStrategy],
+  ['validatingadmissionpolicies.admissionregistration.k8s.io', validatingAdmissionPolicyStrategy],
+  ['validatingadmissionpolicybindings.admissionregistration.k8s.io', validatingAdmissionPolicyBindingStrategy],
   ['customresourcedefinitions.apiextensions.k8s.io', customResourceDefinitionStrategy],
   ['deviceclasses.resource.k8s.io', withGeneration],
   ['certificatesigningrequests.certificates.k8s.io', certificateSigningRequestStrategy],
