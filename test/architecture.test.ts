@@ -29,7 +29,10 @@ const allowed: Record<string, string[]> = {
   apierrors: ['apierrors', 'machinery'],
   storage: ['storage', 'machinery'],
   schema: ['schema', 'machinery', 'apierrors', 'generated'],
-  registry: ['registry', 'storage', 'schema', 'apierrors', 'machinery', 'generated'],
+  registry: ['registry', 'storage', 'schema', 'apierrors', 'machinery', 'generated', 'webhooks'],
+  // Outbound calls to admission and conversion webhooks: the registry's admission chain and
+  // conversion use them; they know objects and Status errors, nothing of storage or HTTP serving.
+  webhooks: ['webhooks', 'apierrors', 'machinery'],
   http: ['http', 'registry', 'schema', 'apierrors', 'machinery', 'generated'],
   client: ['client', 'registry', 'schema', 'apierrors', 'machinery'],
   controllers: ['controllers', 'client', 'machinery', 'apierrors'],

@@ -45,5 +45,6 @@ export type LimitRange = Schemas['io.k8s.api.core.v1.LimitRange'];
 export type LimitRangeItem = Schemas['io.k8s.api.core.v1.LimitRangeItem'];
 export type ScopedResourceSelectorRequirement = Schemas['io.k8s.api.core.v1.ScopedResourceSelectorRequirement'];
 export type Job = Schemas['io.k8s.api.batch.v1.Job'];
+export type PolicyRule = Schemas['io.k8s.api.rbac.v1.PolicyRule'];
 export type CronJob = Schemas['io.k8s.api.batch.v1.CronJob'];
 export type CertificateSigningRequest = Schemas['io.k8s.api.certificates.v1.CertificateSigningRequest'];

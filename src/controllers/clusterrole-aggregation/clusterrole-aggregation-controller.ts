@@ -5,7 +5,7 @@
 import { isConflict, isNotFound } from '../../client/local-client.js';
 import type { KubeObject } from '../../machinery/object.js';
 import { labelSelectorFromObject, matchesLabels } from '../../machinery/selectors/label-selector.js';
-import type { PolicyRule } from '../../registry/rbac/policy-rules.js';
+import type { PolicyRule } from '../../machinery/api-types.js';
 import type { ControllerContext, ControllerDefinition } from '../runtime/controller.js';
 
 interface ClusterRole extends KubeObject {

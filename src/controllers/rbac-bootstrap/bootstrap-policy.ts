@@ -4,7 +4,7 @@
 // needs; the node, scheduler and controller-manager roles; a system:controller:<name> role per
 // kube-controller-manager controller — and the bindings that give them out. Written as data:
 // the bootstrap reconciler makes them at start.
-import type { PolicyRule } from '../../registry/rbac/policy-rules.js';
+import type { PolicyRule } from '../../machinery/api-types.js';
 
 export interface BootstrapClusterRole {
   name: string;

@@ -5,7 +5,7 @@
 // whose roleRef changed is made again (roleRef cannot be updated).
 import { isAlreadyExists, isNotFound, type LocalClient, type ResourceClient } from '../../client/local-client.js';
 import type { KubeObject } from '../../machinery/object.js';
-import type { PolicyRule } from '../../registry/rbac/policy-rules.js';
+import type { PolicyRule } from '../../machinery/api-types.js';
 import { clusterRoleBindings, clusterRoles, namespacedRoleBindings, namespacedRoles, type BootstrapBinding, type BootstrapClusterRole } from './bootstrap-policy.js';
 
 const autoupdate = 'rbac.authorization.kubernetes.io/autoupdate';
