@@ -35,6 +35,11 @@ import { schedulerDefinition } from './scheduler/index.js';
 import { startApiserverEndpoints } from './controllers/apiserver-endpoints/apiserver-endpoints.js';
 import { advertiseAddress } from './controllers/apiserver-endpoints/advertise-address.js';
 import type { Backend } from './storage/types.js';
+import { loadOrCreateFrontProxyPki, FRONT_PROXY_CLIENT_NAME } from './pki/front-proxy-pki.js';
+import { AggregatedApis } from './http/aggregation/aggregated-apis.js';
+import { localApiServicesController } from './controllers/apiservices/local-api-services.js';
+import { remoteAvailabilityController } from './controllers/apiservices/remote-availability.js';
+import { publishExtensionAuthentication } from './controllers/bootstrap/extension-apiserver-authentication.js';
 
 export interface ServerOptions {
   port?: number;
@@ -146,8 +151,17 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const version = versionInfo(packageVersion(), new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'));
   const openapi = new OpenApiDocuments(spec, catalogue, version.gitVersion);
 
+  // The aggregator's client certificate: made before the app, whose proxy presents it.
+  const pkiDir = join(dataDir, 'pki');
+  const frontProxy = await loadOrCreateFrontProxyPki(pkiDir);
+  const aggregatedApis = new AggregatedApis({
+    credentials: { certPem: frontProxy.clientCertPem, keyPem: frontProxy.clientKeyPem },
+    servesLocally: (group, version) => catalogue.servesGroupVersion(group, version),
+  });
+
   let address = `${host}:${options.port ?? 6443}`;
   const app = createApp({
+    aggregatedApis,
     catalogue,
     registry,
     openapi,
@@ -175,7 +189,6 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   if (options.insecureHttp) {
     server = createHttpServer(app.handle);
   } else {
-    const pkiDir = join(dataDir, 'pki');
     pki = await loadOrCreatePki(pkiDir, { hosts: [host, ...(options.tlsHosts ?? [])] });
     caCertPem = pki.caCertPem;
     log('loaded the cluster CA and serving certificate', { dir: pkiDir });
@@ -236,6 +249,23 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     userAgent: (component, serviceAccount) =>
       `${component}/${version.gitVersion} (${version.platform}) kubernetes/${commit}${serviceAccount ? `/system:serviceaccount:kube-system:${serviceAccount}` : ''}`,
   });
+  // kube-apiserver's aggregator controllers run whatever --controllers says: they are its own.
+  const aggregator = await startControllerManager({
+    client: new LocalClient(registry, catalogue, { userAgent: 'kube-apiserver' }),
+    clock,
+    log: loggerFrom(log),
+    definitions: [localApiServicesController, remoteAvailabilityController(aggregatedApis)],
+    selection: ['*'],
+    userAgent: () => `kube-apiserver/${version.gitVersion} (${version.platform}) kubernetes/${commit}`,
+  });
+  if (caCertPem !== undefined) {
+    void publishExtensionAuthentication({
+      client: new LocalClient(registry, catalogue, { userAgent: 'kube-apiserver' }),
+      clientCaPem: caCertPem,
+      frontProxyCaPem: frontProxy.caCertPem,
+      allowedNames: [FRONT_PROXY_CLIENT_NAME],
+    }).catch((err: unknown) => log('publishing extension-apiserver-authentication failed', { err: err instanceof Error ? err.message : String(err) }));
+  }
   void app.express().catch((err: unknown) => log('loading the HTTP documents app failed', { err: String(err) }));
   const { renderKubeconfig, writeKubeconfig } = await import('./pki/kubeconfig.js');
   const kubeconfig = renderKubeconfig({
@@ -261,6 +291,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     (stopped ??= (async () => {
       compactor.stop();
       await controllers.stop();
+      await aggregator.stop();
       apiserverEndpoints.stop();
       eventTtl.stop();
       registry.watchCache.stop();

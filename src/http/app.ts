@@ -30,6 +30,7 @@ import type { PodStreamDeps } from './streaming/pod-streams.js';
 import { attachUpgrade } from './streaming/upgrade.js';
 import { Authenticator, type CertificateIdentity } from './authentication.js';
 import { serviceAccountIssuer } from '../registry/service-account-tokens.js';
+import type { AggregatedApis } from './aggregation/aggregated-apis.js';
 
 export interface AppDeps {
   catalogue: Catalogue;
@@ -61,6 +62,8 @@ export interface AppDeps {
   serviceAccountKeys?: { jwks(): Promise<{ keys: Record<string, unknown>[] }> };
   /** The URL clients reach this server at (the OIDC discovery document's jwks_uri). */
   externalUrl?: () => string;
+  /** Group-versions of APIServices served by other servers, and the proxy to them (absent: none). */
+  aggregatedApis?: AggregatedApis;
 }
 
 export interface ApiApp {
@@ -81,10 +84,17 @@ type WithInfo = IncomingMessage & { [requestInfoKey]?: { info: RequestInfo; quer
 
 export function createApp(deps: AppDeps): ApiApp {
   // Groups an aggregated APIService would serve on a real cluster: metrics-server's.
-  const extraGroups = [
+  const builtinExtras = [
     createMetricsApi({ catalogue: deps.catalogue, registry: deps.registry, clock: deps.clock, protobuf: deps.protobuf, config: deps.clusterConfig?.metrics }),
   ];
-  const discovery = new Discovery(deps.catalogue, deps.serverAddress, extraGroups);
+  // Other servers' group-versions (APIServices with a service) come first: a real cluster's
+  // metrics-server APIService takes metrics.k8s.io over in the same way.
+  const aggregated = deps.aggregatedApis;
+  const extraGroups = () => {
+    const remote = aggregated?.discoverable() ?? [];
+    return remote.length ? [...remote, ...builtinExtras.filter((b) => !remote.some((r) => r.group === b.group && r.version === b.version))] : builtinExtras;
+  };
+  const discovery = new Discovery(deps.catalogue, deps.serverAddress, { list: extraGroups, generation: () => aggregated?.generation() ?? 0 });
   const resourceDeps = {
     catalogue: deps.catalogue,
     registry: deps.registry,
@@ -133,8 +143,14 @@ export function createApp(deps: AppDeps): ApiApp {
       fail(req, res, err);
       return;
     }
+    // An aggregated APIService's requests, discovery of its group-version included, are its server's.
+    const remote = aggregated && remoteApiServiceFor(aggregated, parsed.info);
+    if (remote) {
+      aggregated.proxy(req, res, remote).catch((err: unknown) => fail(req, res, err));
+      return;
+    }
     if (parsed.info.isResourceRequest) {
-      const extra = extraGroupVersionFor(extraGroups, parsed.info);
+      const extra = extraGroupVersionFor(extraGroups(), parsed.info);
       const served = extra ? extra.handle(req, res, parsed.info, parsed.query) : handleResourceRequest(req, res, parsed.info, parsed.query, resourceDeps);
       served.catch((err: unknown) => fail(req, res, err));
       return;
@@ -204,6 +220,13 @@ function createDocumentsApp(express: () => Express, deps: AppDeps, discovery: Di
     sendStatus(res, err, prettyFor(req));
   });
   return app;
+}
+
+/** The APIService another server answers this request for: its resources and its /apis/<group>/<version>. */
+function remoteApiServiceFor(aggregated: AggregatedApis, info: RequestInfo): string | undefined {
+  if (info.isResourceRequest) return info.prefix === 'apis' ? aggregated.servedRemotely(info.group, info.version) : undefined;
+  const d = info.discovery;
+  return d?.prefix === 'apis' && d.group !== undefined && d.version !== undefined ? aggregated.servedRemotely(d.group, d.version) : undefined;
 }
 
 /** Errors are indented for the same requests as objects (?pretty=true, curl, browsers). */
