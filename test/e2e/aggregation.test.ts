@@ -1,0 +1,191 @@
+// API aggregation with the real kubectl: a tiny HTTPS extension API server (its own CA, trusting
+// kubemu's front-proxy CA from kube-system/extension-apiserver-authentication) serves
+// wardle.example.com/v1alpha1 flunders; a selector-less Service with hand-made Endpoints and an
+// APIService register it. kubemu lists its own group-versions as Local APIServices, finds the
+// remote one Available, lists flunders in discovery, passes `kubectl get flunders` on with the
+// kubectl user in X-Remote-User over the front-proxy client certificate, and once the server is
+// gone answers 503 and marks the APIService Available=False.
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import { after, before, test } from 'node:test';
+import { createCertificateAuthority, issueLeafCertificate } from '../../src/pki/certificates.js';
+import { kubectlFor, kubectlVersionsUnderTest, removeDir, startKubemu, tempDir, type Kubectl, type KubemuProcess } from './harness.js';
+import { eventually } from './kubelet-stand-in.js';
+
+const work = tempDir('kubemu-aggregation-');
+let kubemu: KubemuProcess;
+let kubectl: Kubectl;
+let extension: Server;
+let extensionPort: number;
+/** What the extension server saw of each request it served. */
+const seen: { path: string; user?: string; groups: string[]; clientCn?: string }[] = [];
+
+const group = 'wardle.example.com';
+const version = 'v1alpha1';
+const flunder = (name: string) => ({ apiVersion: `${group}/${version}`, kind: 'Flunder', metadata: { name, namespace: 'default', creationTimestamp: '2026-01-01T00:00:00Z' } });
+
+function serveExtension(certPem: string, keyPem: string, frontProxyCa: string): Promise<Server> {
+  const server = createServer({ cert: certPem, key: keyPem, ca: frontProxyCa, requestCert: true, rejectUnauthorized: false }, (req, res) => {
+    const socket = req.socket as TLSSocket;
+    const peer = socket.authorized ? socket.getPeerCertificate() : undefined;
+    // Requestheader authentication: identity headers count only behind the front-proxy certificate.
+    const trusted = peer?.subject?.CN === 'front-proxy-client';
+    // One header line per group, as client-go sends them.
+    const groups = req.headersDistinct['x-remote-group'] ?? [];
+    seen.push({ path: req.url ?? '', user: trusted ? String(req.headers['x-remote-user']) : undefined, groups, clientCn: peer ? String(peer.subject.CN) : undefined });
+    const send = (code: number, body: unknown) => {
+      res.writeHead(code, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    if (!trusted) return send(401, { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'Unauthorized', code: 401 });
+    const path = (req.url ?? '').split('?')[0];
+    if (path === `/apis/${group}/${version}`) {
+      return send(200, {
+        kind: 'APIResourceList',
+        apiVersion: 'v1',
+        groupVersion: `${group}/${version}`,
+        resources: [{ name: 'flunders', singularName: 'flunder', namespaced: true, kind: 'Flunder', verbs: ['get', 'list'], shortNames: ['fl'] }],
+      });
+    }
+    if (path === `/apis/${group}/${version}/flunders` || path === `/apis/${group}/${version}/namespaces/default/flunders`) {
+      return send(200, { kind: 'FlunderList', apiVersion: `${group}/${version}`, metadata: { resourceVersion: '7' }, items: [flunder('first'), flunder('second')] });
+    }
+    send(404, { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'NotFound', code: 404 });
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+before(async () => {
+  kubemu = await startKubemu({ dataDir: work, extraArgs: ['--nodes', '0'] });
+  const newest = kubectlVersionsUnderTest().at(-1)!;
+  kubectl = kubectlFor(newest, kubemu.kubeconfig, work);
+  const auth = JSON.parse(await kubectl.ok(['-n', 'kube-system', 'get', 'configmap', 'extension-apiserver-authentication', '-o', 'json'])) as { data: Record<string, string> };
+  const now = Date.now();
+  const validity = { notBefore: new Date(now - 3_600_000), notAfter: new Date(now + 86_400_000) };
+  const ca = await createCertificateAuthority('wardle-ca', validity);
+  const serving = await issueLeafCertificate(ca, { commonName: 'api', usage: 'server', hosts: ['api.wardle.svc'], ...validity });
+  extension = await serveExtension(serving.certPem, serving.keyPem, auth.data['requestheader-client-ca-file']!);
+  extensionPort = (extension.address() as AddressInfo).port;
+  await kubectl.ok(['apply', '-f', '-'], {
+    input: JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'List',
+      items: [
+        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'wardle' } },
+        { apiVersion: 'v1', kind: 'Service', metadata: { name: 'api', namespace: 'wardle' }, spec: { ports: [{ name: 'https', port: 443, targetPort: 8443 }] } },
+        {
+          apiVersion: 'v1',
+          kind: 'Endpoints',
+          metadata: { name: 'api', namespace: 'wardle' },
+          subsets: [{ addresses: [{ ip: '127.0.0.1' }], ports: [{ name: 'https', port: extensionPort }] }],
+        },
+        {
+          apiVersion: 'apiregistration.k8s.io/v1',
+          kind: 'APIService',
+          metadata: { name: `${version}.${group}` },
+          spec: {
+            group,
+            version,
+            service: { namespace: 'wardle', name: 'api', port: 443 },
+            caBundle: Buffer.from(ca.certPem).toString('base64'),
+            groupPriorityMinimum: 1000,
+            versionPriority: 15,
+          },
+        },
+      ],
+    }),
+  });
+});
+
+after(async () => {
+  extension?.closeAllConnections();
+  extension?.close();
+  await kubemu?.stop();
+  removeDir(work);
+});
+
+test('kubectl get apiservices: the local group-versions and the remote one, Available', async () => {
+  const table = await eventually('the wardle APIService to be Available', async () => {
+    const out = await kubectl.ok(['get', 'apiservices']);
+    return /v1alpha1\.wardle\.example\.com\s+wardle\/api\s+True/.test(out) ? out : undefined;
+  });
+  assert.match(table, /^v1\.\s+Local\s+True/m);
+  assert.match(table, /^v1\.apps\s+Local\s+True/m);
+  const apps = JSON.parse(await kubectl.ok(['get', 'apiservice', 'v1.apps', '-o', 'json'])) as { metadata: { labels: Record<string, string> }; spec: Record<string, unknown>; status: { conditions: Record<string, string>[] } };
+  assert.equal(apps.metadata.labels['kube-aggregator.kubernetes.io/automanaged'], 'onstart');
+  assert.equal(apps.spec.groupPriorityMinimum, 17800);
+  assert.equal(apps.spec.versionPriority, 15);
+  assert.deepEqual(
+    apps.status.conditions.map((c) => [c.type, c.status, c.reason, c.message]),
+    [['Available', 'True', 'Local', 'Local APIServices are always available']],
+  );
+  const wardle = JSON.parse(await kubectl.ok(['get', 'apiservice', `${version}.${group}`, '-o', 'json'])) as { status: { conditions: Record<string, string>[] } };
+  assert.deepEqual(wardle.status.conditions.map((c) => [c.reason, c.message]), [['Passed', 'all checks passed']]);
+  // The discovery check went over the front-proxy certificate, as the aggregator.
+  assert.ok(seen.some((s) => s.path === `/apis/${group}/${version}` && s.user === 'system:kube-aggregator' && s.clientCn === 'front-proxy-client'));
+});
+
+test('discovery lists the remote group: kubectl api-resources shows flunders', async () => {
+  const out = await eventually('flunders in api-resources', async () => {
+    const r = await kubectl.ok(['api-resources', '--api-group', group]);
+    return r.includes('flunders') ? r : undefined;
+  });
+  assert.match(out, /^flunders\s+fl\s+wardle\.example\.com\/v1alpha1\s+true\s+Flunder/m);
+  const groups = JSON.parse(await kubectl.ok(['get', '--raw', '/apis'])) as { groups: { name: string; preferredVersion: { version: string } }[] };
+  assert.deepEqual(groups.groups.find((g) => g.name === group)?.preferredVersion.version, version);
+});
+
+test('kubectl get flunders is answered by the extension server, for the kubectl user', async () => {
+  seen.length = 0;
+  const list = JSON.parse(await kubectl.ok(['get', 'flunders', '-o', 'json'])) as { items: { metadata: { name: string } }[] };
+  assert.deepEqual(list.items.map((i) => i.metadata.name), ['first', 'second']);
+  const names = await kubectl.ok(['get', 'fl', '-o', 'name']);
+  assert.equal(names, 'flunder.wardle.example.com/first\nflunder.wardle.example.com/second\n');
+  const proxied = seen.find((s) => s.path.startsWith(`/apis/${group}/${version}/namespaces/default/flunders`));
+  assert.ok(proxied, `no proxied list among ${JSON.stringify(seen.map((s) => s.path))}`);
+  assert.equal(proxied.clientCn, 'front-proxy-client');
+  assert.equal(proxied.user, 'kubemu-admin');
+  assert.ok(proxied.groups.includes('system:masters') && proxied.groups.includes('system:authenticated'), JSON.stringify(proxied.groups));
+});
+
+test('a missing Service is ServiceNotFound', async () => {
+  await kubectl.ok(['apply', '-f', '-'], {
+    input: JSON.stringify({
+      apiVersion: 'apiregistration.k8s.io/v1',
+      kind: 'APIService',
+      metadata: { name: `v1beta1.${group}` },
+      spec: { group, version: 'v1beta1', service: { namespace: 'wardle', name: 'nothing' }, insecureSkipTLSVerify: true, groupPriorityMinimum: 1000, versionPriority: 10 },
+    }),
+  });
+  const condition = await eventually('ServiceNotFound', async () => {
+    const api = JSON.parse(await kubectl.ok(['get', 'apiservice', `v1beta1.${group}`, '-o', 'json'])) as { status?: { conditions?: Record<string, string>[] } };
+    return api.status?.conditions?.find((c) => c.type === 'Available');
+  });
+  assert.deepEqual([condition.status, condition.reason, condition.message], ['False', 'ServiceNotFound', 'service/nothing in "wardle" is not present']);
+  const r = await kubectl.run(['get', '--raw', `/apis/${group}/v1beta1/namespaces/default/flunders`]);
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, /ServiceUnavailable|service unavailable/);
+  await kubectl.ok(['delete', 'apiservice', `v1beta1.${group}`]);
+});
+
+test('the extension server gone: requests are 503 and the APIService is Available=False', async () => {
+  extension.closeAllConnections();
+  await new Promise<void>((resolve) => extension.close(() => resolve()));
+  // The first request finds the server gone; the check that follows marks the APIService.
+  const failed = await kubectl.run(['get', 'flunders']);
+  assert.notEqual(failed.code, 0);
+  assert.match(failed.stderr, /the server is currently unable to handle the request/);
+  const condition = await eventually('Available=False', async () => {
+    const api = JSON.parse(await kubectl.ok(['get', 'apiservice', `${version}.${group}`, '-o', 'json'])) as { status: { conditions: Record<string, string>[] } };
+    const c = api.status.conditions.find((x) => x.type === 'Available');
+    return c?.status === 'False' ? c : undefined;
+  });
+  assert.equal(condition.reason, 'FailedDiscoveryCheck');
+  assert.match(condition.message, new RegExp(`^failing or missing response from https://127\\.0\\.0\\.1:${extensionPort}/apis/wardle\\.example\\.com/v1alpha1: .*connection refused`));
+  assert.match(await kubectl.ok(['get', 'apiservices']), /v1alpha1\.wardle\.example\.com\s+wardle\/api\s+False \(FailedDiscoveryCheck\)/);
+  const raw = await kubectl.run(['get', '--raw', `/apis/${group}/${version}/namespaces/default/flunders`]);
+  assert.notEqual(raw.code, 0);
+  assert.match(raw.stderr, /ServiceUnavailable|service unavailable/);
+});
