@@ -202,7 +202,7 @@ function createDocumentsApp(express: () => Express, deps: AppDeps, discovery: Di
   });
   app.get(['/openapi/v2', '/swagger-2.0.0.pb-v1', '/openapi/v3', '/openapi/v3/*gv'], async (req, res) => {
     const parsed = (req as WithInfo)[requestInfoKey]!;
-    await serveOpenApi(req, res, req.path.replace(/\/$/, ''), parsed.query, deps.openapi);
+    await serveOpenApi(req, res, req.path.replace(/\/$/, ''), parsed.query, deps.openapi, deps.aggregatedApis && (() => deps.aggregatedApis!.openApiV3Paths()));
   });
   // Discovery: /api, /api/v1, /apis, /apis/<group>, /apis/<group>/<version>, trailing slash or not.
   app.all(['/api', '/api/*rest', '/apis', '/apis/*rest'], (req, res) => {
@@ -225,6 +225,9 @@ function createDocumentsApp(express: () => Express, deps: AppDeps, discovery: Di
 /** The APIService another server answers this request for: its resources and its /apis/<group>/<version>. */
 function remoteApiServiceFor(aggregated: AggregatedApis, info: RequestInfo): string | undefined {
   if (info.isResourceRequest) return info.prefix === 'apis' ? aggregated.servedRemotely(info.group, info.version) : undefined;
+  // Its OpenAPI v3 document, which the root at /openapi/v3 points to.
+  const openapi = /^\/openapi\/v3\/apis\/([^/]+)\/([^/]+)$/.exec(info.path);
+  if (openapi) return aggregated.servedRemotely(openapi[1]!, openapi[2]!);
   const d = info.discovery;
   return d?.prefix === 'apis' && d.group !== undefined && d.version !== undefined ? aggregated.servedRemotely(d.group, d.version) : undefined;
 }

@@ -6,7 +6,8 @@
 // kubectl user in X-Remote-User over the front-proxy client certificate, and once the server is
 // gone answers 503 and marks the APIService Available=False.
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:https';
+import { readFileSync } from 'node:fs';
+import { createServer, request as httpsRequest, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { after, before, test } from 'node:test';
@@ -25,6 +26,37 @@ const seen: { path: string; user?: string; groups: string[]; clientCn?: string }
 const group = 'wardle.example.com';
 const version = 'v1alpha1';
 const flunder = (name: string) => ({ apiVersion: `${group}/${version}`, kind: 'Flunder', metadata: { name, namespace: 'default', creationTimestamp: '2026-01-01T00:00:00Z' } });
+
+let releaseWatch: (() => void) | undefined;
+
+const openApiDocument = {
+  openapi: '3.0.0',
+  info: { title: 'Wardle', version: 'v0.1' },
+  // kubectl explain finds a resource's schema through the GET of its path.
+  paths: {
+    [`/apis/${group}/${version}/namespaces/{namespace}/flunders/{name}`]: {
+      get: {
+        'x-kubernetes-action': 'get',
+        'x-kubernetes-group-version-kind': { group, kind: 'Flunder', version },
+        responses: { '200': { content: { 'application/json': { schema: { $ref: '#/components/schemas/com.example.wardle.v1alpha1.Flunder' } } } } },
+      },
+    },
+  },
+  components: {
+    schemas: {
+      'com.example.wardle.v1alpha1.Flunder': {
+        description: 'A flunder, served by the test extension server.',
+        type: 'object',
+        properties: {
+          apiVersion: { type: 'string' },
+          kind: { type: 'string' },
+          spec: { type: 'object', description: 'What the flunder wants.', properties: { reference: { type: 'string' } } },
+        },
+        'x-kubernetes-group-version-kind': [{ group, kind: 'Flunder', version }],
+      },
+    },
+  },
+};
 
 function serveExtension(certPem: string, keyPem: string, frontProxyCa: string): Promise<Server> {
   const server = createServer({ cert: certPem, key: keyPem, ca: frontProxyCa, requestCert: true, rejectUnauthorized: false }, (req, res) => {
@@ -48,6 +80,15 @@ function serveExtension(certPem: string, keyPem: string, frontProxyCa: string): 
         groupVersion: `${group}/${version}`,
         resources: [{ name: 'flunders', singularName: 'flunder', namespaced: true, kind: 'Flunder', verbs: ['get', 'list'], shortNames: ['fl'] }],
       });
+    }
+    if (path === '/openapi/v3') return send(200, { paths: { [`apis/${group}/${version}`]: { serverRelativeURL: `/openapi/v3/apis/${group}/${version}?hash=W4RDL3` } } });
+    if (path === `/openapi/v3/apis/${group}/${version}`) return send(200, openApiDocument);
+    if (path === `/apis/${group}/${version}/namespaces/default/flunders` && (req.url ?? '').includes('watch=true')) {
+      // One event now, the next only when the test has seen the first come through kubemu.
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.write(`${JSON.stringify({ type: 'ADDED', object: flunder('first') })}\n`);
+      releaseWatch = () => res.end(`${JSON.stringify({ type: 'ADDED', object: flunder('second') })}\n`);
+      return;
     }
     if (path === `/apis/${group}/${version}/flunders` || path === `/apis/${group}/${version}/namespaces/default/flunders`) {
       return send(200, { kind: 'FlunderList', apiVersion: `${group}/${version}`, metadata: { resourceVersion: '7' }, items: [flunder('first'), flunder('second')] });
@@ -127,7 +168,7 @@ test('kubectl get apiservices: the local group-versions and the remote one, Avai
   assert.ok(seen.some((s) => s.path === `/apis/${group}/${version}` && s.user === 'system:kube-aggregator' && s.clientCn === 'front-proxy-client'));
 });
 
-test('discovery lists the remote group: kubectl api-resources shows flunders', async () => {
+test('discovery lists the remote group: kubectl api-resources shows flunders (aggregated and legacy discovery)', async () => {
   const out = await eventually('flunders in api-resources', async () => {
     const r = await kubectl.ok(['api-resources', '--api-group', group]);
     return r.includes('flunders') ? r : undefined;
@@ -135,6 +176,12 @@ test('discovery lists the remote group: kubectl api-resources shows flunders', a
   assert.match(out, /^flunders\s+fl\s+wardle\.example\.com\/v1alpha1\s+true\s+Flunder/m);
   const groups = JSON.parse(await kubectl.ok(['get', '--raw', '/apis'])) as { groups: { name: string; preferredVersion: { version: string } }[] };
   assert.deepEqual(groups.groups.find((g) => g.name === group)?.preferredVersion.version, version);
+  // kubectl 1.27 reads the legacy documents: /apis, then /apis/<group>/<version> from the backend.
+  for (const binary of kubectlVersionsUnderTest().slice(0, -1)) {
+    const old = kubectlFor(binary, kubemu.kubeconfig, work);
+    assert.match(await old.ok(['api-resources', '--api-group', group]), /^flunders\s+fl\s+wardle\.example\.com\/v1alpha1\s+true\s+Flunder/m);
+    assert.equal(await old.ok(['get', 'flunders', '-o', 'name']), 'flunder.wardle.example.com/first\nflunder.wardle.example.com/second\n');
+  }
 });
 
 test('kubectl get flunders is answered by the extension server, for the kubectl user', async () => {
@@ -148,6 +195,44 @@ test('kubectl get flunders is answered by the extension server, for the kubectl 
   assert.equal(proxied.clientCn, 'front-proxy-client');
   assert.equal(proxied.user, 'kubemu-admin');
   assert.ok(proxied.groups.includes('system:masters') && proxied.groups.includes('system:authenticated'), JSON.stringify(proxied.groups));
+});
+
+test('OpenAPI v3: the root points at the extension server\'s document, which kubectl explain reads', async () => {
+  const root = JSON.parse(await kubectl.ok(['get', '--raw', '/openapi/v3'])) as { paths: Record<string, { serverRelativeURL: string }> };
+  assert.equal(root.paths[`apis/${group}/${version}`]?.serverRelativeURL, `/openapi/v3/apis/${group}/${version}?hash=W4RDL3`);
+  assert.ok(root.paths['apis/apps/v1']);
+  const explained = await kubectl.ok(['explain', 'flunders']);
+  assert.match(explained, /KIND:\s+Flunder/);
+  assert.match(explained, /A flunder, served by the test extension server\./);
+});
+
+test('a watch is passed on as a stream', async () => {
+  const config = readFileSync(kubemu.kubeconfig, 'utf8');
+  const field = (name: string) => Buffer.from(new RegExp(`${name}: (\\S+)`).exec(config)![1]!, 'base64').toString('utf8');
+  const events: string[] = [];
+  await new Promise<void>((resolve, reject) => {
+    const req = httpsRequest(`${kubemu.url}/apis/${group}/${version}/namespaces/default/flunders?watch=true`, {
+      ca: field('certificate-authority-data'),
+      cert: field('client-certificate-data'),
+      key: field('client-key-data'),
+    });
+    req.on('response', (res) => {
+      assert.equal(res.statusCode, 200);
+      let buffered = '';
+      res.on('data', (chunk: Buffer) => {
+        buffered += chunk.toString();
+        const lines = buffered.split('\n');
+        buffered = lines.pop()!;
+        for (const line of lines) events.push((JSON.parse(line) as { object: { metadata: { name: string } } }).object.metadata.name);
+        // The first event arrived while the backend still holds the second: nothing was buffered.
+        if (events.length === 1) releaseWatch!();
+      });
+      res.on('end', () => resolve());
+    });
+    req.on('error', reject);
+    req.end();
+  });
+  assert.deepEqual(events, ['first', 'second']);
 });
 
 test('a missing Service is ServiceNotFound', async () => {

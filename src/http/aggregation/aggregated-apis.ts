@@ -31,15 +31,31 @@ const checker = { username: 'system:kube-aggregator', groups: ['system:masters']
 export class AggregatedApis implements AggregationBackend {
   private readonly entries = new Map<string, Entry>();
   private readonly discovered = new Map<string, ExtraResource[]>();
+  private readonly openApiV3 = new Map<string, string>();
   private readonly unreachable: ((name: string) => void)[] = [];
   private changes = 0;
 
   constructor(private readonly deps: AggregatedApisDeps) {}
 
-  probe(target: AggregatedApiTarget): Promise<string | undefined> {
+  async probe(target: AggregatedApiTarget): Promise<string | undefined> {
     const path = target.group === '' ? `/api/${target.version}` : `/apis/${target.group}/${target.version}`;
     const url = backendUrl(target, path);
-    const failed = (why: string) => `failing or missing response from ${url}: ${why}`;
+    const answer = await this.get(target, path);
+    if ('timedOut' in answer) return `timed out waiting for ${url}`;
+    if ('error' in answer) return `failing or missing response from ${url}: Get "${url}": ${answer.error}`;
+    if (answer.code < 200 || answer.code >= 300) return `failing or missing response from ${url}: bad status from ${url}: ${answer.code}`;
+    this.discovered.set(target.name, resourcesOf(answer.body));
+    // Where the backend keeps its OpenAPI v3 document of the group-version (its root names it,
+    // with the hash that makes it cacheable), for this server's /openapi/v3 to point at.
+    const root = await this.get(target, '/openapi/v3');
+    const listed = 'body' in root && root.code === 200 ? openApiV3Url(root.body, `apis/${target.group}/${target.version}`) : undefined;
+    if (listed) this.openApiV3.set(target.name, listed);
+    else this.openApiV3.delete(target.name);
+    return undefined;
+  }
+
+  /** One GET to the backend as the aggregator itself. */
+  private get(target: AggregatedApiTarget, path: string): Promise<{ code: number; body: string } | { error: string } | { timedOut: true }> {
     return new Promise((resolve) => {
       const req = backendRequest(target, this.deps.credentials, {
         method: 'GET',
@@ -47,21 +63,30 @@ export class AggregatedApis implements AggregationBackend {
         headers: { accept: 'application/json', 'user-agent': 'kube-aggregator', ...identityHeaders(checker) },
         timeoutMs: probeTimeoutMs,
       });
-      req.on('timeout', () => req.destroy(Object.assign(new Error(`timed out waiting for ${url}`), { code: 'KUBEMU_TIMEOUT' })));
-      req.on('error', (err) => resolve((err as NodeJS.ErrnoException).code === 'KUBEMU_TIMEOUT' ? err.message : failed(`Get "${url}": ${describeFailure(err, target)}`)));
+      let timedOut = false;
+      req.on('timeout', () => {
+        timedOut = true;
+        req.destroy();
+      });
+      req.on('error', (err) => resolve(timedOut ? { timedOut: true } : { error: describeFailure(err, target) }));
       req.on('response', (answer) => {
         const chunks: Buffer[] = [];
         answer.on('data', (c: Buffer) => chunks.push(c));
-        answer.on('error', (err) => resolve(failed(describeFailure(err, target))));
-        answer.on('end', () => {
-          const code = answer.statusCode ?? 0;
-          if (code < 200 || code >= 300) return resolve(failed(`bad status from ${url}: ${code}`));
-          this.discovered.set(target.name, resourcesOf(Buffer.concat(chunks).toString('utf8')));
-          resolve(undefined);
-        });
+        answer.on('error', (err) => resolve({ error: describeFailure(err, target) }));
+        answer.on('end', () => resolve({ code: answer.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
       });
       req.end();
     });
+  }
+
+  /** The OpenAPI v3 root entries ("apis/<group>/<version>") of the available remote group-versions. */
+  openApiV3Paths(): Record<string, { serverRelativeURL: string }> {
+    const out: Record<string, { serverRelativeURL: string }> = {};
+    for (const api of this.discoverable()) {
+      const url = this.openApiV3.get(apiServiceName(api.group, api.version));
+      if (url) out[`apis/${api.group}/${api.version}`] = { serverRelativeURL: url };
+    }
+    return out;
   }
 
   publish(target: AggregatedApiTarget): void {
@@ -73,6 +98,7 @@ export class AggregatedApis implements AggregationBackend {
 
   withdraw(name: string): void {
     this.discovered.delete(name);
+    this.openApiV3.delete(name);
     if (this.entries.delete(name)) this.changes++;
   }
 
@@ -154,6 +180,20 @@ function plainError(res: ServerResponse, code: number, message: string): void {
   res.setHeader('Content-Type', 'text/plain; charset=utf-8');
   res.setHeader('X-Content-Type-Options', 'nosniff');
   res.end(`${message}\n`);
+}
+
+function apiServiceName(group: string, version: string): string {
+  return `${version}.${group}`;
+}
+
+/** The serverRelativeURL a backend's /openapi/v3 root gives `path`, if it lists it. */
+function openApiV3Url(body: string, path: string): string | undefined {
+  try {
+    const url = (JSON.parse(body) as { paths?: Record<string, { serverRelativeURL?: string }> }).paths?.[path]?.serverRelativeURL;
+    return typeof url === 'string' && url.startsWith(`/openapi/v3/${path}`) ? url : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A backend's APIResourceList as discovery entries (subresources are not listed on their own). */
