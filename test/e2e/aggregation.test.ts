@@ -158,6 +158,7 @@ test('kubectl get apiservices: the local group-versions and the remote one, Avai
   assert.equal(apps.metadata.labels['kube-aggregator.kubernetes.io/automanaged'], 'onstart');
   assert.equal(apps.spec.groupPriorityMinimum, 17800);
   assert.equal(apps.spec.versionPriority, 15);
+  assert.ok('service' in apps.spec && apps.spec.service === null, 'a local APIService prints service: null');
   assert.deepEqual(
     apps.status.conditions.map((c) => [c.type, c.status, c.reason, c.message]),
     [['Available', 'True', 'Local', 'Local APIServices are always available']],
@@ -166,6 +167,36 @@ test('kubectl get apiservices: the local group-versions and the remote one, Avai
   assert.deepEqual(wardle.status.conditions.map((c) => [c.reason, c.message]), [['Passed', 'all checks passed']]);
   // The discovery check went over the front-proxy certificate, as the aggregator.
   assert.ok(seen.some((s) => s.path === `/apis/${group}/${version}` && s.user === 'system:kube-aggregator' && s.clientCn === 'front-proxy-client'));
+});
+
+test('a CRD\'s versions come and go as Local APIServices', async () => {
+  await kubectl.ok(['apply', '-f', '-'], {
+    input: JSON.stringify({
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'crontabs.stable.example.com' },
+      spec: {
+        group: 'stable.example.com',
+        scope: 'Namespaced',
+        names: { plural: 'crontabs', singular: 'crontab', kind: 'CronTab' },
+        versions: [
+          { name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } },
+          { name: 'v1beta1', served: false, storage: false, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } },
+        ],
+      },
+    }),
+  });
+  const api = await eventually('v1.stable.example.com', async () => {
+    const r = await kubectl.run(['get', 'apiservice', 'v1.stable.example.com', '-o', 'json']);
+    return r.code === 0 ? (JSON.parse(r.stdout) as { metadata: { labels: Record<string, string> }; spec: Record<string, unknown>; status?: { conditions?: Record<string, string>[] } }) : undefined;
+  });
+  assert.equal(api.metadata.labels['kube-aggregator.kubernetes.io/automanaged'], 'true');
+  assert.deepEqual([api.spec.groupPriorityMinimum, api.spec.versionPriority], [1000, 100]);
+  // A version not served has none.
+  assert.equal((await kubectl.run(['get', 'apiservice', 'v1beta1.stable.example.com'])).code, 1);
+  await eventually('Local', async () => (/^v1\.stable\.example\.com\s+Local\s+True/m.test(await kubectl.ok(['get', 'apiservices'])) ? true : undefined));
+  await kubectl.ok(['delete', 'crd', 'crontabs.stable.example.com']);
+  await eventually('the CRD\'s APIService gone', async () => ((await kubectl.run(['get', 'apiservice', 'v1.stable.example.com'])).code === 1 ? true : undefined));
 });
 
 test('discovery lists the remote group: kubectl api-resources shows flunders (aggregated and legacy discovery)', async () => {
