@@ -157,6 +157,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const aggregatedApis = new AggregatedApis({
     credentials: { certPem: frontProxy.clientCertPem, keyPem: frontProxy.clientKeyPem },
     servesLocally: (group, version) => catalogue.servesGroupVersion(group, version),
+    generation: () => catalogue.generation(),
   });
 
   let address = `${host}:${options.port ?? 6443}`;

@@ -150,7 +150,8 @@ export function createApp(deps: AppDeps): ApiApp {
       return;
     }
     if (parsed.info.isResourceRequest) {
-      const extra = extraGroupVersionFor(extraGroups(), parsed.info);
+      // Remote group-versions were proxied above: what is left is kubemu's own.
+      const extra = extraGroupVersionFor(builtinExtras, parsed.info);
       const served = extra ? extra.handle(req, res, parsed.info, parsed.query) : handleResourceRequest(req, res, parsed.info, parsed.query, resourceDeps);
       served.catch((err: unknown) => fail(req, res, err));
       return;

@@ -59,11 +59,14 @@ function startLocalApiServices(ctx: ControllerContext) {
     return out;
   };
 
+  // kube-apiserver's own APIServices are made (or corrected) once, at start.
+  let startDone = false;
   const syncAll = async () => {
     const want = wanted();
     for (const [name, w] of want) {
       const current = apiServices.getByName(undefined, name);
       if (!current) {
+        if (w.managedAs === 'onstart' && startDone) continue;
         try {
           await client.create(undefined, {
             apiVersion: 'apiregistration.k8s.io/v1',
@@ -76,7 +79,11 @@ function startLocalApiServices(ctx: ControllerContext) {
         }
         continue;
       }
-      if (current.metadata?.labels?.[automanagedLabel] === undefined) continue;
+      // Someone else's, or one turned into a remote one (metrics-server's manifest applied over
+      // v1beta1.metrics.k8s.io): left alone. kube-apiserver's own are brought back in line at
+      // start only, as its autoregister controller does; a CRD's always.
+      if (current.metadata?.labels?.[automanagedLabel] === undefined || current.spec?.service != null) continue;
+      if (w.managedAs === 'onstart' && startDone) continue;
       const s = current.spec ?? ({} as Partial<NonNullable<ApiService["spec"]>>);
       if (s.service == null && s.group === w.group && s.version === w.version && s.groupPriorityMinimum === w.priority.group && s.versionPriority === w.priority.version && current.metadata?.labels?.[automanagedLabel] === w.managedAs) continue;
       await client.mutate(undefined, name, (api) => ({
@@ -95,6 +102,7 @@ function startLocalApiServices(ctx: ControllerContext) {
         if (!isNotFound(err) && !isConflict(err)) throw err;
       }
     }
+    startDone = true;
   };
 
   const markLocalAvailable = async (name: string) => {

@@ -22,6 +22,8 @@ export interface AggregatedApisDeps {
   credentials: FrontProxyCredentials;
   /** Group-versions this server serves itself are never handed to another server. */
   servesLocally(group: string, version: string): boolean;
+  /** Changes when what this server serves itself does (CRDs). */
+  generation?(): number;
 }
 
 const probeTimeoutMs = 5_000;
@@ -34,6 +36,7 @@ export class AggregatedApis implements AggregationBackend {
   private readonly openApiV3 = new Map<string, string>();
   private readonly unreachable: ((name: string) => void)[] = [];
   private changes = 0;
+  private listed: { key: string; list: readonly ExtraGroupVersion[] } | undefined;
 
   constructor(private readonly deps: AggregatedApisDeps) {}
 
@@ -112,7 +115,10 @@ export class AggregatedApis implements AggregationBackend {
   }
 
   /** The remote group-versions discovery lists: the available ones whose resources are known. */
-  discoverable(): ExtraGroupVersion[] {
+  discoverable(): readonly ExtraGroupVersion[] {
+    // Built once per change (and per change of the catalogue, which can take a group over).
+    const key = `${this.changes}/${this.deps.generation?.() ?? 0}`;
+    if (this.listed?.key === key) return this.listed.list;
     const out: ExtraGroupVersion[] = [];
     const sorted = [...this.entries.values()].sort(
       (a, b) => b.target.groupPriorityMinimum - a.target.groupPriorityMinimum || a.target.group.localeCompare(b.target.group) || b.target.versionPriority - a.target.versionPriority,
@@ -122,14 +128,17 @@ export class AggregatedApis implements AggregationBackend {
       if (!entry.target.available || !entry.resources || this.deps.servesLocally(group, version)) continue;
       out.push({ group, version, resources: entry.resources, handle: (req, res) => this.proxy(req, res, entry.target.name) });
     }
+    this.listed = { key, list: out };
     return out;
   }
 
   /** The APIService a request for /apis/<group>/<version>[/…] belongs to, when another server serves it. */
   servedRemotely(group: string, version: string): string | undefined {
-    if (this.deps.servesLocally(group, version)) return undefined;
-    for (const [name, entry] of this.entries) if (entry.target.group === group && entry.target.version === version) return name;
-    return undefined;
+    // Every request asks: with no remote APIService (the usual case) the answer costs nothing.
+    if (this.entries.size === 0) return undefined;
+    const name = `${version}.${group}`;
+    if (!this.entries.has(name) || this.deps.servesLocally(group, version)) return undefined;
+    return name;
   }
 
   /** Passes the request on to the APIService's backend, or refuses it as kube-aggregator does. */
