@@ -181,7 +181,7 @@ export class Discovery {
             metadata: { name: group, creationTimestamp: null },
             versions: this.extras
               .filter((e) => e.group === group)
-              .map((e) => ({ version: e.version, resources: e.resources.map(aggregatedExtraResource), freshness: 'Current' })),
+              .map((e) => ({ version: e.version, resources: e.resources.map(aggregatedExtraResource), freshness: e.stale ? 'Stale' : 'Current' })),
           });
         }
       }

@@ -237,16 +237,29 @@ test('OpenAPI v3: the root points at the extension server\'s document, which kub
   assert.match(explained, /A flunder, served by the test extension server\./);
 });
 
-test('a watch is passed on as a stream', async () => {
+/** The admin's TLS settings, read from the kubeconfig kubemu wrote. */
+function adminTls(): { ca: string; cert: string; key: string } {
   const config = readFileSync(kubemu.kubeconfig, 'utf8');
   const field = (name: string) => Buffer.from(new RegExp(`${name}: (\\S+)`).exec(config)![1]!, 'base64').toString('utf8');
+  return { ca: field('certificate-authority-data'), cert: field('client-certificate-data'), key: field('client-key-data') };
+}
+
+function rawGet(path: string, accept: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(`${kubemu.url}${path}`, { ...adminTls(), headers: { accept } }, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString()));
+      res.on('end', () => resolve(body));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+test('a watch is passed on as a stream', async () => {
   const events: string[] = [];
   await new Promise<void>((resolve, reject) => {
-    const req = httpsRequest(`${kubemu.url}/apis/${group}/${version}/namespaces/default/flunders?watch=true`, {
-      ca: field('certificate-authority-data'),
-      cert: field('client-certificate-data'),
-      key: field('client-key-data'),
-    });
+    const req = httpsRequest(`${kubemu.url}/apis/${group}/${version}/namespaces/default/flunders?watch=true`, adminTls());
     req.on('response', (res) => {
       assert.equal(res.statusCode, 200);
       let buffered = '';
@@ -304,4 +317,12 @@ test('the extension server gone: requests are 503 and the APIService is Availabl
   const raw = await kubectl.run(['get', '--raw', `/apis/${group}/${version}/namespaces/default/flunders`]);
   assert.notEqual(raw.code, 0);
   assert.match(raw.stderr, /ServiceUnavailable|service unavailable/);
+  // Discovery keeps the group-version with what its server last reported, Stale, as kube-aggregator does.
+  const aggregated = JSON.parse(await rawGet('/apis', 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList')) as {
+    items: { metadata: { name: string }; versions: { version: string; freshness: string; resources: { resource: string }[] }[] }[];
+  };
+  const wardle = aggregated.items.find((i) => i.metadata.name === group);
+  assert.deepEqual(wardle?.versions.map((v) => [v.version, v.freshness, v.resources.map((r) => r.resource)]), [[version, 'Stale', ['flunders']]]);
+  const legacy = JSON.parse(await rawGet('/apis', 'application/json')) as { groups: { name: string }[] };
+  assert.ok(legacy.groups.some((g) => g.name === group));
 });

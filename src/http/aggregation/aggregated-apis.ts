@@ -86,6 +86,7 @@ export class AggregatedApis implements AggregationBackend {
   openApiV3Paths(): Record<string, { serverRelativeURL: string }> {
     const out: Record<string, { serverRelativeURL: string }> = {};
     for (const api of this.discoverable()) {
+      if (api.stale) continue;
       const url = this.openApiV3.get(apiServiceName(api.group, api.version));
       if (url) out[`apis/${api.group}/${api.version}`] = { serverRelativeURL: url };
     }
@@ -114,7 +115,7 @@ export class AggregatedApis implements AggregationBackend {
     return this.changes;
   }
 
-  /** The remote group-versions discovery lists: the available ones whose resources are known. */
+  /** The remote group-versions discovery lists: those whose resources are known. */
   discoverable(): readonly ExtraGroupVersion[] {
     // Built once per change (and per change of the catalogue, which can take a group over).
     const key = `${this.changes}/${this.deps.generation?.() ?? 0}`;
@@ -125,8 +126,10 @@ export class AggregatedApis implements AggregationBackend {
     );
     for (const entry of sorted) {
       const { group, version } = entry.target;
-      if (!entry.target.available || !entry.resources || this.deps.servesLocally(group, version)) continue;
-      out.push({ group, version, resources: entry.resources, handle: (req, res) => this.proxy(req, res, entry.target.name) });
+      // An unavailable group-version stays listed (Stale in aggregated discovery) with what its
+      // server last reported, as kube-aggregator keeps it; its /apis/<group>/<version> is a 503.
+      if (!entry.resources || this.deps.servesLocally(group, version)) continue;
+      out.push({ group, version, resources: entry.resources, stale: !entry.target.available, handle: (req, res) => this.proxy(req, res, entry.target.name) });
     }
     this.listed = { key, list: out };
     return out;
