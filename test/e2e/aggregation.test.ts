@@ -279,7 +279,7 @@ test('a watch is passed on as a stream', async () => {
   assert.deepEqual(events, ['first', 'second']);
 });
 
-test('a missing Service is ServiceNotFound', async () => {
+test('ServiceNotFound, EndpointsNotFound, MissingEndpoints: the reasons as kube-aggregator writes them', async () => {
   await kubectl.ok(['apply', '-f', '-'], {
     input: JSON.stringify({
       apiVersion: 'apiregistration.k8s.io/v1',
@@ -296,6 +296,21 @@ test('a missing Service is ServiceNotFound', async () => {
   const r = await kubectl.run(['get', '--raw', `/apis/${group}/v1beta1/namespaces/default/flunders`]);
   assert.notEqual(r.code, 0);
   assert.match(r.stderr, /ServiceUnavailable|service unavailable/);
+  const availability = async (reason: string) =>
+    eventually(reason, async () => {
+      const api = JSON.parse(await kubectl.ok(['get', 'apiservice', `v1beta1.${group}`, '-o', 'json'])) as { status: { conditions: Record<string, string>[] } };
+      const c = api.status.conditions.find((x) => x.type === 'Available');
+      return c?.reason === reason ? c.message : undefined;
+    });
+  // The Service comes, without endpoints; then with endpoints on another port.
+  await kubectl.ok(['apply', '-f', '-'], {
+    input: JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'nothing', namespace: 'wardle' }, spec: { ports: [{ name: 'https', port: 443 }] } }),
+  });
+  assert.equal(await availability('EndpointsNotFound'), 'cannot find endpointslices for service/nothing in "wardle"');
+  await kubectl.ok(['apply', '-f', '-'], {
+    input: JSON.stringify({ apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'nothing', namespace: 'wardle' }, subsets: [{ addresses: [{ ip: '127.0.0.1' }], ports: [{ name: 'other', port: 1 }] }] }),
+  });
+  assert.equal(await availability('MissingEndpoints'), 'endpointslices for service/nothing in "wardle" have no addresses with port name "https"');
   await kubectl.ok(['delete', 'apiservice', `v1beta1.${group}`]);
 });
 
