@@ -151,11 +151,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const version = versionInfo(packageVersion(), new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'));
   const openapi = new OpenApiDocuments(spec, catalogue, version.gitVersion);
 
-  // The aggregator's client certificate: made before the app, whose proxy presents it.
+  // The aggregator's client certificate, made (the first time) while the server starts: nothing
+  // waits for it but the aggregator's discovery checks and the extension-apiserver-authentication
+  // ConfigMap.
   const pkiDir = join(dataDir, 'pki');
-  const frontProxy = await loadOrCreateFrontProxyPki(pkiDir);
+  const frontProxyLoading = loadOrCreateFrontProxyPki(pkiDir);
+  frontProxyLoading.catch((err: unknown) => log('making the front-proxy certificates failed', { dir: pkiDir, err: err instanceof Error ? err.message : String(err) }));
   const aggregatedApis = new AggregatedApis({
-    credentials: { certPem: frontProxy.clientCertPem, keyPem: frontProxy.clientKeyPem },
+    credentials: frontProxyLoading.then((p) => ({ certPem: p.clientCertPem, keyPem: p.clientKeyPem })),
     servesLocally: (group, version) => catalogue.servesGroupVersion(group, version),
     generation: () => catalogue.generation(),
   });
@@ -260,12 +263,17 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     userAgent: () => `kube-apiserver/${version.gitVersion} (${version.platform}) kubernetes/${commit}`,
   });
   if (caCertPem !== undefined) {
-    void publishExtensionAuthentication({
-      client: new LocalClient(registry, catalogue, { userAgent: 'kube-apiserver' }),
-      clientCaPem: caCertPem,
-      frontProxyCaPem: frontProxy.caCertPem,
-      allowedNames: [FRONT_PROXY_CLIENT_NAME],
-    }).catch((err: unknown) => log('publishing extension-apiserver-authentication failed', { err: err instanceof Error ? err.message : String(err) }));
+    const clientCaPem = caCertPem;
+    void frontProxyLoading
+      .then((frontProxy) =>
+        publishExtensionAuthentication({
+          client: new LocalClient(registry, catalogue, { userAgent: 'kube-apiserver' }),
+          clientCaPem,
+          frontProxyCaPem: frontProxy.caCertPem,
+          allowedNames: [FRONT_PROXY_CLIENT_NAME],
+        }),
+      )
+      .catch((err: unknown) => log('publishing extension-apiserver-authentication failed', { err: err instanceof Error ? err.message : String(err) }));
   }
   void app.express().catch((err: unknown) => log('loading the HTTP documents app failed', { err: String(err) }));
   const { renderKubeconfig, writeKubeconfig } = await import('./pki/kubeconfig.js');

@@ -102,7 +102,14 @@ before(async () => {
   kubemu = await startKubemu({ dataDir: work, extraArgs: ['--nodes', '0'] });
   const newest = kubectlVersionsUnderTest().at(-1)!;
   kubectl = kubectlFor(newest, kubemu.kubeconfig, work);
-  const auth = JSON.parse(await kubectl.ok(['-n', 'kube-system', 'get', 'configmap', 'extension-apiserver-authentication', '-o', 'json'])) as { data: Record<string, string> };
+  // Published right after start, as kube-apiserver's post-start hook does.
+  const auth = await eventually('extension-apiserver-authentication', async () => {
+    const r = await kubectl.run(['-n', 'kube-system', 'get', 'configmap', 'extension-apiserver-authentication', '-o', 'json']);
+    return r.code === 0 ? (JSON.parse(r.stdout) as { data: Record<string, string> }) : undefined;
+  });
+  assert.deepEqual(JSON.parse(auth.data['requestheader-allowed-names']!), ['front-proxy-client']);
+  assert.deepEqual(JSON.parse(auth.data['requestheader-username-headers']!), ['X-Remote-User']);
+  assert.match(auth.data['client-ca-file']!, /BEGIN CERTIFICATE/);
   const now = Date.now();
   const validity = { notBefore: new Date(now - 3_600_000), notAfter: new Date(now + 86_400_000) };
   const ca = await createCertificateAuthority('wardle-ca', validity);

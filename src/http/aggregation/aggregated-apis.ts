@@ -19,7 +19,11 @@ interface Entry {
 }
 
 export interface AggregatedApisDeps {
-  credentials: FrontProxyCredentials;
+  /**
+   * The front-proxy client certificate. A promise: making it must not hold start-up; nothing is
+   * published (so nothing proxied) before the availability controller, which starts later, runs.
+   */
+  credentials: Promise<FrontProxyCredentials>;
   /** Group-versions this server serves itself are never handed to another server. */
   servesLocally(group: string, version: string): boolean;
   /** Changes when what this server serves itself does (CRDs). */
@@ -37,8 +41,14 @@ export class AggregatedApis implements AggregationBackend {
   private readonly unreachable: ((name: string) => void)[] = [];
   private changes = 0;
   private listed: { key: string; list: readonly ExtraGroupVersion[] } | undefined;
+  private credentials: FrontProxyCredentials | undefined;
 
-  constructor(private readonly deps: AggregatedApisDeps) {}
+  constructor(private readonly deps: AggregatedApisDeps) {
+    void deps.credentials.then(
+      (c) => (this.credentials = c),
+      () => {},
+    );
+  }
 
   async probe(target: AggregatedApiTarget): Promise<string | undefined> {
     const path = target.group === '' ? `/api/${target.version}` : `/apis/${target.group}/${target.version}`;
@@ -58,9 +68,10 @@ export class AggregatedApis implements AggregationBackend {
   }
 
   /** One GET to the backend as the aggregator itself. */
-  private get(target: AggregatedApiTarget, path: string): Promise<{ code: number; body: string } | { error: string } | { timedOut: true }> {
+  private async get(target: AggregatedApiTarget, path: string): Promise<{ code: number; body: string } | { error: string } | { timedOut: true }> {
+    const credentials = await this.deps.credentials;
     return new Promise((resolve) => {
-      const req = backendRequest(target, this.deps.credentials, {
+      const req = backendRequest(target, credentials, {
         method: 'GET',
         path,
         headers: { accept: 'application/json', 'user-agent': 'kube-aggregator', ...identityHeaders(checker) },
@@ -148,13 +159,13 @@ export class AggregatedApis implements AggregationBackend {
   proxy(req: IncomingMessage, res: ServerResponse, name: string): Promise<void> {
     const entry = this.entries.get(name);
     const target = entry?.target;
-    if (!target?.available || !target.endpoint) {
+    if (!target?.available || !target.endpoint || !this.credentials) {
       plainError(res, 503, 'service unavailable');
       return Promise.resolve();
     }
     if (req.headers.upgrade) return Promise.reject(badRequest('kubemu does not pass protocol upgrades (exec, attach, port-forward) on to aggregated API servers'));
     return new Promise((resolve) => {
-      const upstream = backendRequest(target, this.deps.credentials, {
+      const upstream = backendRequest(target, this.credentials!, {
         method: req.method ?? 'GET',
         path: req.url ?? '/',
         headers: { ...passedHeaders(req.headers), ...identityHeaders(requestUser(req)) },
