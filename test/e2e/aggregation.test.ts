@@ -226,6 +226,8 @@ test('kubectl get flunders is answered by the extension server, for the kubectl 
   seen.length = 0;
   const list = JSON.parse(await kubectl.ok(['get', 'flunders', '-o', 'json'])) as { items: { metadata: { name: string } }[] };
   assert.deepEqual(list.items.map((i) => i.metadata.name), ['first', 'second']);
+  // The backend serves no Table: kubectl prints the list itself.
+  assert.match(await kubectl.ok(['get', 'flunders']), /^NAME\s.*\nfirst\s.*\nsecond\s/);
   const names = await kubectl.ok(['get', 'fl', '-o', 'name']);
   assert.equal(names, 'flunder.wardle.example.com/first\nflunder.wardle.example.com/second\n');
   const proxied = seen.find((s) => s.path.startsWith(`/apis/${group}/${version}/namespaces/default/flunders`));
