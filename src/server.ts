@@ -38,6 +38,11 @@ import type { Backend } from './storage/types.js';
 import { parseAuthorizationModes } from './registry/rbac/authorizer.js';
 import { parseTokenFile } from './http/token-file.js';
 import { reconcileBootstrapPolicy } from './controllers/rbac-bootstrap/reconcile-policy.js';
+import { loadOrCreateFrontProxyPki, FRONT_PROXY_CLIENT_NAME } from './pki/front-proxy-pki.js';
+import { AggregatedApis } from './http/aggregation/aggregated-apis.js';
+import { localApiServicesController } from './controllers/apiservices/local-api-services.js';
+import { remoteAvailabilityController } from './controllers/apiservices/remote-availability.js';
+import { publishExtensionAuthentication } from './controllers/bootstrap/extension-apiserver-authentication.js';
 
 export interface ServerOptions {
   port?: number;
@@ -159,8 +164,21 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const version = versionInfo(packageVersion(), new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'));
   const openapi = new OpenApiDocuments(spec, catalogue, version.gitVersion);
 
+  // The aggregator's client certificate, made (the first time) while the server starts: nothing
+  // waits for it but the aggregator's discovery checks and the extension-apiserver-authentication
+  // ConfigMap.
+  const pkiDir = join(dataDir, 'pki');
+  const frontProxyLoading = loadOrCreateFrontProxyPki(pkiDir);
+  frontProxyLoading.catch((err: unknown) => log('making the front-proxy certificates failed', { dir: pkiDir, err: err instanceof Error ? err.message : String(err) }));
+  const aggregatedApis = new AggregatedApis({
+    credentials: frontProxyLoading.then((p) => ({ certPem: p.clientCertPem, keyPem: p.clientKeyPem })),
+    servesLocally: (group, version) => catalogue.servesGroupVersion(group, version),
+    generation: () => catalogue.generation(),
+  });
+
   let address = `${host}:${options.port ?? 6443}`;
   const app = createApp({
+    aggregatedApis,
     catalogue,
     registry,
     openapi,
@@ -189,7 +207,6 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   if (options.insecureHttp) {
     server = createHttpServer(app.handle);
   } else {
-    const pkiDir = join(dataDir, 'pki');
     pki = await loadOrCreatePki(pkiDir, { hosts: [host, ...(options.tlsHosts ?? [])] });
     caCertPem = pki.caCertPem;
     log('loaded the cluster CA and serving certificate', { dir: pkiDir });
@@ -254,6 +271,28 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     userAgent: (component, serviceAccount) =>
       `${component}/${version.gitVersion} (${version.platform}) kubernetes/${commit}${serviceAccount ? `/system:serviceaccount:kube-system:${serviceAccount}` : ''}`,
   });
+  // kube-apiserver's aggregator controllers run whatever --controllers says: they are its own.
+  const aggregator = await startControllerManager({
+    client: new LocalClient(registry, catalogue, { userAgent: 'kube-apiserver' }),
+    clock,
+    log: loggerFrom(log),
+    definitions: [localApiServicesController, remoteAvailabilityController(aggregatedApis)],
+    selection: ['*'],
+    userAgent: () => `kube-apiserver/${version.gitVersion} (${version.platform}) kubernetes/${commit}`,
+  });
+  if (caCertPem !== undefined) {
+    const clientCaPem = caCertPem;
+    void frontProxyLoading
+      .then((frontProxy) =>
+        publishExtensionAuthentication({
+          client: new LocalClient(registry, catalogue, { userAgent: 'kube-apiserver' }),
+          clientCaPem,
+          frontProxyCaPem: frontProxy.caCertPem,
+          allowedNames: [FRONT_PROXY_CLIENT_NAME],
+        }),
+      )
+      .catch((err: unknown) => log('publishing extension-apiserver-authentication failed', { err: err instanceof Error ? err.message : String(err) }));
+  }
   void app.express().catch((err: unknown) => log('loading the HTTP documents app failed', { err: String(err) }));
   const { renderKubeconfig, writeKubeconfig } = await import('./pki/kubeconfig.js');
   const kubeconfig = renderKubeconfig({
@@ -279,6 +318,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     (stopped ??= (async () => {
       compactor.stop();
       await controllers.stop();
+      await aggregator.stop();
       apiserverEndpoints.stop();
       eventTtl.stop();
       registry.watchCache.stop();

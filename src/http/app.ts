@@ -32,6 +32,7 @@ import { Authenticator, type AuthenticationOptions, type CertificateIdentity } f
 import { authorizeRequest, requestAttributes } from './authorization.js';
 import { impersonate } from './impersonation.js';
 import { serviceAccountIssuer } from '../registry/service-account-tokens.js';
+import type { AggregatedApis } from './aggregation/aggregated-apis.js';
 
 export interface AppDeps {
   catalogue: Catalogue;
@@ -65,6 +66,8 @@ export interface AppDeps {
   serviceAccountKeys?: { jwks(): Promise<{ keys: Record<string, unknown>[] }> };
   /** The URL clients reach this server at (the OIDC discovery document's jwks_uri). */
   externalUrl?: () => string;
+  /** Group-versions of APIServices served by other servers, and the proxy to them (absent: none). */
+  aggregatedApis?: AggregatedApis;
 }
 
 export interface ApiApp {
@@ -85,10 +88,17 @@ type WithInfo = IncomingMessage & { [requestInfoKey]?: { info: RequestInfo; quer
 
 export function createApp(deps: AppDeps): ApiApp {
   // Groups an aggregated APIService would serve on a real cluster: metrics-server's.
-  const extraGroups = [
+  const builtinExtras = [
     createMetricsApi({ catalogue: deps.catalogue, registry: deps.registry, clock: deps.clock, protobuf: deps.protobuf, config: deps.clusterConfig?.metrics }),
   ];
-  const discovery = new Discovery(deps.catalogue, deps.serverAddress, extraGroups);
+  // Other servers' group-versions (APIServices with a service) come first: a real cluster's
+  // metrics-server APIService takes metrics.k8s.io over in the same way.
+  const aggregated = deps.aggregatedApis;
+  const extraGroups = () => {
+    const remote = aggregated?.discoverable() ?? [];
+    return remote.length ? [...remote, ...builtinExtras.filter((b) => !remote.some((r) => r.group === b.group && r.version === b.version))] : builtinExtras;
+  };
+  const discovery = new Discovery(deps.catalogue, deps.serverAddress, { list: extraGroups, generation: () => aggregated?.generation() ?? 0 });
   const resourceDeps = {
     catalogue: deps.catalogue,
     registry: deps.registry,
@@ -141,8 +151,15 @@ export function createApp(deps: AppDeps): ApiApp {
       fail(req, res, err);
       return;
     }
+    // An aggregated APIService's requests, discovery of its group-version included, are its server's.
+    const remote = aggregated && remoteApiServiceFor(aggregated, parsed.info);
+    if (remote) {
+      aggregated.proxy(req, res, remote).catch((err: unknown) => fail(req, res, err));
+      return;
+    }
     if (parsed.info.isResourceRequest) {
-      const extra = extraGroupVersionFor(extraGroups, parsed.info);
+      // Remote group-versions were proxied above: what is left is kubemu's own.
+      const extra = extraGroupVersionFor(builtinExtras, parsed.info);
       const served = extra ? extra.handle(req, res, parsed.info, parsed.query) : handleResourceRequest(req, res, parsed.info, parsed.query, resourceDeps);
       served.catch((err: unknown) => fail(req, res, err));
       return;
@@ -194,7 +211,7 @@ function createDocumentsApp(express: () => Express, deps: AppDeps, discovery: Di
   });
   app.get(['/openapi/v2', '/swagger-2.0.0.pb-v1', '/openapi/v3', '/openapi/v3/*gv'], async (req, res) => {
     const parsed = (req as WithInfo)[requestInfoKey]!;
-    await serveOpenApi(req, res, req.path.replace(/\/$/, ''), parsed.query, deps.openapi);
+    await serveOpenApi(req, res, req.path.replace(/\/$/, ''), parsed.query, deps.openapi, deps.aggregatedApis && (() => deps.aggregatedApis!.openApiV3Paths()));
   });
   // Discovery: /api, /api/v1, /apis, /apis/<group>, /apis/<group>/<version>, trailing slash or not.
   app.all(['/api', '/api/*rest', '/apis', '/apis/*rest'], (req, res) => {
@@ -212,6 +229,16 @@ function createDocumentsApp(express: () => Express, deps: AppDeps, discovery: Di
     sendStatus(res, err, prettyFor(req));
   });
   return app;
+}
+
+/** The APIService another server answers this request for: its resources and its /apis/<group>/<version>. */
+function remoteApiServiceFor(aggregated: AggregatedApis, info: RequestInfo): string | undefined {
+  if (info.isResourceRequest) return info.prefix === 'apis' ? aggregated.servedRemotely(info.group, info.version) : undefined;
+  // Its OpenAPI v3 document, which the root at /openapi/v3 points to.
+  const openapi = /^\/openapi\/v3\/apis\/([^/]+)\/([^/]+)$/.exec(info.path);
+  if (openapi) return aggregated.servedRemotely(openapi[1]!, openapi[2]!);
+  const d = info.discovery;
+  return d?.prefix === 'apis' && d.group !== undefined && d.version !== undefined ? aggregated.servedRemotely(d.group, d.version) : undefined;
 }
 
 /** Errors are indented for the same requests as objects (?pretty=true, curl, browsers). */

@@ -7,6 +7,12 @@ import type { Catalogue, ResourceInfo } from '../schema/catalogue.js';
 import type { ExtraGroupVersion, ExtraResource } from './extra-groups.js';
 import { parseAccept } from './media-types.js';
 
+/** The extra group-versions discovery lists, and a number that changes whenever they do. */
+export interface ExtraGroupSource {
+  list(): readonly ExtraGroupVersion[];
+  generation(): number;
+}
+
 export interface DiscoveryDocument {
   body: string;
   contentType: string;
@@ -36,17 +42,22 @@ function doc(body: unknown, contentType = 'application/json'): DiscoveryDocument
 
 export class Discovery {
   private readonly cache = new Map<string, DiscoveryDocument>();
-  private builtFor = -1;
+  private builtFor = '';
 
   constructor(
     private readonly catalogue: Catalogue,
     private readonly serverAddress: () => string,
-    private readonly extras: readonly ExtraGroupVersion[] = [],
+    private readonly extraSource: ExtraGroupSource = { list: () => [], generation: () => 0 },
   ) {}
+
+  /** The extra group-versions as they are now (aggregated APIServices come and go). */
+  private get extras(): readonly ExtraGroupVersion[] {
+    return this.extraSource.list();
+  }
 
   private memo(key: string, build: () => DiscoveryDocument): DiscoveryDocument {
     // CRDs change the served resources while the server runs: documents are rebuilt after that.
-    const generation = this.catalogue.generation();
+    const generation = `${this.catalogue.generation()}/${this.extraSource.generation()}`;
     if (generation !== this.builtFor) {
       this.cache.clear();
       this.builtFor = generation;
@@ -170,7 +181,7 @@ export class Discovery {
             metadata: { name: group, creationTimestamp: null },
             versions: this.extras
               .filter((e) => e.group === group)
-              .map((e) => ({ version: e.version, resources: e.resources.map(aggregatedExtraResource), freshness: 'Current' })),
+              .map((e) => ({ version: e.version, resources: e.resources.map(aggregatedExtraResource), freshness: e.stale ? 'Stale' : 'Current' })),
           });
         }
       }

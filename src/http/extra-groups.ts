@@ -23,6 +23,8 @@ export interface ExtraGroupVersion {
   group: string;
   version: string;
   resources: readonly ExtraResource[];
+  /** Its server did not answer the last check: the resources are the last ones it reported. */
+  stale?: boolean;
   /** Answers every resource request under /apis/<group>/<version>/. */
   handle(req: IncomingMessage, res: ServerResponse, ri: ResourceRequestInfo, query: Query): Promise<void>;
 }

@@ -37,6 +37,8 @@ export async function serveOpenApi(
   path: string,
   query: URLSearchParams,
   docs: OpenApiDocuments,
+  /** Root entries of group-versions other servers serve (aggregated APIServices), which they answer themselves. */
+  remoteV3Paths?: () => Record<string, { serverRelativeURL: string }>,
 ): Promise<void> {
   if (path === '/openapi/v2' || path === '/swagger-2.0.0.pb-v1') {
     const json = docs.v2Json();
@@ -61,7 +63,10 @@ export async function serveOpenApi(
   }
   if (path === '/openapi/v3') {
     res.setHeader('Cache-Control', 'no-cache, private');
-    return sendJsonText(res, 200, docs.v3Root());
+    const remote = remoteV3Paths?.() ?? {};
+    if (Object.keys(remote).length === 0) return sendJsonText(res, 200, docs.v3Root());
+    const root = JSON.parse(docs.v3Root()) as { paths: Record<string, unknown> };
+    return sendJsonText(res, 200, JSON.stringify({ paths: { ...root.paths, ...remote } }));
   }
   const gv = path.slice('/openapi/v3/'.length);
   const doc = docs.v3Document(gv);

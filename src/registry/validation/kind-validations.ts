@@ -31,6 +31,7 @@ import {
 } from './networking.js';
 import { pushKubeFinalizerNames } from './object-meta.js';
 import { validatePodCreate, validatePodStatusUpdate, validatePodTemplate, validatePodUpdate } from './pods.js';
+import { validateApiService } from './api-services.js';
 import { validatePriorityClass, validatePriorityClassUpdate } from './priority-classes.js';
 import {
   validateCertificateSigningRequest,
@@ -218,6 +219,11 @@ const entries: [string, Rules][] = [
   // batch
   ['Job.batch', { validate: validateJob, validateUpdate: validateJobUpdate, validateStatusUpdate: validateJobStatusUpdate }],
   ['CronJob.batch', { validate: validateCronJob, validateUpdate: validateCronJobUpdate }],
+  // apiregistration: names are "<version>.<group>", and "v1." is no DNS subdomain.
+  [
+    'APIService.apiregistration.k8s.io',
+    { validateName: nameValidators.pathSegment, validate: validateApiService, validateUpdate: (obj: unknown) => validateApiService(obj) },
+  ],
   // rbac
   ['Role.rbac.authorization.k8s.io', { validateName: nameValidators.pathSegment, validate: validateRole }],
   ['ClusterRole.rbac.authorization.k8s.io', { validateName: nameValidators.pathSegment, validate: validateClusterRole }],

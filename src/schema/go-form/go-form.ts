@@ -17,6 +17,15 @@ import { goFieldRules } from '../protobuf/go-field-rules.js';
 import { createStructOrder, type StructOrder } from './struct-order.js';
 
 type Schema = Record<string, unknown>;
+
+/**
+ * Fields of types outside kubectl's metadata whose Go tags break the API conventions the
+ * fallback relies on: an APIService's spec.service is a pointer without omitempty, so a local
+ * APIService prints `service: null`.
+ */
+const untaggedExceptions: Readonly<Record<string, Readonly<Record<string, Presence>>>> = {
+  'io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIServiceSpec': { service: 'nullable' },
+};
 type Obj = Record<string, unknown>;
 
 type Shape =
@@ -178,7 +187,7 @@ export function createGoForms(definitions: Readonly<Record<string, unknown>>, op
       const schema = properties[jsonName];
       if (!isPlainObject(schema)) return undefined;
       const shape = shapeOf(schema);
-      const presence = tagsKnown ? (rule?.presence ?? 'pointer') : fallbackPresence(jsonName, required.has(jsonName), shape);
+      const presence = tagsKnown ? (rule?.presence ?? 'pointer') : (untaggedExceptions[name]?.[jsonName] ?? fallbackPresence(jsonName, required.has(jsonName), shape));
       const f: Field = { name: jsonName, presence, shape, tagsKnown };
       byName.set(jsonName, f);
       return f;
