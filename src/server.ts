@@ -35,6 +35,7 @@ import { schedulerDefinition } from './scheduler/index.js';
 import { startApiserverEndpoints } from './controllers/apiserver-endpoints/apiserver-endpoints.js';
 import { advertiseAddress } from './controllers/apiserver-endpoints/advertise-address.js';
 import type { Backend } from './storage/types.js';
+import { openAuditLog, type AuditPolicy } from './http/audit/index.js';
 
 export interface ServerOptions {
   port?: number;
@@ -67,6 +68,16 @@ export interface ServerOptions {
   cluster?: ClusterConfig;
   /** kwok Stages for pods (Stage documents of --config): when given, they run pods instead of the built-in simulation. */
   podStages?: readonly Stage[];
+  /** --max-requests-inflight (default 400; 0: no limit). */
+  maxRequestsInflight?: number;
+  /** --max-mutating-requests-inflight (default 200; 0: no limit). */
+  maxMutatingRequestsInflight?: number;
+  /** --request-timeout in ms (default 60 s). */
+  requestTimeoutMs?: number;
+  /** --audit-log-path: where audit events are appended ("-": standard output; none when undefined). */
+  auditLogPath?: string;
+  /** --audit-policy-file's Policy (default: Metadata for every request). */
+  auditPolicy?: AuditPolicy;
 }
 
 export interface RunningServer {
@@ -147,6 +158,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const openapi = new OpenApiDocuments(spec, catalogue, version.gitVersion);
 
   let address = `${host}:${options.port ?? 6443}`;
+  const auditSink = options.auditLogPath === undefined ? undefined : openAuditLog(options.auditLogPath);
   const app = createApp({
     catalogue,
     registry,
@@ -161,6 +173,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     certificateIdentity: options.insecureHttp ? undefined : (der) => clientCertificateIdentity(der),
     serviceAccountKeys,
     externalUrl: () => `${options.insecureHttp ? 'http' : 'https'}://${address}`,
+    inflightLimits: { readOnly: options.maxRequestsInflight ?? 400, mutating: options.maxMutatingRequestsInflight ?? 200 },
+    requestTimeoutMs: options.requestTimeoutMs,
+    audit: { sink: auditSink, policy: options.auditPolicy },
     onInternalError: (err, req) =>
       log('internal error (a bug in kubemu): answered 500', { verb: req.method, uri: req.url, err: err instanceof Error ? err.stack : String(err) }),
     onRequest: options.logRequests
@@ -271,6 +286,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       });
       await registry.close();
       await backend.close();
+      await auditSink?.close();
       log('stopped');
     })());
 

@@ -28,8 +28,12 @@ import type { ClusterConfig } from '../machinery/cluster-config.js';
 import type { NodeConnections } from '../machinery/node-connection.js';
 import type { PodStreamDeps } from './streaming/pod-streams.js';
 import { attachUpgrade } from './streaming/upgrade.js';
-import { Authenticator, type CertificateIdentity } from './authentication.js';
+import { Authenticator, requestUser, type CertificateIdentity } from './authentication.js';
 import { serviceAccountIssuer } from '../registry/service-account-tokens.js';
+import { Auditor, metadataForEverything, type AuditPolicy, type AuditSink } from './audit/index.js';
+import { isLongRunning, isReadOnly } from './limits/long-running.js';
+import { defaultInflightLimits, MaxInflight, type InflightLimits } from './limits/max-inflight.js';
+import { armRequestTimeout, defaultRequestTimeoutMs, requestDeadlineMs } from './limits/request-timeout.js';
 
 export interface AppDeps {
   catalogue: Catalogue;
@@ -61,6 +65,12 @@ export interface AppDeps {
   serviceAccountKeys?: { jwks(): Promise<{ keys: Record<string, unknown>[] }> };
   /** The URL clients reach this server at (the OIDC discovery document's jwks_uri). */
   externalUrl?: () => string;
+  /** --max-requests-inflight and --max-mutating-requests-inflight (default 400 and 200; 0: no limit). */
+  inflightLimits?: InflightLimits;
+  /** --request-timeout in ms: the deadline of requests that are not long-running (default 60 s). */
+  requestTimeoutMs?: number;
+  /** --audit-log-path's sink and --audit-policy-file's policy (default: Metadata for everything). */
+  audit?: { sink?: AuditSink; policy?: AuditPolicy };
 }
 
 export interface ApiApp {
@@ -105,8 +115,12 @@ export function createApp(deps: AppDeps): ApiApp {
   const documentsApp = async () => (app ??= createDocumentsApp((await expressModule.load()).default, deps, discovery));
 
   const authenticator = new Authenticator(deps.registry, deps.certificateIdentity);
+  const auditor = new Auditor({ sink: deps.audit?.sink, policy: deps.audit?.policy ?? metadataForEverything, user: requestUser });
+  const inflight = new MaxInflight(deps.inflightLimits ?? defaultInflightLimits);
+  const requestTimeoutMs = deps.requestTimeoutMs ?? defaultRequestTimeoutMs;
   const handle: RequestListener = (req, res) => {
     const started = performance.now();
+    auditor.begin(req, res);
     if (deps.onRequest) res.on('finish', () => deps.onRequest!(req, res, started));
     let authenticating: void | Promise<void>;
     try {
@@ -130,8 +144,24 @@ export function createApp(deps: AppDeps): ApiApp {
       const url = new URL(req.url ?? '/', 'http://kubemu');
       parsed = { info: parseRequestInfo(req.method ?? 'GET', url.pathname, isWatchQuery(url.searchParams)), query: url.searchParams };
     } catch (err) {
+      auditor.judge(req, res, undefined, false);
       fail(req, res, err);
       return;
+    }
+    // kube-apiserver's filters, in its order: the request's deadline (a bad ?timeout= is a 400),
+    // auditing, then the in-flight limits. Long-running requests have neither deadline nor slot.
+    const longRunning = isLongRunning(parsed.info);
+    auditor.judge(req, res, parsed.info, longRunning);
+    if (!longRunning) {
+      let deadlineMs: number;
+      try {
+        deadlineMs = requestDeadlineMs(parsed.query, requestTimeoutMs);
+      } catch (err) {
+        fail(req, res, err);
+        return;
+      }
+      if (!inflight.admit(res, isReadOnly(req.method ?? 'GET', parsed.info), requestUser(req).groups)) return;
+      armRequestTimeout(res, deadlineMs, deps.clock);
     }
     if (parsed.info.isResourceRequest) {
       const extra = extraGroupVersionFor(extraGroups, parsed.info);

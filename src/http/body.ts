@@ -6,6 +6,7 @@ import { lazyModule } from '../machinery/lazy-module.js';
 import { findDuplicateJsonFields } from '../schema/validation/duplicate-fields.js';
 import type { ProtobufCodec } from '../schema/protobuf/index.js';
 import { bodyEncodingOf, jsonType, protobufType, yamlType } from './media-types.js';
+import { noteRequestBody } from './audit/index.js';
 
 /** kube-apiserver's limit for a request body. */
 export const maxBodyBytes = 3 * 1024 * 1024;
@@ -31,7 +32,10 @@ export function readBody(req: IncomingMessage, limit = maxBodyBytes): Promise<Bu
       chunks.push(chunk);
     });
     req.on('end', () => {
-      if (!failed) resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+      if (failed) return;
+      const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+      noteRequestBody(req, body);
+      resolve(body);
     });
     req.on('error', (err) => {
       if (!failed) reject(err);

@@ -12,6 +12,7 @@ import {
   optimisticLockMessage,
   timeout,
   type FieldError,
+  unknownServerError,
 } from '../apierrors/index.js';
 import type { KubeObject } from '../machinery/object.js';
 import { exactFieldValue, matchesFields, matchesLabels } from '../machinery/selectors/index.js';
@@ -341,7 +342,7 @@ export class ResourceStore {
         const stored = await this.deps.watchCache.create(this.key(meta.namespace, meta.name ?? ''), formed as Record<string, unknown>);
         return this.deps.pipeline.toServed(this.info, ObjectOut.fromWritten(stored.value, formed));
       } catch (err) {
-        const refused = isStorageError(err, 'KeyExists') ? taken() : err;
+        const refused = isStorageError(err, 'KeyExists') ? taken() : storageRefusal(err);
         if (refused) {
           // Nothing was written: the quota charged for it goes back.
           await reservation?.release();
@@ -458,7 +459,7 @@ export class ResourceStore {
         }
         if (isStorageError(err, 'Conflict')) throw conflict(this.gr, name, optimisticLockMessage);
         if (isStorageError(err, 'KeyNotFound')) throw notFound(this.gr, name);
-        throw err;
+        throw storageRefusal(err);
       }
     }
   }
@@ -674,7 +675,7 @@ export class ResourceStore {
         }
         if (isStorageError(err, 'KeyNotFound')) throw notFound(this.gr, name);
         if (isStorageError(err, 'Conflict')) throw conflict(this.gr, name, optimisticLockMessage);
-        throw err;
+        throw storageRefusal(err);
       }
     }
   }
@@ -798,4 +799,9 @@ function expiredContinue(): ApiError {
 /** A watch with fieldSelector metadata.name=x watches one object. */
 function exactName(opts: WatchOptions): string | undefined {
   return opts.fieldSelector ? exactFieldValue(opts.fieldSelector, 'metadata.name') : undefined;
+}
+
+/** A write storage refused for its size fails as kube-apiserver's does: etcd's own words, a 500. */
+function storageRefusal(err: unknown): unknown {
+  return isStorageError(err, 'RequestTooLarge') ? unknownServerError(err.message) : err;
 }
