@@ -142,7 +142,9 @@ export function createApp(deps: AppDeps): ApiApp {
     let parsed: { info: RequestInfo; query: URLSearchParams };
     try {
       const url = new URL(req.url ?? '/', 'http://kubemu');
-      parsed = { info: parseRequestInfo(req.method ?? 'GET', url.pathname, isWatchQuery(url.searchParams)), query: url.searchParams };
+      // The path as sent: URL resolves `..` and `%2e%2e` segments, and /namespaces/default/../kube-system
+      // must not reach kube-system (kube-apiserver reads `..` as a name, and refuses it).
+      parsed = { info: parseRequestInfo(req.method ?? 'GET', rawPathname(req.url ?? '/', url), isWatchQuery(url.searchParams)), query: url.searchParams };
     } catch (err) {
       auditor.judge(req, res, undefined, false);
       fail(req, res, err);
@@ -234,6 +236,13 @@ function createDocumentsApp(express: () => Express, deps: AppDeps, discovery: Di
     sendStatus(res, err, prettyFor(req));
   });
   return app;
+}
+
+/** The path of a request target without resolving dot segments (origin-form; absolute-form by its URL's own path). */
+function rawPathname(target: string, url: URL): string {
+  if (!target.startsWith('/')) return url.pathname;
+  const end = target.search(/[?#]/);
+  return end < 0 ? target : target.slice(0, end);
 }
 
 /** Errors are indented for the same requests as objects (?pretty=true, curl, browsers). */

@@ -7,6 +7,7 @@ import { findDuplicateJsonFields } from '../schema/validation/duplicate-fields.j
 import type { ProtobufCodec } from '../schema/protobuf/index.js';
 import { bodyEncodingOf, jsonType, protobufType, yamlType } from './media-types.js';
 import { noteRequestBody } from './audit/index.js';
+import { maxBodyDepth, textDepth, valueDepth } from './nesting-depth.js';
 
 /** kube-apiserver's limit for a request body. */
 export const maxBodyBytes = 3 * 1024 * 1024;
@@ -82,7 +83,12 @@ function looksLikeJson(text: string): boolean {
   return false;
 }
 
+function tooDeep(): ApiError {
+  return badRequest(`the request body is nested more than ${maxBodyDepth} levels deep, which kubemu does not accept (kube-apiserver's JSON decoder stops at 10000)`);
+}
+
 export function decodeJson(text: string): DecodedBody {
+  if (textDepth(text) > maxBodyDepth) throw tooDeep();
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -93,11 +99,15 @@ export function decodeJson(text: string): DecodedBody {
 }
 
 export async function decodeYaml(text: string): Promise<DecodedBody> {
+  // Flow collections nest by brackets; block ones by indentation, which a 3 MiB body bounds.
+  if (textDepth(text) > maxBodyDepth) throw tooDeep();
   const { parseYamlStrict } = await yamlParser.load();
+  let decoded: ReturnType<typeof parseYamlStrict>;
   try {
-    const { value, duplicateFields, duplicateKeyErrors } = parseYamlStrict(text);
-    return { value, duplicateFields, yamlDuplicateKeyErrors: duplicateKeyErrors };
+    decoded = parseYamlStrict(text);
   } catch (err) {
     throw badRequest(`error converting YAML to JSON: ${(err as Error).message}`);
   }
+  if (valueDepth(decoded.value) > maxBodyDepth) throw tooDeep();
+  return { value: decoded.value, duplicateFields: decoded.duplicateFields, yamlDuplicateKeyErrors: decoded.duplicateKeyErrors };
 }

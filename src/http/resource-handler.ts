@@ -62,6 +62,7 @@ export async function handleResourceRequest(
 ): Promise<void> {
   const info = deps.catalogue.lookup(ri.group, ri.version, ri.resource);
   if (!info) throw resourceNotFound();
+  if (ri.name !== undefined) assertValidPathSegmentName(ri.name);
   // A namespaced resource is addressed by name only inside a namespace; a cluster-scoped one never is.
   if (info.namespaced && ri.namespace === undefined && ri.name !== undefined) throw resourceNotFound();
   if (!info.namespaced && ri.namespace !== undefined) throw resourceNotFound();
@@ -212,10 +213,25 @@ function startWatch(
     format,
     includeObject: parseIncludeObject(query.get('includeObject')),
     allowBookmarks,
-    timeoutSeconds: timeout !== undefined && timeout > 0 ? timeout : (deps.defaultWatchSeconds?.() ?? 1800 + Math.floor(Math.random() * 1800)),
+    // 0 (or none) is the server's choice; a negative timeout, as in Go, has already passed.
+    timeoutSeconds: timeout !== undefined && timeout !== 0 ? Math.max(0, timeout) : (deps.defaultWatchSeconds?.() ?? 1800 + Math.floor(Math.random() * 1800)),
     clock: deps.clock,
     protobuf: deps.protobuf,
   });
+}
+
+/**
+ * A name in the URL becomes a storage key: kube-apiserver's store refuses one that is a dot
+ * segment or holds a slash or percent sign (path.IsValidPathSegmentName), before anything else.
+ */
+function assertValidPathSegmentName(name: string): void {
+  const problems: string[] = [];
+  if (name === '.' || name === '..') problems.push(`may not be '${name}'`);
+  else {
+    if (name.includes('/')) problems.push(`may not contain '/'`);
+    if (name.includes('%')) problems.push(`may not contain '%'`);
+  }
+  if (problems.length) throw badRequest(`Name parameter invalid: ${JSON.stringify(name)}: ${problems.join(';')}`);
 }
 
 function mentionsProtobuf(req: IncomingMessage): boolean {
