@@ -125,7 +125,37 @@ const fixtures: Fixture[] = [
   { collection: '/apis/apps/v1/namespaces/default/deployments', name: 'h-dep', apiVersion: 'apps/v1', kind: 'Deployment', subresources: ['status', 'scale'] },
   { collection: '/api/v1/namespaces', name: 'h-ns', apiVersion: 'v1', kind: 'Namespace', subresources: ['status'] },
   { collection: '/apis/rbac.authorization.k8s.io/v1/clusterroles', name: 'h-cr', apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', subresources: [] },
+  { collection: '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', name: 'widgets.hostile.example.com', apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', subresources: ['status'] },
+  { collection: '/apis/hostile.example.com/v1/namespaces/default/widgets', name: 'h-widget', apiVersion: 'hostile.example.com/v1', kind: 'Widget', subresources: ['status', 'scale'] },
 ];
+
+const widgetDefinition = {
+  apiVersion: 'apiextensions.k8s.io/v1',
+  kind: 'CustomResourceDefinition',
+  metadata: { name: 'widgets.hostile.example.com' },
+  spec: {
+    group: 'hostile.example.com',
+    scope: 'Namespaced',
+    names: { plural: 'widgets', singular: 'widget', kind: 'Widget', listKind: 'WidgetList' },
+    versions: [
+      {
+        name: 'v1',
+        served: true,
+        storage: true,
+        subresources: { status: {}, scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas' } },
+        schema: {
+          openAPIV3Schema: {
+            type: 'object',
+            properties: {
+              spec: { type: 'object', properties: { replicas: { type: 'integer' }, free: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } },
+              status: { type: 'object', properties: { replicas: { type: 'integer' } } },
+            },
+          },
+        },
+      },
+    ],
+  },
+};
 
 const fixtureObjects = [
   ['/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'h-ns' } }],
@@ -141,6 +171,8 @@ const fixtureObjects = [
     },
   ],
   ['/apis/rbac.authorization.k8s.io/v1/clusterroles', { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'h-cr' }, rules: [] }],
+  ['/apis/apiextensions.k8s.io/v1/customresourcedefinitions', widgetDefinition],
+  ['/apis/hostile.example.com/v1/namespaces/default/widgets', { apiVersion: 'hostile.example.com/v1', kind: 'Widget', metadata: { name: 'h-widget' }, spec: { replicas: 1, free: { a: [1] } } }],
 ] as const;
 
 const readPaths = [
@@ -164,11 +196,20 @@ before(async () => {
   work = tempDir('kubemu-hostile-');
   server = await startKubemu({ dataDir: work, extraArgs: ['--insecure-http', '--nodes', '0', '--controllers', ''] });
   base = new URL(server.url);
-  for (const [path, obj] of fixtureObjects) {
-    const a = await send(base, { method: 'POST', path, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(obj)), label: `create ${path}` });
-    assert.equal(a.status, 201, a.body.toString());
-  }
+  await createFixtures(base);
 });
+
+/** The fixtures, each once its API is served (a custom resource waits for its definition). */
+async function createFixtures(target: URL): Promise<void> {
+  for (const [path, obj] of fixtureObjects) {
+    await eventually(`creating ${path}`, async () => {
+      const a = await send(target, { method: 'POST', path, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(obj)), label: `create ${path}` });
+      if (a.status === 404) return undefined;
+      assert.equal(a.status, 201, a.body.toString());
+      return true;
+    });
+  }
+}
 
 after(async () => {
   agent.destroy();
@@ -261,10 +302,7 @@ describe('hostile input', () => {
     await new Promise<void>((r) => listener.listen(0, '127.0.0.1', () => r()));
     try {
       const local = new URL(`http://127.0.0.1:${(listener.address() as { port: number }).port}`);
-      for (const [path, obj] of fixtureObjects) {
-        const a = await send(local, { method: 'POST', path, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(obj)), label: `create ${path}` });
-        assert.equal(a.status, 201, a.body.toString());
-      }
+      await createFixtures(local);
       const objectKeys = Object.getOwnPropertyNames(Object.prototype).sort();
       const arrayKeys = Object.getOwnPropertyNames(Array.prototype).sort();
       const { broken } = await sendAll(local, writeRequests(fixtures));
