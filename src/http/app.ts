@@ -69,6 +69,8 @@ export interface AppDeps {
   inflightLimits?: InflightLimits;
   /** --request-timeout in ms: the deadline of requests that are not long-running (default 60 s). */
   requestTimeoutMs?: number;
+  /** Unsent bytes a watcher may fall behind by before it is disconnected (default 32 MiB). */
+  watchBufferBytes?: number;
   /** --audit-log-path's sink and --audit-policy-file's policy (default: Metadata for everything). */
   audit?: { sink?: AuditSink; policy?: AuditPolicy };
 }
@@ -104,6 +106,7 @@ export function createApp(deps: AppDeps): ApiApp {
     defaultWatchSeconds: deps.defaultWatchSeconds,
     nodeConnections: deps.nodeConnections,
     streaming: deps.streaming,
+    watchBufferBytes: deps.watchBufferBytes,
   };
   // Every failure becomes a Status; one that is not an API error is a bug, and is reported.
   const fail = (req: IncomingMessage, res: ServerResponse, err: unknown) => {

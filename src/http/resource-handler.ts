@@ -44,6 +44,8 @@ export interface ResourceHandlerDeps {
   /** The kubelets, for pods/log, exec, attach and portforward (absent: no kubelet answers). */
   nodeConnections?: NodeConnections;
   streaming?: PodStreamDeps['streaming'];
+  /** Unsent bytes a watcher may fall behind by before it is disconnected (default 32 MiB). */
+  watchBufferBytes?: number;
 }
 
 const patchTypes: Record<string, PatchType> = {
@@ -217,6 +219,7 @@ function startWatch(
     timeoutSeconds: timeout !== undefined && timeout !== 0 ? Math.max(0, timeout) : (deps.defaultWatchSeconds?.() ?? 1800 + Math.floor(Math.random() * 1800)),
     clock: deps.clock,
     protobuf: deps.protobuf,
+    maxBufferedBytes: deps.watchBufferBytes,
   });
 }
 

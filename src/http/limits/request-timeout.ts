@@ -33,14 +33,14 @@ export function armRequestTimeout(res: ServerResponse, ms: number, clock: Clock)
       res.destroy();
       return;
     }
-    const end = res.end.bind(res);
-    for (const name of res.getHeaderNames()) res.removeHeader(name);
+    // The handler's headers go; those of the filters around the deadline (Audit-ID) stay.
+    for (const name of res.getHeaderNames()) if (name !== 'audit-id') res.removeHeader(name);
     res.statusCode = 504;
     // Go's http server sniffs the type of a body written without one.
     res.setHeader('Content-Type', 'text/plain; charset=utf-8');
     res.setHeader('Content-Length', Buffer.byteLength(timeoutBody));
+    res.end(timeoutBody);
     silence(res);
-    end(timeoutBody);
   });
   res.once('close', () => timer.cancel());
 }
