@@ -136,7 +136,7 @@ function matchesResource(rule: PolicyRule, r: NonNullable<AuditAttributes['resou
     for (const res of gr.resources) {
       if (res === '*' || res === combined) return true;
       if (r.subresource && res.startsWith('*/') && res.slice(2) === r.subresource) return true;
-      if (res.endsWith('/*') && res.slice(0, -2) === r.resource) return true;
+      if (r.subresource && res.endsWith('/*') && res.slice(0, -2) === r.resource) return true;
     }
   }
   return false;
