@@ -12,6 +12,7 @@ import type { ProtobufCodec } from '../schema/protobuf/index.js';
 import type { NodeConnections } from '../machinery/node-connection.js';
 import type { PodStreamDeps } from './streaming/pod-streams.js';
 import { decodeJson, decodeObjectBody, decodeYaml, readBody } from './body.js';
+import { noteRequestObject } from './audit/index.js';
 import { negotiateOutput, parseMediaType, type OutputFormat } from './media-types.js';
 import {
   isPrettyPrint,
@@ -275,6 +276,7 @@ export async function readWriteBody(req: IncomingMessage, opts: WriteOptions, de
   const raw = await readBody(req);
   const decoded = await decodeObjectBody(raw, req.headers['content-type'], deps.protobuf);
   if (!isPlainObject(decoded.value)) throw badRequest('the body of the request must be a JSON or YAML object');
+  noteRequestObject(req, decoded.value);
   opts.duplicateFields = decoded.duplicateFields;
   opts.yamlDuplicateKeyErrors = decoded.yamlDuplicateKeyErrors;
   return decoded.value as KubeObject;

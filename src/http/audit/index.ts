@@ -22,6 +22,7 @@ interface AuditContext {
   decision?: AuditDecision;
   requestBody?: Buffer;
   requestContentType?: string;
+  requestObject?: unknown;
 }
 
 const contexts = new WeakMap<IncomingMessage, AuditContext>();
@@ -38,6 +39,23 @@ export function addAuditAnnotation(req: IncomingMessage, key: string, value: str
 /** The request's audit ID (undefined before the auditor has seen it). */
 export function auditIdOf(req: IncomingMessage): string | undefined {
   return contexts.get(req)?.auditId;
+}
+
+/**
+ * The decoded object of a create or update (JSON, YAML or protobuf alike): what the event's
+ * requestObject holds and where a create's objectRef gets its name. Without it, the raw body
+ * stands in when it is JSON (a patch).
+ */
+export function noteRequestObject(req: IncomingMessage, object: unknown): void {
+  const ctx = contexts.get(req);
+  if (!ctx?.event || !ctx.decision || ctx.decision.level === 'None') return;
+  // Taken now: the write pipeline fills in the decoded object in place. Below Request level only
+  // the identity the objectRef needs is kept.
+  if (levelAtLeast(ctx.decision.level, 'Request')) ctx.requestObject = structuredClone(object);
+  else {
+    const meta = (object as { metadata?: Record<string, unknown> } | undefined)?.metadata;
+    ctx.requestObject = { metadata: { name: meta?.name, uid: meta?.uid, resourceVersion: meta?.resourceVersion } };
+  }
 }
 
 /** The request body as read, for events at Request level and the objectRef of a create. */
@@ -132,8 +150,8 @@ export class Auditor {
   private complete(req: IncomingMessage, res: ServerResponse, ctx: AuditContext): void {
     if (!ctx.event || ctx.decision?.level === 'None') return;
     const level = ctx.decision!.level;
-    if (ctx.requestBody) {
-      const requestObject = jsonOf(ctx.requestBody, ctx.requestContentType);
+    if (ctx.requestObject !== undefined || ctx.requestBody) {
+      const requestObject = ctx.requestObject !== undefined ? ctx.requestObject : jsonOf(ctx.requestBody!, ctx.requestContentType);
       const ref = ctx.event.objectRef as Record<string, unknown> | undefined;
       const meta = (requestObject as { metadata?: Record<string, unknown> } | undefined)?.metadata;
       // kube-apiserver completes the objectRef from the decoded object (a create's name).
