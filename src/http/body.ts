@@ -95,7 +95,27 @@ export function decodeJson(text: string): DecodedBody {
   } catch (err) {
     throw badRequest(`couldn't get version/kind; json parse error: ${(err as Error).message}`);
   }
+  // JSON.parse reads 1e400 as Infinity, which would be stored as null; Go's decoder refuses a
+  // number no float64 holds. Only a text with such an exponent or digit run needs the walk.
+  if (/\d[eE]\+?\d{3}|\d{309}/.test(text)) {
+    const huge = nonFiniteNumber(value, text);
+    if (huge) throw badRequest(`couldn't get version/kind; json parse error: json: cannot unmarshal number ${huge} into Go value of type float64`);
+  }
   return { value, duplicateFields: findDuplicateJsonFields(text) };
+}
+
+/** A number JSON.parse turned into ±Infinity, as the text wrote it; undefined when there is none. */
+function nonFiniteNumber(value: unknown, text: string): string | undefined {
+  const stack: unknown[] = [value];
+  let found = false;
+  while (stack.length && !found) {
+    const v = stack.pop();
+    if (typeof v === 'number' && !Number.isFinite(v)) found = true;
+    else if (typeof v === 'object' && v !== null) for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push(child);
+  }
+  if (!found) return undefined;
+  for (const m of text.matchAll(/-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g)) if (!Number.isFinite(Number(m[0]))) return m[0];
+  return 'Inf';
 }
 
 export async function decodeYaml(text: string): Promise<DecodedBody> {
