@@ -18,9 +18,11 @@ before(async () => {
         policy: parseAuditPolicy({
           apiVersion: 'audit.k8s.io/v1',
           kind: 'Policy',
+          omitManagedFields: true,
           rules: [
             { level: 'None', nonResourceURLs: ['/livez'] },
-            { level: 'RequestResponse', resources: [{ group: '', resources: ['configmaps'] }], namespaces: ['audited'] },
+            { level: 'RequestResponse', resources: [{ group: '', resources: ['configmaps'] }], namespaces: ['audited'], omitManagedFields: false },
+            { level: 'RequestResponse', resources: [{ group: '', resources: ['services'] }] },
             { level: 'Request', resources: [{ group: '', resources: ['secrets'] }], omitStages: ['RequestReceived'] },
             { level: 'Metadata' },
           ],
@@ -76,12 +78,27 @@ test('RequestResponse keeps both objects; a create’s objectRef gets the name f
   assert.deepEqual(complete.objectRef, { resource: 'configmaps', namespace: 'audited', name: 'cm', apiVersion: 'v1' });
   assert.deepEqual(complete.requestObject, { metadata: { name: 'cm' }, data: { a: '1' } });
   assert.equal((complete.responseObject as { metadata: { uid: string } }).metadata.uid, res.body.metadata.uid);
+  // The rule's omitManagedFields: false wins over the policy's true.
+  assert.ok((complete.responseObject as { metadata: { managedFields?: unknown[] } }).metadata.managedFields?.length);
   assert.deepEqual(complete.responseStatus, { metadata: {}, code: 201 });
   const dep = await request(t.app).get('/apis/apps/v1/namespaces/default/deployments').expect(200);
   const list = eventsOf(dep.headers['audit-id']).find((e) => e.stage === 'ResponseComplete')!;
   assert.deepEqual(list.objectRef, { resource: 'deployments', namespace: 'default', apiGroup: 'apps', apiVersion: 'v1' });
   assert.equal(list.verb, 'list');
   assert.equal(list.responseObject, undefined, 'Metadata level keeps no objects');
+});
+
+test('omitManagedFields leaves managedFields out of the logged objects, list items included', async () => {
+  const created = await request(t.app).post('/api/v1/namespaces/default/services').send({ metadata: { name: 'svc' }, spec: { ports: [{ port: 80 }] } }).expect(201);
+  assert.ok(created.body.metadata.managedFields.length, 'the answer itself keeps them');
+  const logged = eventsOf(created.headers['audit-id']).find((e) => e.stage === 'ResponseComplete')!;
+  assert.equal((logged.responseObject as { metadata: Record<string, unknown> }).metadata.managedFields, undefined);
+  assert.equal((logged.responseObject as { metadata: { name: string } }).metadata.name, 'svc');
+  const list = await request(t.app).get('/api/v1/namespaces/default/services').expect(200);
+  const listed = eventsOf(list.headers['audit-id']).find((e) => e.stage === 'ResponseComplete')!;
+  const items = (listed.responseObject as { items: { metadata: Record<string, unknown> }[] }).items;
+  assert.ok(items.length > 0);
+  for (const item of items) assert.equal(item.metadata.managedFields, undefined);
 });
 
 test('Request level keeps the request object only; a rule’s omitStages are left out; None logs nothing', async () => {

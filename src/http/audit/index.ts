@@ -176,6 +176,10 @@ export class Auditor {
       ctx.event.responseStatus = { metadata: {}, code };
     }
     if (levelAtLeast(level, 'RequestResponse') && value !== undefined && !isWatch(ctx)) ctx.event.responseObject = value;
+    if (ctx.decision!.omitManagedFields) {
+      withoutManagedFields(ctx.event.requestObject);
+      withoutManagedFields(ctx.event.responseObject);
+    }
     this.emit(ctx, 'ResponseComplete', res);
   }
 
@@ -206,6 +210,14 @@ export class Auditor {
       annotations,
     });
   }
+}
+
+/** omitManagedFields: an object's, or a list's items', metadata.managedFields go (in place: these are the event's own copies). */
+function withoutManagedFields(value: unknown): void {
+  if (typeof value !== 'object' || value === null) return;
+  const obj = value as { metadata?: { managedFields?: unknown }; items?: unknown };
+  if (obj.metadata && typeof obj.metadata === 'object') delete obj.metadata.managedFields;
+  if (Array.isArray(obj.items)) for (const item of obj.items) withoutManagedFields(item);
 }
 
 function isWatch(ctx: AuditContext): boolean {

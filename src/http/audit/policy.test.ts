@@ -46,6 +46,18 @@ test('omitted stages: the policy-wide ones and the rule’s own', () => {
   assert.deepEqual([...log.omitStages], ['RequestReceived']);
 });
 
+test('omitManagedFields: the rule’s own setting, else the policy’s', () => {
+  const p = parseAuditPolicy({
+    apiVersion: 'audit.k8s.io/v1',
+    kind: 'Policy',
+    omitManagedFields: true,
+    rules: [{ level: 'Request', verbs: ['create'], omitManagedFields: false }, { level: 'Request' }],
+  });
+  assert.equal(evaluatePolicy(p, at({ verb: 'create' })).omitManagedFields, false);
+  assert.equal(evaluatePolicy(p, at({ verb: 'update' })).omitManagedFields, true);
+  assert.equal(evaluatePolicy(policy, at({})).omitManagedFields, false);
+});
+
 test('"resource/*" matches every subresource, "*" everything of the group', () => {
   const p = parseAuditPolicy({ apiVersion: 'audit.k8s.io/v1', kind: 'Policy', rules: [{ level: 'Request', resources: [{ group: '', resources: ['pods/*'] }] }] });
   assert.equal(evaluatePolicy(p, at({ resource: { group: '', resource: 'pods', subresource: 'exec' } })).level, 'Request');
@@ -61,4 +73,7 @@ test('a policy that is not one is refused with what is wrong', () => {
   refuse({ apiVersion: 'audit.k8s.io/v1', kind: 'Policy', rules: [{ level: 'None', omitStages: ['Later'] }] }, /omitStages: Unsupported value: "Later"/);
   refuse({ apiVersion: 'audit.k8s.io/v1', kind: 'Policy', rules: [{ level: 'None', nonResourceURLs: ['/x'], namespaces: ['a'] }] }, /both regular resources and non-resource URLs/);
   refuse('level: None', /is not an audit.k8s.io\/v1 Policy/);
+  refuse({ apiVersion: 'audit.k8s.io/v1', kind: 'Policy', rules: [{ level: 'None', namespace: ['a'] }] }, /rules\[0\]: unknown field "namespace"/);
+  refuse({ apiVersion: 'audit.k8s.io/v1', kind: 'Policy', rules: [{ level: 'None', resources: [{ group: '', resource: ['pods'] }] }] }, /resources\[0\]: unknown field "resource"/);
+  refuse({ apiVersion: 'audit.k8s.io/v1', kind: 'Policy', omitManagedFields: 'yes', rules: [{ level: 'None' }] }, /omitManagedFields must be true or false/);
 });

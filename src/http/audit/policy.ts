@@ -29,11 +29,14 @@ interface PolicyRule {
   namespaces: string[];
   nonResourceURLs: string[];
   omitStages: AuditStage[];
+  /** Absent: the policy's own setting decides. */
+  omitManagedFields?: boolean;
 }
 
 export interface AuditPolicy {
   rules: PolicyRule[];
   omitStages: AuditStage[];
+  omitManagedFields: boolean;
 }
 
 /** What a rule looks at. */
@@ -48,13 +51,31 @@ export interface AuditAttributes {
 export interface AuditDecision {
   level: AuditLevel;
   omitStages: ReadonlySet<AuditStage>;
+  /** Leave metadata.managedFields out of the request and response objects. */
+  omitManagedFields: boolean;
 }
 
 /** Without --audit-policy-file: Metadata for every request. */
 export const metadataForEverything: AuditPolicy = {
   rules: [{ level: 'Metadata', users: [], userGroups: [], verbs: [], resources: [], namespaces: [], nonResourceURLs: [], omitStages: [] }],
   omitStages: [],
+  omitManagedFields: false,
 };
+
+const policyFields = new Set(['apiVersion', 'kind', 'metadata', 'rules', 'omitStages', 'omitManagedFields']);
+const ruleFields = new Set(['level', 'users', 'userGroups', 'verbs', 'resources', 'namespaces', 'nonResourceURLs', 'omitStages', 'omitManagedFields']);
+const groupResourcesFields = new Set(['group', 'resources', 'resourceNames']);
+
+/** A field the Policy type does not have is a mistake worth stopping for (a misspelt `namespace` would widen a rule). */
+function refuseUnknown(obj: Record<string, unknown>, known: ReadonlySet<string>, at: string, fail: (msg: string) => never): void {
+  for (const key of Object.keys(obj)) if (!known.has(key)) fail(`${at}unknown field "${key}"`);
+}
+
+function optionalBool(v: unknown, at: string, fail: (msg: string) => never): boolean | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'boolean') return fail(`${at} must be true or false`);
+  return v;
+}
 
 export class AuditPolicyError extends Error {}
 
@@ -66,14 +87,17 @@ export function parseAuditPolicy(doc: unknown): AuditPolicy {
   if (!isRecord(doc)) return fail('is not an audit.k8s.io/v1 Policy');
   if (doc.kind !== 'Policy') fail(`kind must be Policy, got ${JSON.stringify(doc.kind)}`);
   if (doc.apiVersion !== 'audit.k8s.io/v1') fail(`apiVersion must be audit.k8s.io/v1, got ${JSON.stringify(doc.apiVersion)}`);
+  refuseUnknown(doc, policyFields, '', fail);
   const rules = doc.rules ?? [];
   if (!Array.isArray(rules)) return fail('rules must be a list');
   if (rules.length === 0) fail('rules: Required value: at least one rule is needed (an empty policy logs nothing)');
   return {
     omitStages: stageList(doc.omitStages, 'omitStages', fail),
+    omitManagedFields: optionalBool(doc.omitManagedFields, 'omitManagedFields', fail) ?? false,
     rules: rules.map((r: unknown, i: number) => {
       const at = `rules[${i}]`;
       if (!isRecord(r)) return fail(`${at} must be an object`);
+      refuseUnknown(r, ruleFields, `${at}: `, fail);
       if (typeof r.level !== 'string' || !levels.includes(r.level as AuditLevel)) {
         fail(`${at}.level: Unsupported value: ${JSON.stringify(r.level)}: supported values: "${levels.join('", "')}"`);
       }
@@ -85,8 +109,10 @@ export function parseAuditPolicy(doc: unknown): AuditPolicy {
         namespaces: stringList(r.namespaces, `${at}.namespaces`, fail),
         nonResourceURLs: stringList(r.nonResourceURLs, `${at}.nonResourceURLs`, fail),
         omitStages: stageList(r.omitStages, `${at}.omitStages`, fail),
+        omitManagedFields: optionalBool(r.omitManagedFields, `${at}.omitManagedFields`, fail),
         resources: (Array.isArray(r.resources) ? r.resources : r.resources === undefined ? [] : fail(`${at}.resources must be a list`)).map((g: unknown, j: number) => {
           if (!isRecord(g)) return fail(`${at}.resources[${j}] must be an object`);
+          refuseUnknown(g, groupResourcesFields, `${at}.resources[${j}]: `, fail);
           return {
             group: typeof g.group === 'string' ? g.group : '',
             resources: stringList(g.resources, `${at}.resources[${j}].resources`, fail),
@@ -104,9 +130,11 @@ export function parseAuditPolicy(doc: unknown): AuditPolicy {
 
 export function evaluatePolicy(policy: AuditPolicy, attrs: AuditAttributes): AuditDecision {
   for (const rule of policy.rules) {
-    if (ruleMatches(rule, attrs)) return { level: rule.level, omitStages: new Set([...policy.omitStages, ...rule.omitStages]) };
+    if (ruleMatches(rule, attrs)) {
+      return { level: rule.level, omitStages: new Set([...policy.omitStages, ...rule.omitStages]), omitManagedFields: rule.omitManagedFields ?? policy.omitManagedFields };
+    }
   }
-  return { level: 'None', omitStages: new Set(policy.omitStages) };
+  return { level: 'None', omitStages: new Set(policy.omitStages), omitManagedFields: policy.omitManagedFields };
 }
 
 function ruleMatches(rule: PolicyRule, attrs: AuditAttributes): boolean {
