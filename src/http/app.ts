@@ -165,8 +165,14 @@ export function createApp(deps: AppDeps): ApiApp {
         fail(req, res, err);
         return;
       }
-      if (!inflight.admit(res, isReadOnly(req.method ?? 'GET', parsed.info), requestUser(req).groups)) return;
-      armRequestTimeout(res, deadlineMs, deps.clock);
+      const release = inflight.admit(res, isReadOnly(req.method ?? 'GET', parsed.info), requestUser(req).groups);
+      if (!release) return;
+      const deadline = armRequestTimeout(res, deadlineMs, deps.clock);
+      // One listener for both: this runs for every request.
+      res.once('close', () => {
+        release();
+        deadline.cancel();
+      });
     }
     if (parsed.info.isResourceRequest) {
       const extra = extraGroupVersionFor(extraGroups, parsed.info);

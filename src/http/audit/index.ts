@@ -36,11 +36,6 @@ export function addAuditAnnotation(req: IncomingMessage, key: string, value: str
   if (ctx && !ctx.annotations.has(key)) ctx.annotations.set(key, value);
 }
 
-/** The request's audit ID (undefined before the auditor has seen it). */
-export function auditIdOf(req: IncomingMessage): string | undefined {
-  return contexts.get(req)?.auditId;
-}
-
 /**
  * The decoded object of a create or update (JSON, YAML or protobuf alike): what the event's
  * requestObject holds and where a create's objectRef gets its name. Without it, the raw body
@@ -83,10 +78,8 @@ export class Auditor {
     const sent = req.headers['audit-id'];
     const auditId = typeof sent === 'string' && sent !== '' ? sent : randomUUID();
     res.setHeader('Audit-ID', auditId);
-    if (!this.deps.sink) {
-      contexts.set(req, { auditId, received: '', annotations: new Map() });
-      return;
-    }
+    // Without an audit log there is no event to annotate: nothing more to keep (the hot path).
+    if (!this.deps.sink) return;
     const ctx: AuditContext = { auditId, received: microTime(), annotations: new Map() };
     contexts.set(req, ctx);
     // A request refused before it was judged (authentication failed) still gets its event.

@@ -15,6 +15,7 @@ export interface InflightLimits {
 export const defaultInflightLimits: InflightLimits = { readOnly: 400, mutating: 200 };
 
 const privilegedGroup = 'system:masters';
+const noSlot = () => undefined;
 
 export class MaxInflight {
   private readOnlyCount = 0;
@@ -23,27 +24,26 @@ export class MaxInflight {
   constructor(private readonly limits: InflightLimits) {}
 
   /**
-   * Takes a slot for the request until its response closes. False when it is refused: the 429 has
-   * then been written.
+   * Takes a slot for the request: the function to give it back when the response closes (a no-op
+   * when no slot was taken). False when the request is refused: the 429 has then been written.
    */
-  admit(res: ServerResponse, readOnly: boolean, groups: readonly string[]): boolean {
+  admit(res: ServerResponse, readOnly: boolean, groups: readonly string[]): (() => void) | false {
     const limit = readOnly ? this.limits.readOnly : this.limits.mutating;
-    if (limit === 0) return true;
+    if (limit === 0) return noSlot;
     const current = readOnly ? this.readOnlyCount : this.mutatingCount;
     if (current >= limit) {
       // Served, but not counted: the filter lets it through without a slot.
-      if (groups.includes(privilegedGroup)) return true;
+      if (groups.includes(privilegedGroup)) return noSlot;
       tooManyRequests(res);
       return false;
     }
     if (readOnly) this.readOnlyCount++;
     else this.mutatingCount++;
-    res.once('close', () => {
-      if (readOnly) this.readOnlyCount--;
-      else this.mutatingCount--;
-    });
-    return true;
+    return readOnly ? this.releaseReadOnly : this.releaseMutating;
   }
+
+  private readonly releaseReadOnly = () => void this.readOnlyCount--;
+  private readonly releaseMutating = () => void this.mutatingCount--;
 
   inflight(): { readOnly: number; mutating: number } {
     return { readOnly: this.readOnlyCount, mutating: this.mutatingCount };

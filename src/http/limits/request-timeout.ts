@@ -6,7 +6,7 @@
 // http.ErrAbortHandler there).
 import type { ServerResponse } from 'node:http';
 import { badRequest } from '../../apierrors/index.js';
-import type { Clock } from '../../machinery/clock.js';
+import type { Clock, TimerHandle } from '../../machinery/clock.js';
 import { goDurationMs } from '../../machinery/go-duration.js';
 
 export const defaultRequestTimeoutMs = 60_000;
@@ -25,8 +25,8 @@ export function requestDeadlineMs(query: URLSearchParams, maximumMs: number): nu
 const timeoutBody =
   '{"metadata":{},"status":"Failure","message":"Timeout: request did not complete within the allotted timeout","reason":"Timeout","details":{},"code":504}\n';
 
-/** Answers 504 if the response has not finished within `ms`. */
-export function armRequestTimeout(res: ServerResponse, ms: number, clock: Clock): void {
+/** Answers 504 if the response has not finished within `ms`; the caller cancels the timer when the response closes. */
+export function armRequestTimeout(res: ServerResponse, ms: number, clock: Clock): TimerHandle {
   const timer = clock.setTimer(ms, () => {
     if (res.writableEnded || res.destroyed) return;
     if (res.headersSent) {
@@ -42,7 +42,7 @@ export function armRequestTimeout(res: ServerResponse, ms: number, clock: Clock)
     res.end(timeoutBody);
     silence(res);
   });
-  res.once('close', () => timer.cancel());
+  return timer;
 }
 
 /** After the 504, the handler's own answer is dropped, as Go's timeoutWriter drops it. */
