@@ -153,8 +153,9 @@ export function createApp(deps: AppDeps): ApiApp {
       fail(req, res, err);
       return;
     }
-    // kube-apiserver's filters, in its order: the request's deadline (a bad ?timeout= is a 400),
-    // auditing, then the in-flight limits. Long-running requests have neither deadline nor slot.
+    // kube-apiserver's filters: the audit event (a refusal below is audited too), the request's
+    // deadline (a bad ?timeout= is a 400), then the in-flight limits. Long-running requests have
+    // neither deadline nor slot.
     const longRunning = isLongRunning(parsed.info);
     auditor.judge(req, res, parsed.info, longRunning);
     if (!longRunning) {
