@@ -27,6 +27,15 @@ test('?timeout= shortens the deadline, never lengthens it; 0 is the server defau
   assert.equal(message('timeout=10x'), 'invalid timeout specified in the request URL - time: unknown unit "x" in duration "10x"');
 });
 
+/** Polls until `check` holds (at most 5 s). */
+async function until(check: () => boolean | Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) assert.fail('timed out waiting');
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
 let t: TestApp;
 let server: http.Server;
 let port: number;
@@ -70,9 +79,10 @@ function get(path: string, method = 'GET', body?: string): Promise<{ status: num
 }
 
 test('a request past its deadline is answered 504 with the Status the timeout filter writes; the late answer goes nowhere', async () => {
+  const timersBefore = t.clock.pendingTimers();
   const { response, req } = pendingPost('/api/v1/namespaces/default/configmaps?timeout=2s');
-  // The deadline is armed as the request arrives; wait until the server has it.
-  await new Promise((r) => setTimeout(r, 50));
+  // The deadline is armed as the request arrives: wait until the server has it.
+  await until(() => t.clock.pendingTimers() > timersBefore);
   t.clock.advance(1_999);
   t.clock.advance(1);
   const answer = await response;
@@ -81,24 +91,28 @@ test('a request past its deadline is answered 504 with the Status the timeout fi
   assert.equal(answer.body, '{"metadata":{},"status":"Failure","message":"Timeout: request did not complete within the allotted timeout","reason":"Timeout","details":{},"code":504}\n');
   assert.match(String(answer.headers['audit-id']), /^[0-9a-f-]{36}$/);
   // The body arrives after all: the handler's own answer is dropped, and nothing was created.
+  const closed = new Promise((r) => req.once('close', r));
   req.end('{"name":"late"}}' + ' '.repeat(1000 - 28));
-  await new Promise((r) => setTimeout(r, 50));
+  await closed;
   assert.equal((await get('/api/v1/namespaces/default/configmaps/late')).status, 404);
 });
 
 test('the mutating limit refuses a second write while the first is in flight; reads go on', async () => {
   const { response, req } = pendingPost('/api/v1/namespaces/default/configmaps');
-  await new Promise((r) => setTimeout(r, 50));
-  const refused = await get('/api/v1/namespaces/default/configmaps', 'POST', '{"metadata":{"name":"second"}}');
-  assert.equal(refused.status, 429);
+  // Refused once the first holds the one slot.
+  let refused = await get('/api/v1/namespaces/default/configmaps', 'POST', '{"metadata":{"name":"second"}}');
+  while (refused.status !== 429) {
+    assert.equal(refused.status, 201, refused.body);
+    await get('/api/v1/namespaces/default/configmaps/second', 'DELETE');
+    refused = await get('/api/v1/namespaces/default/configmaps', 'POST', '{"metadata":{"name":"second"}}');
+  }
   assert.equal(refused.headers['retry-after'], '1');
   assert.equal(refused.body, 'Too many requests, please try again later.\n');
   assert.equal((await get('/api/v1/namespaces/default/configmaps')).status, 200);
-  // A watch is long-running: never counted, never timed out.
   req.destroy();
   await response.catch(() => undefined);
-  await new Promise((r) => setTimeout(r, 50));
-  assert.equal((await get('/api/v1/namespaces/default/configmaps', 'POST', '{"metadata":{"name":"third"}}')).status, 201);
+  // The slot comes back when the server sees the connection go.
+  await until(async () => (await get('/api/v1/namespaces/default/configmaps', 'POST', '{"metadata":{"name":"third"}}')).status === 201);
 });
 
 test('?timeout= that is not a duration is a 400 Status', async () => {
