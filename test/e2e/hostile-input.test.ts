@@ -276,7 +276,8 @@ describe('hostile input', () => {
         socket.on('data', (d) => (got += d.toString('latin1')));
         socket.on('error', () => resolve(got));
         socket.on('close', () => resolve(got));
-        socket.setTimeout(5_000, () => {
+        // A chunk announced but never sent is awaited (by kube-apiserver too): do not wait long for it.
+        socket.setTimeout(/chunked/.test(text) ? 1_000 : 5_000, () => {
           socket.destroy();
           resolve(got);
         });
@@ -305,7 +306,10 @@ describe('hostile input', () => {
       await createFixtures(local);
       const objectKeys = Object.getOwnPropertyNames(Object.prototype).sort();
       const arrayKeys = Object.getOwnPropertyNames(Array.prototype).sort();
-      const { broken } = await sendAll(local, writeRequests(fixtures));
+      // The bodies that name prototype keys, in every encoding and patch type.
+      const polluting = writeRequests(fixtures).filter((r) => /__proto__|constructor|prototype|<<|merge key/.test(r.body?.toString('latin1') ?? '') || /__proto__|constructor/.test(r.label));
+      assert.ok(polluting.length > 300, `only ${polluting.length} polluting requests`);
+      const { broken } = await sendAll(local, polluting);
       assert.deepEqual(broken, []);
       assert.deepEqual(Object.getOwnPropertyNames(Object.prototype).sort(), objectKeys);
       assert.deepEqual(Object.getOwnPropertyNames(Array.prototype).sort(), arrayKeys);
