@@ -111,6 +111,15 @@ test('Request level keeps the request object only; a rule’s omitStages are lef
   assert.deepEqual(eventsOf(live.headers['audit-id']), []);
 });
 
+test('a request that fails authentication is logged about what it asked for, by nobody', async () => {
+  const res = await request(t.app).get('/api/v1/namespaces/default/pods').set('Authorization', 'Bearer not-a-token').expect(401);
+  const complete = eventsOf(res.headers['audit-id']).find((e) => e.stage === 'ResponseComplete')!;
+  assert.deepEqual(complete.user, {});
+  assert.equal(complete.verb, 'list');
+  assert.deepEqual(complete.objectRef, { resource: 'pods', namespace: 'default', apiVersion: 'v1' });
+  assert.equal((complete.responseStatus as { code: number }).code, 401);
+});
+
 test('annotations added while the request is served are in its events', async () => {
   // As an authorizer would: while the request is being served.
   const listener = http.createServer((req, res) => {

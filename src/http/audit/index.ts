@@ -6,7 +6,8 @@
 // its decision there).
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RequestInfo } from '../request-info.js';
+import { isWatchQuery } from '../query.js';
+import { parseRequestInfo, type RequestInfo } from '../request-info.js';
 import type { AuditSink } from './audit-log.js';
 import { evaluatePolicy, levelAtLeast, type AuditDecision, type AuditLevel, type AuditPolicy, type AuditStage } from './policy.js';
 
@@ -82,20 +83,19 @@ export class Auditor {
     if (!this.deps.sink) return;
     const ctx: AuditContext = { auditId, received: microTime(), annotations: new Map() };
     contexts.set(req, ctx);
-    // A request refused before it was judged (authentication failed) still gets its event.
+    // A request refused before it was judged (authentication failed) still gets its event, about
+    // what it asked for and, as kube-apiserver's failed-authentication audit writes it, by nobody.
     res.once('close', () => {
-      if (!ctx.event) {
-        this.judge(req, res, undefined, false);
-      }
+      if (!ctx.event) this.judge(req, res, requestInfoOf(req), false, res.statusCode === 401);
       this.complete(req, res, ctx);
     });
   }
 
   /** Once the user and what the request is about are known: the policy's verdict, and RequestReceived. */
-  judge(req: IncomingMessage, res: ServerResponse, info: RequestInfo | undefined, longRunning: boolean): void {
+  judge(req: IncomingMessage, res: ServerResponse, info: RequestInfo | undefined, longRunning: boolean, unauthenticated = false): void {
     const ctx = contexts.get(req);
     if (!ctx || !this.deps.sink || ctx.event) return;
-    const user = this.deps.user(req);
+    const user = unauthenticated ? { username: '', groups: [] } : this.deps.user(req);
     const verb = verbOf(req.method ?? 'GET', info);
     const path = info && !info.isResourceRequest ? info.path : pathOf(req.url);
     const resource = info?.isResourceRequest
@@ -111,7 +111,7 @@ export class Auditor {
       stage: 'RequestReceived',
       requestURI: req.url ?? '/',
       verb,
-      user: userJson(user),
+      user: unauthenticated ? {} : userJson(user),
       sourceIPs: sourceIPs(req),
       userAgent: req.headers['user-agent'],
     };
@@ -249,6 +249,16 @@ function captureResponse(res: ServerResponse, ctx: AuditContext, everything: boo
     keep(args[0], args[1]);
     return end(...args);
   };
+}
+
+/** What a request that never reached routing asked for, if its URL says. */
+function requestInfoOf(req: IncomingMessage): RequestInfo | undefined {
+  try {
+    const url = new URL(req.url ?? '/', 'http://kubemu');
+    return parseRequestInfo(req.method ?? 'GET', pathOf(req.url), isWatchQuery(url.searchParams));
+  } catch {
+    return undefined;
+  }
 }
 
 function jsonOf(body: Buffer, contentType: string | undefined): unknown {
