@@ -40,6 +40,16 @@ Flags:
                         requests without credentials are system:anonymous (default true); false: 401
   --token-auth-file <file>
                         static bearer tokens, a CSV of token,user,uid,"group1,group2"
+  --max-requests-inflight <n>
+                        read-only requests served at once before 429s (default 400; 0: no limit)
+  --max-mutating-requests-inflight <n>
+                        mutating requests served at once before 429s (default 200; 0: no limit)
+  --request-timeout <duration>
+                        deadline of requests other than watch, exec, logs, port-forward, proxy (default 1m0s)
+  --audit-log-path <file>
+                        append audit.k8s.io/v1 Events to this file as JSON lines ("-": standard output)
+  --audit-policy-file <file>
+                        an audit.k8s.io/v1 Policy (default: Metadata level for every request)
   --log-requests        log every request
   -h, --help            show this help
   --version             print the version
@@ -63,6 +73,11 @@ async function main(argv: string[]): Promise<void> {
       'authorization-mode': { type: 'string' },
       'anonymous-auth': { type: 'string' },
       'token-auth-file': { type: 'string' },
+      'max-requests-inflight': { type: 'string' },
+      'max-mutating-requests-inflight': { type: 'string' },
+      'request-timeout': { type: 'string' },
+      'audit-log-path': { type: 'string' },
+      'audit-policy-file': { type: 'string' },
       'event-ttl': { type: 'string' },
       controllers: { type: 'string' },
       nodes: { type: 'string' },
@@ -108,6 +123,31 @@ async function main(argv: string[]): Promise<void> {
   const eventTtlMs = values['event-ttl'] === undefined ? undefined : goDurationMs(values['event-ttl']);
   if (eventTtlMs !== undefined && eventTtlMs <= 0) throw new Error(`--event-ttl must be a positive duration, got "${values['event-ttl']}"`);
   if (values['event-ttl'] !== undefined && eventTtlMs === undefined) throw new Error(`--event-ttl must be a duration such as 1h0m0s or 30m, got "${values['event-ttl']}"`);
+  const inflightFlag = (name: 'max-requests-inflight' | 'max-mutating-requests-inflight', fallback: number): number => {
+    const raw = values[name];
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n)) throw new Error(`--${name} must be a whole number (0: no limit), got "${raw}"`);
+    return n;
+  };
+  const maxRequestsInflight = inflightFlag('max-requests-inflight', 400);
+  const maxMutatingRequestsInflight = inflightFlag('max-mutating-requests-inflight', 200);
+  const requestTimeoutMs = values['request-timeout'] === undefined ? undefined : goDurationMs(values['request-timeout']);
+  if (values['request-timeout'] !== undefined && (requestTimeoutMs === undefined || requestTimeoutMs <= 0)) {
+    throw new Error(`--request-timeout must be a positive duration such as 1m0s or 30s, got "${values['request-timeout']}"`);
+  }
+  let auditPolicy;
+  if (values['audit-policy-file'] !== undefined) {
+    const { readFileSync } = await import('node:fs');
+    const { parse } = await import('yaml');
+    const { parseAuditPolicy } = await import('./http/audit/index.js');
+    try {
+      auditPolicy = parseAuditPolicy(parse(readFileSync(values['audit-policy-file'], 'utf8')));
+    } catch (err) {
+      throw new Error(`--audit-policy-file ${values['audit-policy-file']}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    if (values['audit-log-path'] === undefined) process.stderr.write('kubemu: --audit-policy-file without --audit-log-path: no audit events are written\n');
+  }
   const nodes = values.nodes === undefined ? 3 : Number(values.nodes);
   if (!Number.isInteger(nodes) || nodes < 0 || nodes > 10_000) throw new Error(`--nodes must be a whole number from 0 to 10000, got "${values.nodes}"`);
   const { parseClusterConfig, ClusterConfigError } = await import('./machinery/cluster-config.js');
@@ -163,6 +203,11 @@ async function main(argv: string[]): Promise<void> {
     authorizationMode: values['authorization-mode'],
     anonymousAuth: anonymousFlag === undefined ? undefined : anonymousFlag === 'true',
     tokenAuthFile: values['token-auth-file'],
+    maxRequestsInflight,
+    maxMutatingRequestsInflight,
+    requestTimeoutMs,
+    auditLogPath: values['audit-log-path'],
+    auditPolicy,
     log: (msg, fields) => logger.info(fields ?? {}, msg),
   });
   logger.info({ ms: Math.round(performance.now() - started) }, 'ready');

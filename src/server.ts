@@ -43,6 +43,7 @@ import { AggregatedApis } from './http/aggregation/aggregated-apis.js';
 import { localApiServicesController } from './controllers/apiservices/local-api-services.js';
 import { remoteAvailabilityController } from './controllers/apiservices/remote-availability.js';
 import { publishExtensionAuthentication } from './controllers/bootstrap/extension-apiserver-authentication.js';
+import { openAuditLog, type AuditPolicy } from './http/audit/index.js';
 
 export interface ServerOptions {
   port?: number;
@@ -81,6 +82,16 @@ export interface ServerOptions {
   anonymousAuth?: boolean;
   /** --token-auth-file: a CSV of static bearer tokens (token,user,uid,"group1,group2"). */
   tokenAuthFile?: string;
+  /** --max-requests-inflight (default 400; 0: no limit). */
+  maxRequestsInflight?: number;
+  /** --max-mutating-requests-inflight (default 200; 0: no limit). */
+  maxMutatingRequestsInflight?: number;
+  /** --request-timeout in ms (default 60 s). */
+  requestTimeoutMs?: number;
+  /** --audit-log-path: where audit events are appended ("-": standard output; none when undefined). */
+  auditLogPath?: string;
+  /** --audit-policy-file's Policy (default: Metadata for every request). */
+  auditPolicy?: AuditPolicy;
 }
 
 export interface RunningServer {
@@ -177,6 +188,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   });
 
   let address = `${host}:${options.port ?? 6443}`;
+  const auditSink = options.auditLogPath === undefined ? undefined : openAuditLog(options.auditLogPath);
   const app = createApp({
     aggregatedApis,
     catalogue,
@@ -193,6 +205,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     authentication: { staticTokens, anonymous: options.anonymousAuth ?? true, insecure: options.insecureHttp ?? false },
     serviceAccountKeys,
     externalUrl: () => `${options.insecureHttp ? 'http' : 'https'}://${address}`,
+    inflightLimits: { readOnly: options.maxRequestsInflight ?? 400, mutating: options.maxMutatingRequestsInflight ?? 200 },
+    requestTimeoutMs: options.requestTimeoutMs,
+    audit: { sink: auditSink, policy: options.auditPolicy },
     onInternalError: (err, req) =>
       log('internal error (a bug in kubemu): answered 500', { verb: req.method, uri: req.url, err: err instanceof Error ? err.stack : String(err) }),
     onRequest: options.logRequests
@@ -329,6 +344,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       });
       await registry.close();
       await backend.close();
+      await auditSink?.close();
       log('stopped');
     })());
 

@@ -176,6 +176,14 @@ export function serviceUnavailable(message: string): ApiError {
   return new ApiError(503, 'ServiceUnavailable', message);
 }
 
+/**
+ * 500 with no reason: what kube-apiserver answers for an error it has no Status for (an etcd
+ * error such as "etcdserver: request is too large"), its message passed on as it is.
+ */
+export function unknownServerError(message: string): ApiError {
+  return new ApiError(500, '', message);
+}
+
 export function internalError(message: string): ApiError {
   return new ApiError(500, 'InternalError', `Internal error occurred: ${message}`, { causes: [{ message }] });
 }

@@ -28,11 +28,15 @@ import type { ClusterConfig } from '../machinery/cluster-config.js';
 import type { NodeConnections } from '../machinery/node-connection.js';
 import type { PodStreamDeps } from './streaming/pod-streams.js';
 import { attachUpgrade } from './streaming/upgrade.js';
-import { Authenticator, type AuthenticationOptions, type CertificateIdentity } from './authentication.js';
+import { Authenticator, requestUser, type AuthenticationOptions, type CertificateIdentity } from './authentication.js';
 import { authorizeRequest, requestAttributes } from './authorization.js';
 import { impersonate } from './impersonation.js';
 import { serviceAccountIssuer } from '../registry/service-account-tokens.js';
 import type { AggregatedApis } from './aggregation/aggregated-apis.js';
+import { Auditor, metadataForEverything, type AuditPolicy, type AuditSink } from './audit/index.js';
+import { isLongRunning, isReadOnly } from './limits/long-running.js';
+import { defaultInflightLimits, MaxInflight, type InflightLimits } from './limits/max-inflight.js';
+import { armRequestTimeout, defaultRequestTimeoutMs, requestDeadlineMs } from './limits/request-timeout.js';
 
 export interface AppDeps {
   catalogue: Catalogue;
@@ -68,6 +72,14 @@ export interface AppDeps {
   externalUrl?: () => string;
   /** Group-versions of APIServices served by other servers, and the proxy to them (absent: none). */
   aggregatedApis?: AggregatedApis;
+  /** --max-requests-inflight and --max-mutating-requests-inflight (default 400 and 200; 0: no limit). */
+  inflightLimits?: InflightLimits;
+  /** --request-timeout in ms: the deadline of requests that are not long-running (default 60 s). */
+  requestTimeoutMs?: number;
+  /** Unsent bytes a watcher may fall behind by before it is disconnected (default 32 MiB). */
+  watchBufferBytes?: number;
+  /** --audit-log-path's sink and --audit-policy-file's policy (default: Metadata for everything). */
+  audit?: { sink?: AuditSink; policy?: AuditPolicy };
 }
 
 export interface ApiApp {
@@ -108,6 +120,7 @@ export function createApp(deps: AppDeps): ApiApp {
     defaultWatchSeconds: deps.defaultWatchSeconds,
     nodeConnections: deps.nodeConnections,
     streaming: deps.streaming,
+    watchBufferBytes: deps.watchBufferBytes,
   };
   // Every failure becomes a Status; one that is not an API error is a bug, and is reported.
   const fail = (req: IncomingMessage, res: ServerResponse, err: unknown) => {
@@ -120,8 +133,12 @@ export function createApp(deps: AppDeps): ApiApp {
 
   const authenticator = new Authenticator(deps.registry, { ...deps.authentication, certificateIdentity: deps.certificateIdentity });
   const authorizer = deps.registry.authorizer;
+  const auditor = new Auditor({ sink: deps.audit?.sink, policy: deps.audit?.policy ?? metadataForEverything, user: requestUser });
+  const inflight = new MaxInflight(deps.inflightLimits ?? defaultInflightLimits);
+  const requestTimeoutMs = deps.requestTimeoutMs ?? defaultRequestTimeoutMs;
   const handle: RequestListener = (req, res) => {
     const started = performance.now();
+    auditor.begin(req, res);
     if (deps.onRequest) res.on('finish', () => deps.onRequest!(req, res, started));
     let authenticating: void | Promise<void>;
     try {
@@ -140,13 +157,48 @@ export function createApp(deps: AppDeps): ApiApp {
     route(req, res);
   };
   const route: RequestListener = (req, res) => {
-    let parsed: { info: RequestInfo; query: URLSearchParams };
+    let parsed: { info: RequestInfo; query: URLSearchParams; path: string };
     try {
       const url = new URL(req.url ?? '/', 'http://kubemu');
-      parsed = { info: parseRequestInfo(req.method ?? 'GET', url.pathname, isWatchQuery(url.searchParams)), query: url.searchParams };
-      // After authentication, before anything is served: impersonation, then authorization.
+      // The path as sent: URL resolves `..` and `%2e%2e` segments, and /namespaces/default/../kube-system
+      // must not reach kube-system (kube-apiserver reads `..` as a name, and refuses it).
+      const path = rawPathname(req.url ?? '/', url);
+      parsed = { info: parseRequestInfo(req.method ?? 'GET', path, isWatchQuery(url.searchParams)), query: url.searchParams, path };
+    } catch (err) {
+      auditor.judge(req, res, undefined, false);
+      fail(req, res, err);
+      return;
+    }
+    // kube-apiserver's filters, in its order after authentication: the audit event (a refusal
+    // below is audited too), impersonation, the request's deadline (a bad ?timeout= is a 400) and
+    // the in-flight limits (long-running requests have neither), then authorization.
+    const longRunning = isLongRunning(parsed.info);
+    auditor.judge(req, res, parsed.info, longRunning);
+    try {
       impersonate(req, authorizer);
-      authorizeRequest(authorizer, requestAttributes(req, parsed.info, url.pathname, url.searchParams), req);
+    } catch (err) {
+      fail(req, res, err);
+      return;
+    }
+    if (!longRunning) {
+      let deadlineMs: number;
+      try {
+        deadlineMs = requestDeadlineMs(parsed.query, requestTimeoutMs);
+      } catch (err) {
+        fail(req, res, err);
+        return;
+      }
+      const release = inflight.admit(res, isReadOnly(req.method ?? 'GET', parsed.info), requestUser(req).groups);
+      if (!release) return;
+      const deadline = armRequestTimeout(res, deadlineMs, deps.clock);
+      // One listener for both: this runs for every request.
+      res.once('close', () => {
+        release();
+        deadline.cancel();
+      });
+    }
+    try {
+      authorizeRequest(authorizer, requestAttributes(req, parsed.info, parsed.path, parsed.query), req);
     } catch (err) {
       fail(req, res, err);
       return;
@@ -239,6 +291,13 @@ function remoteApiServiceFor(aggregated: AggregatedApis, info: RequestInfo): str
   if (openapi) return aggregated.servedRemotely(openapi[1]!, openapi[2]!);
   const d = info.discovery;
   return d?.prefix === 'apis' && d.group !== undefined && d.version !== undefined ? aggregated.servedRemotely(d.group, d.version) : undefined;
+}
+
+/** The path of a request target without resolving dot segments (origin-form; absolute-form by its URL's own path). */
+function rawPathname(target: string, url: URL): string {
+  if (!target.startsWith('/')) return url.pathname;
+  const end = target.search(/[?#]/);
+  return end < 0 ? target : target.slice(0, end);
 }
 
 /** Errors are indented for the same requests as objects (?pretty=true, curl, browsers). */

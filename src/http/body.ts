@@ -6,6 +6,8 @@ import { lazyModule } from '../machinery/lazy-module.js';
 import { findDuplicateJsonFields } from '../schema/validation/duplicate-fields.js';
 import type { ProtobufCodec } from '../schema/protobuf/index.js';
 import { bodyEncodingOf, jsonType, protobufType, yamlType } from './media-types.js';
+import { noteRequestBody } from './audit/index.js';
+import { maxBodyDepth, textDepth, valueDepth } from './nesting-depth.js';
 
 /** kube-apiserver's limit for a request body. */
 export const maxBodyBytes = 3 * 1024 * 1024;
@@ -31,7 +33,10 @@ export function readBody(req: IncomingMessage, limit = maxBodyBytes): Promise<Bu
       chunks.push(chunk);
     });
     req.on('end', () => {
-      if (!failed) resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+      if (failed) return;
+      const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+      noteRequestBody(req, body);
+      resolve(body);
     });
     req.on('error', (err) => {
       if (!failed) reject(err);
@@ -78,22 +83,51 @@ function looksLikeJson(text: string): boolean {
   return false;
 }
 
+function tooDeep(): ApiError {
+  return badRequest(`the request body is nested more than ${maxBodyDepth} levels deep, which kubemu does not accept (kube-apiserver's JSON decoder stops at 10000)`);
+}
+
 export function decodeJson(text: string): DecodedBody {
+  if (textDepth(text) > maxBodyDepth) throw tooDeep();
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (err) {
     throw badRequest(`couldn't get version/kind; json parse error: ${(err as Error).message}`);
   }
+  // JSON.parse reads 1e400 as Infinity, which would be stored as null; Go's decoder refuses a
+  // number no float64 holds. Only a text with such an exponent or digit run needs the walk.
+  if (/\d[eE]\+?\d{3}|\d{309}/.test(text)) {
+    const huge = nonFiniteNumber(value, text);
+    if (huge) throw badRequest(`couldn't get version/kind; json parse error: json: cannot unmarshal number ${huge} into Go value of type float64`);
+  }
   return { value, duplicateFields: findDuplicateJsonFields(text) };
 }
 
+/** A number JSON.parse turned into ±Infinity, as the text wrote it; undefined when there is none. */
+function nonFiniteNumber(value: unknown, text: string): string | undefined {
+  const stack: unknown[] = [value];
+  let found = false;
+  while (stack.length && !found) {
+    const v = stack.pop();
+    if (typeof v === 'number' && !Number.isFinite(v)) found = true;
+    else if (typeof v === 'object' && v !== null) for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push(child);
+  }
+  if (!found) return undefined;
+  for (const m of text.matchAll(/-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g)) if (!Number.isFinite(Number(m[0]))) return m[0];
+  return 'Inf';
+}
+
 export async function decodeYaml(text: string): Promise<DecodedBody> {
+  // Flow collections nest by brackets; block ones by indentation, which a 3 MiB body bounds.
+  if (textDepth(text) > maxBodyDepth) throw tooDeep();
   const { parseYamlStrict } = await yamlParser.load();
+  let decoded: ReturnType<typeof parseYamlStrict>;
   try {
-    const { value, duplicateFields, duplicateKeyErrors } = parseYamlStrict(text);
-    return { value, duplicateFields, yamlDuplicateKeyErrors: duplicateKeyErrors };
+    decoded = parseYamlStrict(text);
   } catch (err) {
     throw badRequest(`error converting YAML to JSON: ${(err as Error).message}`);
   }
+  if (valueDepth(decoded.value) > maxBodyDepth) throw tooDeep();
+  return { value: decoded.value, duplicateFields: decoded.duplicateFields, yamlDuplicateKeyErrors: decoded.duplicateKeyErrors };
 }

@@ -13,6 +13,7 @@ import type { NodeConnections } from '../machinery/node-connection.js';
 import type { PodStreamDeps } from './streaming/pod-streams.js';
 import { requestUser } from './authentication.js';
 import { decodeJson, decodeObjectBody, decodeYaml, readBody } from './body.js';
+import { noteRequestObject } from './audit/index.js';
 import { negotiateOutput, parseMediaType, type OutputFormat } from './media-types.js';
 import {
   isPrettyPrint,
@@ -45,6 +46,8 @@ export interface ResourceHandlerDeps {
   /** The kubelets, for pods/log, exec, attach and portforward (absent: no kubelet answers). */
   nodeConnections?: NodeConnections;
   streaming?: PodStreamDeps['streaming'];
+  /** Unsent bytes a watcher may fall behind by before it is disconnected (default 32 MiB). */
+  watchBufferBytes?: number;
 }
 
 const patchTypes: Record<string, PatchType> = {
@@ -63,6 +66,7 @@ export async function handleResourceRequest(
 ): Promise<void> {
   const info = deps.catalogue.lookup(ri.group, ri.version, ri.resource);
   if (!info) throw resourceNotFound();
+  if (ri.name !== undefined) assertValidPathSegmentName(ri.name);
   // A namespaced resource is addressed by name only inside a namespace; a cluster-scoped one never is.
   if (info.namespaced && ri.namespace === undefined && ri.name !== undefined) throw resourceNotFound();
   if (!info.namespaced && ri.namespace !== undefined) throw resourceNotFound();
@@ -213,10 +217,26 @@ function startWatch(
     format,
     includeObject: parseIncludeObject(query.get('includeObject')),
     allowBookmarks,
-    timeoutSeconds: timeout !== undefined && timeout > 0 ? timeout : (deps.defaultWatchSeconds?.() ?? 1800 + Math.floor(Math.random() * 1800)),
+    // 0 (or none) is the server's choice; a negative timeout, as in Go, has already passed.
+    timeoutSeconds: timeout !== undefined && timeout !== 0 ? Math.max(0, timeout) : (deps.defaultWatchSeconds?.() ?? 1800 + Math.floor(Math.random() * 1800)),
     clock: deps.clock,
     protobuf: deps.protobuf,
+    maxBufferedBytes: deps.watchBufferBytes,
   });
+}
+
+/**
+ * A name in the URL becomes a storage key: kube-apiserver's store refuses one that is a dot
+ * segment or holds a slash or percent sign (path.IsValidPathSegmentName), before anything else.
+ */
+function assertValidPathSegmentName(name: string): void {
+  const problems: string[] = [];
+  if (name === '.' || name === '..') problems.push(`may not be '${name}'`);
+  else {
+    if (name.includes('/')) problems.push(`may not contain '/'`);
+    if (name.includes('%')) problems.push(`may not contain '%'`);
+  }
+  if (problems.length) throw badRequest(`Name parameter invalid: ${JSON.stringify(name)}: ${problems.join(';')}`);
 }
 
 function mentionsProtobuf(req: IncomingMessage): boolean {
@@ -258,6 +278,7 @@ export async function readWriteBody(req: IncomingMessage, opts: WriteOptions, de
   const raw = await readBody(req);
   const decoded = await decodeObjectBody(raw, req.headers['content-type'], deps.protobuf);
   if (!isPlainObject(decoded.value)) throw badRequest('the body of the request must be a JSON or YAML object');
+  noteRequestObject(req, decoded.value);
   opts.duplicateFields = decoded.duplicateFields;
   opts.yamlDuplicateKeyErrors = decoded.yamlDuplicateKeyErrors;
   return decoded.value as KubeObject;

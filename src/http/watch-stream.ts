@@ -24,7 +24,7 @@ export interface WatchStreamOptions {
   clock: Clock;
   bookmarkIntervalMs?: number;
   protobuf?: () => ProtobufCodec;
-  /** A watcher whose unsent output grows beyond this is disconnected (it will re-list). */
+  /** A watcher whose unsent output grows beyond this is disconnected (it will re-list); default 32 MiB. */
   maxBufferedBytes?: number;
 }
 
@@ -57,7 +57,12 @@ export function startWatchStream(res: ServerResponse, onClientGone: (fn: () => v
   const write = (chunk: string | Uint8Array) => {
     if (closed) return;
     res.write(chunk);
-    if (res.writableLength > maxBuffered) finish();
+    // A watcher too far behind is dropped, as the cacher drops an unresponsive one: it re-lists.
+    // Its connection goes at once — ending the response would keep the backlog queued behind it.
+    if (res.writableLength > maxBuffered) {
+      finish();
+      res.destroy();
+    }
   };
 
   const encodeObjectEvent = (type: CacheEventType, object: CachedObject): string | Uint8Array => {

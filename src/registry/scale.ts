@@ -1,6 +1,6 @@
 // The scale subresource (autoscaling/v1 Scale) of Deployments, ReplicaSets, StatefulSets and
 // ReplicationControllers: a view of spec.replicas, status.replicas and the selector.
-import { invalid, notFound } from '../apierrors/index.js';
+import { badRequest, invalid, notFound } from '../apierrors/index.js';
 import { isPlainObject, type KubeObject } from '../machinery/object.js';
 import { labelSelectorFromObject, labelSelectorFromSet, labelSelectorToString } from '../machinery/selectors/index.js';
 import { ObjectOut } from './object-out.js';
@@ -76,10 +76,16 @@ export async function updateScale(
   change: { body: KubeObject } | { patchType: Exclude<PatchType, 'apply'>; patch: unknown },
   opts: WriteOptions,
 ): Promise<ObjectOut> {
+  if ('body' in change) assertScaleBody(change.body, name);
   const result = await store.guaranteedUpdate(namespace, name, opts, undefined, (current) => {
     if (!current) throw notFound({ group: store.info.group, resource: store.info.resource }, name);
     const scale = scaleOf(current as Scalable, store.info.custom?.scale);
     const next = 'body' in change ? change.body : pipeline.applyPatch(store.info, change.patchType, scale, change.patch);
+    // As for any patch, the result must still carry the name (kube-apiserver's checkName).
+    if (!('body' in change)) {
+      const patchedName = isPlainObject(next.metadata) ? (next.metadata as { name?: unknown }).name : undefined;
+      if (patchedName !== name) throw badRequest(`the name of the object (${typeof patchedName === 'string' ? patchedName : ''}) does not match the name on the URL (${name})`);
+    }
     const spec = (next.spec ?? {}) as { replicas?: unknown };
     const replicas = spec.replicas ?? 0;
     if (typeof replicas !== 'number' || !Number.isInteger(replicas)) {
@@ -98,4 +104,24 @@ export async function updateScale(
     return { update: updated, expectedRv: rv && rv !== current.metadata?.resourceVersion ? rv : undefined };
   });
   return ObjectOut.fromObject(scaleOf(result.object.object as Scalable, store.info.custom?.scale));
+}
+
+/**
+ * A PUT to /scale carries an autoscaling/v1 Scale: kube-apiserver decodes it as one, so another
+ * group-version, a metadata that is not an object or another name is refused before anything
+ * is read (a Deployment body sent to /scale must not scale it to zero).
+ */
+function assertScaleBody(body: KubeObject, urlName: string): void {
+  const apiVersion = (body as { apiVersion?: unknown }).apiVersion;
+  if (apiVersion !== undefined && apiVersion !== '' && apiVersion !== 'autoscaling/v1') {
+    throw badRequest(`the API version in the data (${String(apiVersion)}) does not match the expected API version (autoscaling/v1)`);
+  }
+  const meta = (body as { metadata?: unknown }).metadata;
+  if (meta !== undefined && meta !== null && (typeof meta !== 'object' || Array.isArray(meta))) {
+    throw badRequest(`Scale in version "v1" cannot be handled as a Scale: json: cannot unmarshal ${Array.isArray(meta) ? 'array' : typeof meta} into Go struct field Scale.metadata of type v1.ObjectMeta`);
+  }
+  const name = (meta as { name?: unknown } | undefined)?.name;
+  if (name !== undefined && name !== '' && name !== urlName) {
+    throw badRequest(`the name of the object (${typeof name === 'string' ? name : JSON.stringify(name)}) does not match the name on the URL (${urlName})`);
+  }
 }

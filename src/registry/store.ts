@@ -12,8 +12,9 @@ import {
   optimisticLockMessage,
   timeout,
   type FieldError,
+  unknownServerError,
 } from '../apierrors/index.js';
-import type { KubeObject } from '../machinery/object.js';
+import { isPlainObject, type KubeObject } from '../machinery/object.js';
 import { exactFieldValue, matchesFields, matchesLabels } from '../machinery/selectors/index.js';
 import type { ResourceInfo } from '../schema/catalogue.js';
 import { isStorageError, type StorageError, type StoredObject } from '../storage/types.js';
@@ -410,7 +411,7 @@ export class ResourceStore {
         const stored = await this.deps.watchCache.create(this.key(meta.namespace, meta.name ?? ''), formed as Record<string, unknown>);
         return this.servedMaybe(ObjectOut.fromWritten(stored.value, formed));
       } catch (err) {
-        const refused = isStorageError(err, 'KeyExists') ? taken() : err;
+        const refused = isStorageError(err, 'KeyExists') ? taken() : storageRefusal(err);
         if (refused) {
           // Nothing was written: the quota charged for it goes back.
           await reservation?.release();
@@ -639,7 +640,7 @@ export class ResourceStore {
         }
         if (isStorageError(err, 'Conflict')) throw conflict(this.gr, name, optimisticLockMessage);
         if (isStorageError(err, 'KeyNotFound')) throw notFound(this.gr, name);
-        throw err;
+        throw storageRefusal(err);
       }
     }
   }
@@ -670,6 +671,11 @@ export class ResourceStore {
     return this.guaranteedUpdate(namespace, name, opts, subresource, (current) => {
       if (!current) throw notFound(this.gr, name);
       const patched = this.deps.pipeline.applyPatch(this.info, type, current, patch);
+      // kube-apiserver's patcher checks the result's name against the URL (checkName): a patch that
+      // takes the name away ({"$patch":"delete"}, a removed /metadata/name) is refused, not applied.
+      const patchedMeta = patched.metadata as { name?: unknown } | undefined;
+      const patchedName = isPlainObject(patchedMeta) && typeof patchedMeta.name === 'string' ? patchedMeta.name : '';
+      if (patchedName !== name) throw badRequest(`the name of the object (${patchedName}) does not match the name on the URL (${name})`);
       const currentRv = current.metadata?.resourceVersion;
       const patchedRv = (patched.metadata as { resourceVersion?: string } | undefined)?.resourceVersion;
       // A patch that names a resourceVersion is conditional on it; otherwise it retries on conflicts.
@@ -864,7 +870,7 @@ export class ResourceStore {
         }
         if (isStorageError(err, 'KeyNotFound')) throw notFound(this.gr, name);
         if (isStorageError(err, 'Conflict')) throw conflict(this.gr, name, optimisticLockMessage);
-        throw err;
+        throw storageRefusal(err);
       }
     }
   }
@@ -999,4 +1005,18 @@ function deleteOptionsBody(options: DeleteOptions, dryRun: boolean): Record<stri
 /** A watch with fieldSelector metadata.name=x watches one object. */
 function exactName(opts: WatchOptions): string | undefined {
   return opts.fieldSelector ? exactFieldValue(opts.fieldSelector, 'metadata.name') : undefined;
+}
+
+/**
+ * A write storage refused fails as kube-apiserver's does: etcd's "request is too large" and the
+ * etcd3 store's "invalid key" (a `..` namespace) are 500s in their own words. A name holding a
+ * newline or NUL, which etcd would store, is a limit of kubemu's key layout: a 400 that says so.
+ */
+function storageRefusal(err: unknown): unknown {
+  if (isStorageError(err, 'RequestTooLarge')) return unknownServerError(err.message);
+  if (isStorageError(err, 'InvalidKey')) {
+    if (/[\n\0]/.test(err.key)) return badRequest(`kubemu cannot store a name or namespace holding a newline or NUL character: ${JSON.stringify(err.key)}`);
+    return unknownServerError(err.message);
+  }
+  return err;
 }

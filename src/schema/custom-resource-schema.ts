@@ -96,13 +96,30 @@ function pruneObject(value: unknown, schema: Schema, path: string, unknown: stri
   const embedded = root || schema['x-kubernetes-embedded-resource'] === true;
   const preserve = schema['x-kubernetes-preserve-unknown-fields'] === true;
   for (const key of Object.keys(value)) {
+    if (embedded && key === 'metadata' && isObject(value[key])) pruneObjectMeta(value[key], join(path, key), unknown);
     if (embedded && rootFields.has(key)) continue;
-    const child = properties?.[key] ?? additional;
+    // Own properties only: "constructor" or "__proto__" in an object must not find Object.prototype's.
+    const child = (properties && Object.hasOwn(properties, key) ? properties[key] : undefined) ?? additional;
     if (child) pruneObject(value[key], child, join(path, key), unknown);
     else if (!preserve && schema.additionalProperties !== true) {
       unknown.push(join(path, key));
       delete value[key];
     }
+  }
+}
+
+// metav1.ObjectMeta's fields: a custom resource's metadata goes through ObjectMeta, which keeps
+// nothing else (a "__proto__" or any other stray key is dropped, and reported as unknown).
+const objectMetaFields = new Set([
+  'name', 'generateName', 'namespace', 'selfLink', 'uid', 'resourceVersion', 'generation', 'creationTimestamp',
+  'deletionTimestamp', 'deletionGracePeriodSeconds', 'labels', 'annotations', 'ownerReferences', 'finalizers', 'managedFields',
+]);
+
+function pruneObjectMeta(meta: Record<string, unknown>, path: string, unknown: string[]): void {
+  for (const key of Object.keys(meta)) {
+    if (objectMetaFields.has(key)) continue;
+    unknown.push(join(path, key));
+    delete meta[key];
   }
 }
 

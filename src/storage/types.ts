@@ -46,7 +46,7 @@ export interface WatchHandle {
   stop(): void;
 }
 
-export type StorageErrorCode = 'KeyNotFound' | 'KeyExists' | 'Conflict' | 'Compacted' | 'FutureRevision' | 'Unavailable' | 'InvalidKey';
+export type StorageErrorCode = 'KeyNotFound' | 'KeyExists' | 'Conflict' | 'Compacted' | 'FutureRevision' | 'Unavailable' | 'InvalidKey' | 'RequestTooLarge';
 
 export class StorageError extends Error {
   constructor(

@@ -1,7 +1,7 @@
 // An in-process kubemu for tests: the real app, registry and watch cache on the memory backend,
 // with a fake clock. No socket unless a test listens itself.
 import type { RequestListener } from 'node:http';
-import { createApp } from '../http/app.js';
+import { createApp, type AppDeps } from '../http/app.js';
 import { versionInfo } from '../http/version.js';
 import { FakeClock } from '../machinery/clock.js';
 import { ServiceAccountKeys } from '../pki/service-account-keys.js';
@@ -31,7 +31,17 @@ export interface TestApp {
   stop(): Promise<void>;
 }
 
-export async function createTestApp(opts: { backend?: Backend; clock?: FakeClock; historyCapacity?: number; defaultTolerationSeconds?: number; random?: () => number } = {}): Promise<TestApp> {
+export async function createTestApp(
+  opts: {
+    backend?: Backend;
+    clock?: FakeClock;
+    historyCapacity?: number;
+    defaultTolerationSeconds?: number;
+    random?: () => number;
+    /** HTTP settings a test changes (in-flight limits, audit, watch buffers). */
+    app?: Partial<Pick<AppDeps, 'inflightLimits' | 'requestTimeoutMs' | 'audit' | 'watchBufferBytes'>>;
+  } = {},
+): Promise<TestApp> {
   const spec = testSpec();
   const catalogue = new Catalogue(spec.document);
   const backend = opts.backend ?? (await openBackend('memory:'));
@@ -63,6 +73,7 @@ export async function createTestApp(opts: { backend?: Backend; clock?: FakeClock
     serverAddress: () => '127.0.0.1:6443',
     // Plain HTTP with no credentials, as --insecure-http serves it: the privileged system:unsecured.
     authentication: { insecure: true },
+    ...opts.app,
   });
   return {
     app,

@@ -22,6 +22,10 @@ for (const [args, message] of [
   [['--port', '70000'], '--port must be a port number, got "70000"'],
   [['--storage', 'etcd'], '--storage must be "level" or "memory", got "etcd"'],
   [['--advertise-address', 'my-host'], '--advertise-address must be an IP address, got "my-host"'],
+  [['--max-requests-inflight', '1.5'], '--max-requests-inflight must be a whole number (0: no limit), got "1.5"'],
+  [['--max-mutating-requests-inflight', 'many'], '--max-mutating-requests-inflight must be a whole number (0: no limit), got "many"'],
+  [['--request-timeout', '60'], '--request-timeout must be a positive duration such as 1m0s or 30s, got "60"'],
+  [['--audit-policy-file', '/nonexistent/policy.yaml'], "--audit-policy-file /nonexistent/policy.yaml: ENOENT: no such file or directory, open '/nonexistent/policy.yaml'"],
 ] as const) {
   test(`kubemu serve ${args.join(' ')} is refused`, async () => {
     const { code, stderr } = await serve([...args]);

@@ -124,8 +124,10 @@ export class DefinitionController {
     // Versions no longer served lose their stores; the storage (one cache) stays while any version is served.
     const gone = before.filter((old) => !infos.some((i) => i.version === old.version && i.resource === old.resource));
     const samePrefix = before.length > 0 && infos.length > 0 && before[0]!.storage.resource === infos[0]!.storage.resource;
-    this.deps.removeResources(before, samePrefix);
-    // Stores first, then the catalogue: whoever hears of the change (the garbage collector) can use them.
+    // The stores exist before the catalogue names them: a request in between would find the
+    // resource but no store (a 500). With the same storage, only versions no longer served go
+    // first; the others' stores are replaced in place.
+    this.deps.removeResources(samePrefix ? gone : before, samePrefix);
     await this.deps.addResources(infos);
     this.deps.catalogue.setCustomResources(name, infos);
     if (gone.length) this.deps.log?.('stopped serving versions of a CustomResourceDefinition', { name, versions: gone.map((g) => g.version) });

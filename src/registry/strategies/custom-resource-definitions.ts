@@ -33,6 +33,8 @@ export function setCondition(crd: CustomResourceDefinition, condition: Omit<Cond
 }
 
 function recordStoredVersion(crd: CustomResourceDefinition): void {
+  // Runs before validation: a definition without a list of versions is validation's to refuse.
+  if (!Array.isArray(crd.spec?.versions)) return;
   const storage = storageVersionOf(crd);
   if (!storage) return;
   const status = (crd.status ??= {});

@@ -11,6 +11,7 @@
 //
 // Reads see committed state only: they go to LevelDB (snapshots keep multi-read operations
 // consistent), never to the index, which may be ahead by the writes still in flight.
+import { assertRequestSize } from '../request-size.js';
 import { Level } from 'level';
 import {
   StorageError,
@@ -274,6 +275,7 @@ export class LevelDbBackend implements Backend {
       const revision = this.assignedRevision + 1;
       this.versioner(obj, revision);
       const value = JSON.stringify(obj);
+      assertRequestSize(key, value);
       this.assignedRevision = revision;
       this.index.set(key, { createRevision: revision, modRevision: revision });
       this.keys.add(key);
@@ -294,6 +296,7 @@ export class LevelDbBackend implements Backend {
       const revision = this.assignedRevision + 1;
       this.versioner(obj, revision);
       const value = JSON.stringify(obj);
+      assertRequestSize(key, value);
       this.assignedRevision = revision;
       this.index.set(key, { createRevision: current.createRevision, modRevision: revision });
       this.pendingValues.set(revision, value);

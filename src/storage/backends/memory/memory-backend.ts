@@ -1,6 +1,7 @@
 // The in-memory backend: the reference semantics of the storage contract, no persistence.
 // Used by tests and `--storage memory`. Every write commits synchronously, so check-and-assign
 // needs no locking; events reach watchers before the write's promise resolves.
+import { assertRequestSize } from '../request-size.js';
 import {
   StorageError,
   setMetadataResourceVersion,
@@ -101,6 +102,7 @@ export class MemoryBackend implements Backend {
     const revision = this.revision + 1;
     this.versioner(obj, revision);
     const value = JSON.stringify(obj);
+    assertRequestSize(key, value);
     const stored: StoredObject = { key, value, createRevision: revision, modRevision: revision };
     this.objects.set(key, stored);
     this.keys.add(key);
@@ -117,6 +119,7 @@ export class MemoryBackend implements Backend {
     const revision = this.revision + 1;
     this.versioner(obj, revision);
     const value = JSON.stringify(obj);
+    assertRequestSize(key, value);
     const stored: StoredObject = { key, value, createRevision: current.createRevision, modRevision: revision };
     this.objects.set(key, stored);
     this.append(
