@@ -7,6 +7,7 @@ import type { Authorizer } from '../registry/rbac/authorizer.js';
 import { forbiddenError } from '../registry/rbac/authorizer.js';
 import type { AuthorizationAttributes } from '../registry/rbac/attributes.js';
 import { requestUser } from './authentication.js';
+import { addAuditAnnotation } from './audit/index.js';
 import type { RequestInfo } from './request-info.js';
 
 const nonResourceVerbs: Record<string, string> = { GET: 'get', HEAD: 'head', POST: 'post', PUT: 'put', PATCH: 'patch', DELETE: 'delete' };
@@ -45,6 +46,11 @@ const upgradedSubresources = new Set(['exec', 'attach', 'portforward']);
  */
 export function authorizeRequest(authorizer: Authorizer, attrs: AuthorizationAttributes, req?: IncomingMessage): void {
   const decision = authorizer.authorize(attrs);
+  if (req) {
+    // The audit event says who allowed or refused the request, as kube-apiserver's authorization filter does.
+    addAuditAnnotation(req, 'authorization.k8s.io/decision', decision.allowed ? 'allow' : 'forbid');
+    addAuditAnnotation(req, 'authorization.k8s.io/reason', decision.reason);
+  }
   if (!decision.allowed) throw forbiddenError(attrs, decision.reason);
   if (!attrs.resourceRequest || attrs.resource.verb !== 'get' || attrs.resource.resource !== 'pods' || !upgradedSubresources.has(attrs.resource.subresource ?? '')) return;
   if (req?.headers.upgrade?.toLowerCase() !== 'websocket') return;

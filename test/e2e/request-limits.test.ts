@@ -77,6 +77,8 @@ before(async () => {
       '--nodes', '0', '--controllers', '',
       '--max-requests-inflight', '1', '--max-mutating-requests-inflight', '1', '--request-timeout', '2s',
       '--audit-log-path', auditLog, '--audit-policy-file', policy,
+      // Anonymous requests must get past authorization to hold a slot (under RBAC they are 403 at once).
+      '--authorization-mode', 'AlwaysAllow',
     ],
   });
   k = kubectlFor(kubectlVersionsUnderTest().at(-1)!, server.kubeconfig, work);
@@ -156,6 +158,9 @@ describe('request limits', () => {
     assert.deepEqual(secrets.map((e) => e.stage), ['ResponseComplete']);
     assert.deepEqual(secrets[0]!.user, { username: 'system:anonymous', groups: ['system:unauthenticated'] });
     assert.deepEqual(secrets[0]!.sourceIPs, ['127.0.0.1']);
+    // The authorizer's verdict, as kube-apiserver annotates it.
+    assert.deepEqual(secrets[0]!.annotations, { 'authorization.k8s.io/decision': 'allow', 'authorization.k8s.io/reason': '' });
+    assert.equal((created.annotations as Record<string, string>)['authorization.k8s.io/decision'], 'allow');
     const watched = events.filter((e) => e.auditID === watch.headers['audit-id']);
     assert.deepEqual(watched.map((e) => e.stage), ['ResponseStarted', 'ResponseComplete']);
     assert.equal(watched[0]!.verb, 'watch');

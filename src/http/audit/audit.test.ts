@@ -51,14 +51,16 @@ test('Metadata: RequestReceived and ResponseComplete with user, verb, objectRef 
   assert.equal(received!.stage, 'RequestReceived');
   assert.equal(complete!.stage, 'ResponseComplete');
   assert.deepEqual(Object.keys(complete!), [
-    'kind', 'apiVersion', 'level', 'auditID', 'stage', 'requestURI', 'verb', 'user', 'sourceIPs', 'userAgent', 'objectRef', 'responseStatus', 'requestReceivedTimestamp', 'stageTimestamp',
+    'kind', 'apiVersion', 'level', 'auditID', 'stage', 'requestURI', 'verb', 'user', 'sourceIPs', 'userAgent', 'objectRef', 'responseStatus', 'requestReceivedTimestamp', 'stageTimestamp', 'annotations',
   ]);
   assert.equal(complete!.kind, 'Event');
   assert.equal(complete!.apiVersion, 'audit.k8s.io/v1');
   assert.equal(complete!.level, 'Metadata');
   assert.equal(complete!.requestURI, '/api/v1/namespaces/default/pods/missing');
   assert.equal(complete!.verb, 'get');
-  assert.deepEqual(complete!.user, { username: 'system:anonymous', groups: ['system:unauthenticated'] });
+  // The test app serves plain HTTP as --insecure-http does: the privileged system:unsecured.
+  assert.deepEqual(complete!.user, { username: 'system:unsecured', groups: ['system:masters', 'system:authenticated'] });
+  assert.deepEqual(complete!.annotations, { 'authorization.k8s.io/decision': 'allow', 'authorization.k8s.io/reason': '' });
   assert.deepEqual(complete!.sourceIPs, ['10.0.0.7', '127.0.0.1']);
   assert.equal(complete!.userAgent, 'tester/1.0');
   assert.deepEqual(complete!.objectRef, { resource: 'pods', namespace: 'default', name: 'missing', apiVersion: 'v1' });
@@ -121,16 +123,15 @@ test('a request that fails authentication is logged about what it asked for, by 
 });
 
 test('annotations added while the request is served are in its events', async () => {
-  // As an authorizer would: while the request is being served.
+  // As an admission plugin would: while the request is being served.
   const listener = http.createServer((req, res) => {
     t.app(req, res);
-    addAuditAnnotation(req, 'authorization.k8s.io/decision', 'allow');
-    addAuditAnnotation(req, 'authorization.k8s.io/reason', 'RBAC: allowed by ClusterRoleBinding "x"');
-    addAuditAnnotation(req, 'authorization.k8s.io/decision', 'forbid'); // the first value stays
+    addAuditAnnotation(req, 'example.kubemu.dev/note', 'first');
+    addAuditAnnotation(req, 'example.kubemu.dev/note', 'second'); // the first value stays
   });
   const res = await request(listener).get('/api/v1/namespaces/default/configmaps').expect(200);
   const complete = eventsOf(res.headers['audit-id']).find((e) => e.stage === 'ResponseComplete')!;
-  assert.deepEqual(complete.annotations, { 'authorization.k8s.io/decision': 'allow', 'authorization.k8s.io/reason': 'RBAC: allowed by ClusterRoleBinding "x"' });
+  assert.deepEqual(complete.annotations, { 'authorization.k8s.io/decision': 'allow', 'authorization.k8s.io/reason': '', 'example.kubemu.dev/note': 'first' });
 });
 
 test('a watch is logged when its answer starts and when it ends', async () => {
