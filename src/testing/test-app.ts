@@ -5,7 +5,7 @@ import { createApp, type AppDeps } from '../http/app.js';
 import { versionInfo } from '../http/version.js';
 import { FakeClock } from '../machinery/clock.js';
 import { ServiceAccountKeys } from '../pki/service-account-keys.js';
-import { Registry } from '../registry/registry.js';
+import { Registry, type RegistryDeps } from '../registry/registry.js';
 import { Catalogue } from '../schema/catalogue.js';
 import { OpenApiDocuments } from '../schema/openapi-documents.js';
 import { loadSpec, type LoadedSpec } from '../schema/openapi-spec.js';
@@ -39,7 +39,9 @@ export async function createTestApp(
     defaultTolerationSeconds?: number;
     random?: () => number;
     /** HTTP settings a test changes (in-flight limits, audit, watch buffers). */
-    app?: Partial<Pick<AppDeps, 'inflightLimits' | 'requestTimeoutMs' | 'audit' | 'watchBufferBytes'>>;
+    app?: Partial<Pick<AppDeps, 'inflightLimits' | 'requestTimeoutMs' | 'audit' | 'watchBufferBytes' | 'authentication'>>;
+    /** --authorization-mode (default RBAC). */
+    authorizationModes?: RegistryDeps['authorizationModes'];
   } = {},
 ): Promise<TestApp> {
   const spec = testSpec();
@@ -53,6 +55,7 @@ export async function createTestApp(
     spec: spec.document,
     clock,
     historyCapacity: opts.historyCapacity,
+    authorizationModes: opts.authorizationModes,
     defaultTolerationSeconds: opts.defaultTolerationSeconds,
     random: opts.random,
     newUid: () => `00000000-0000-4000-8000-${String(++uid).padStart(12, '0')}`,
