@@ -19,6 +19,8 @@ import type { ResourceStore } from '../registry/store.js';
 import type { Catalogue, ResourceInfo } from '../schema/catalogue.js';
 
 export type WatchEventType = CacheEventType;
+/** Who a client acts as (authentication.k8s.io's UserInfo). */
+export type { UserInfo };
 
 export interface ClientWatchEvent<T = KubeObject> {
   type: WatchEventType;

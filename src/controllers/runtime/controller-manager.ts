@@ -12,7 +12,7 @@ import { startReconcileLoop, type ControllerContext, type ControllerDefinition, 
 import { EventRecorder } from './event-recorder.js';
 import { SharedInformerFactory } from './informer.js';
 import type { Logger } from './logger.js';
-import type { UserInfo } from '../../registry/rbac/attributes.js';
+import type { UserInfo } from '../../client/local-client.js';
 import { ensureControllerServiceAccounts } from './service-account-credentials.js';
 import { controllerUser, kubeControllerManagerUser, kubeSchedulerUser, nodeUser } from './identities.js';
 

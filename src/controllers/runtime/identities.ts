@@ -3,7 +3,7 @@
 // controller is its own kube-system service account (bound to its system:controller:<name>
 // role) while the shared informers list and watch as the controller manager itself; the
 // scheduler is system:kube-scheduler; each kubelet is system:node:<node> in system:nodes.
-import type { UserInfo } from '../../registry/rbac/attributes.js';
+import type { UserInfo } from '../../client/local-client.js';
 
 /** The namespace kube-controller-manager's controllers' service accounts live in. */
 export const controllerServiceAccountNamespace = 'kube-system';
