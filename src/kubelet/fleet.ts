@@ -27,6 +27,7 @@ import { imageGlob, podOverrides } from './pod-overrides.js';
 import { jsonEqual } from '../machinery/json-equal.js';
 import type { Stage } from './stages/stage.js';
 import { StageRunner } from './stages/stage-runner.js';
+import { kwokControllerUser } from '../controllers/runtime/identities.js';
 
 export interface KubeletFleet {
   definition: ControllerDefinition;
@@ -327,6 +328,9 @@ async function startFleet(ctx: ControllerContext, config: ClusterConfig, nodes: 
 
   /** Pod IPs handed out by stage templates (PodIP, PodIPWith), one per pod uid. */
   const stagedIPs = new Map<string, string>();
+  // Stages are kwok's, not a kubelet's: their writes (finalizers, status, deletion) are made as the
+  // kwok controller, which kwokctl runs with an admin credential — beyond what a node may do.
+  const stagedPods = ctx.client.as({ ...ctx.client.identity, user: kwokControllerUser }).resource<Pod>('', 'v1', 'pods');
   const fleetStartedAt = now();
   const stageRunner =
     stages.length === 0
@@ -351,10 +355,10 @@ async function startFleet(ctx: ControllerContext, config: ClusterConfig, nodes: 
             },
           },
           {
-            setFinalizers: async (pod, finalizers) => ignoreGone(podClient(pod.spec?.nodeName ?? '').patch(pod.metadata?.namespace, pod.metadata?.name ?? '', 'merge', { metadata: { uid: pod.metadata?.uid, finalizers } })),
-            patchStatus: async (pod, status) => ignoreGone(podClient(pod.spec?.nodeName ?? '').patch(pod.metadata?.namespace, pod.metadata?.name ?? '', 'strategic', { metadata: { uid: pod.metadata?.uid }, status }, { subresource: 'status' })),
+            setFinalizers: async (pod, finalizers) => ignoreGone(stagedPods.patch(pod.metadata?.namespace, pod.metadata?.name ?? '', 'merge', { metadata: { uid: pod.metadata?.uid, finalizers } })),
+            patchStatus: async (pod, status) => ignoreGone(stagedPods.patch(pod.metadata?.namespace, pod.metadata?.name ?? '', 'strategic', { metadata: { uid: pod.metadata?.uid }, status }, { subresource: 'status' })),
             delete: async (pod) => {
-              await ignoreGone(podClient(pod.spec?.nodeName ?? '').delete(pod.metadata?.namespace, pod.metadata?.name ?? '', { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata?.uid } }));
+              await ignoreGone(stagedPods.delete(pod.metadata?.namespace, pod.metadata?.name ?? '', { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata?.uid } }));
             },
             event: (pod, type, reason, message) => recorder(pod.spec?.nodeName ?? '').event(pod, type as 'Normal' | 'Warning', reason, message),
             failed: (pod, stage, message) => {

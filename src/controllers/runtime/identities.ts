@@ -26,3 +26,6 @@ export const kubeSchedulerUser: UserInfo = { username: 'system:kube-scheduler', 
 export function nodeUser(node: string): UserInfo {
   return { username: `system:node:${node}`, groups: ['system:nodes', 'system:authenticated'] };
 }
+
+/** kwok's controller, which runs kwok Stages: kwokctl gives it an admin (system:masters) credential. */
+export const kwokControllerUser: UserInfo = { username: 'kwok-controller', groups: ['system:masters', 'system:authenticated'] };
