@@ -87,3 +87,24 @@ test('a role lets the user do what it grants and no more; writes carry the user 
   );
   assert.match(escalation, /user "system:serviceaccount:kube-system:robot" .* is attempting to grant RBAC permissions not currently held/);
 });
+
+test('a list or watch narrowed to one name by metadata.name is judged for that name, as over HTTP', async () => {
+  await admin.resource('rbac.authorization.k8s.io', 'v1', 'roles').create('kube-public', {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'Role',
+    metadata: { name: 'one-configmap' },
+    rules: [{ apiGroups: [''], resources: ['configmaps'], resourceNames: ['cluster-info'], verbs: ['list', 'watch'] }],
+  });
+  await admin.resource('rbac.authorization.k8s.io', 'v1', 'rolebindings').create('kube-public', {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'RoleBinding',
+    metadata: { name: 'robot' },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'one-configmap' },
+    subjects: [{ kind: 'ServiceAccount', name: 'robot', namespace: 'kube-system' }],
+  });
+  const configMaps = robot.resource('', 'v1', 'configmaps');
+  await configMaps.list('kube-public', { fieldSelector: 'metadata.name=cluster-info' });
+  configMaps.watch('kube-public', { fieldSelector: 'metadata.name=cluster-info' }, { event() {}, close() {} }).stop();
+  assert.match(await refusal(configMaps.list('kube-public')), /cannot list resource "configmaps" in API group "" in the namespace "kube-public"/);
+  assert.match(await refusal(configMaps.list('kube-public', { fieldSelector: 'metadata.name=other' })), /configmaps "other" is forbidden/);
+});

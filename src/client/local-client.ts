@@ -13,7 +13,7 @@ import { bindPod } from '../registry/pod-binding.js';
 import { evictPod } from '../registry/pod-eviction.js';
 import type { Registry } from '../registry/registry.js';
 import { forbiddenError } from '../registry/rbac/authorizer.js';
-import type { ResourceAttributes, UserInfo } from '../registry/rbac/attributes.js';
+import { nameFromFieldSelector, type ResourceAttributes, type UserInfo } from '../registry/rbac/attributes.js';
 import type { DeleteOptions, PatchType, WriteOptions, WriteSubresource } from '../registry/request-options.js';
 import type { ResourceStore } from '../registry/store.js';
 import type { Catalogue, ResourceInfo } from '../schema/catalogue.js';
@@ -129,7 +129,7 @@ export class ResourceClient<T extends KubeObject = KubeObject> {
   }
 
   async list(namespace?: string, opts: ClientListOptions = {}): Promise<ClientList<T>> {
-    this.authorize('list', namespace, nameFromFieldSelector(opts.fieldSelector));
+    this.authorize('list', namespace, typeof opts.fieldSelector === 'string' ? nameFromFieldSelector(opts.fieldSelector) : undefined);
     const result = await this.store.list(this.ns(namespace), {
       labelSelector: typeof opts.labelSelector === 'string' ? parseLabelSelector(opts.labelSelector) : opts.labelSelector,
       fieldSelector: typeof opts.fieldSelector === 'string' ? parseFieldSelector(opts.fieldSelector) : opts.fieldSelector,
@@ -238,7 +238,7 @@ export class ResourceClient<T extends KubeObject = KubeObject> {
    * first). Throws a 410 Expired ApiError when that resourceVersion is no longer retained.
    */
   watch(namespace: string | undefined, opts: ClientListOptions & { resourceVersion?: string }, sink: ClientWatchSink<T>): { stop(): void } {
-    this.authorize('watch', namespace, nameFromFieldSelector(opts.fieldSelector));
+    this.authorize('watch', namespace, typeof opts.fieldSelector === 'string' ? nameFromFieldSelector(opts.fieldSelector) : undefined);
     return this.store.watch(
       this.ns(namespace),
       {
@@ -315,12 +315,6 @@ export class LocalClient {
   as(identity: ClientIdentity): LocalClient {
     return new LocalClient(this.registry, this.catalogue, identity);
   }
-}
-
-/** A list or watch narrowed to one name by `metadata.name=x` is authorized for x, as over HTTP. */
-function nameFromFieldSelector(selector: string | FieldSelector | undefined): string | undefined {
-  if (typeof selector !== 'string') return undefined;
-  return /^\s*metadata\.name\s*==?\s*([^,\s]+)\s*$/.exec(selector)?.[1];
 }
 
 // What goes in is what an HTTP client would send: JSON (undefined fields absent, no shared references).
