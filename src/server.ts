@@ -283,6 +283,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     rootCaPem: caCertPem,
     definitions: controllerDefinitions,
     selection,
+    // A --controller-module's controllers have no role of their own: they keep the API server's privileges.
+    privileged: options.extraControllers,
+    createServiceAccounts: true,
     userAgent: (component, serviceAccount) =>
       `${component}/${version.gitVersion} (${version.platform}) kubernetes/${commit}${serviceAccount ? `/system:serviceaccount:kube-system:${serviceAccount}` : ''}`,
   });

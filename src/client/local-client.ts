@@ -1,7 +1,9 @@
 // The in-process client that controllers, the scheduler and kubelets use: the same registry
 // stores an HTTP request reaches, so they get the same decoding, defaulting, validation,
-// managedFields and storage semantics (and, once they exist, the same authorization and
-// admission). Nothing here reaches storage directly.
+// managedFields, admission and storage semantics. A client with a user is authorized call by
+// call as that user's HTTP request would be (kube-controller-manager's controllers, the
+// scheduler and kubelets are clients of kube-apiserver with their own credentials); one without
+// is the API server's own machinery and is never refused. Nothing here reaches storage directly.
 import { isApiError, notFound, type ApiError } from '../apierrors/index.js';
 import type { KubeObject } from '../machinery/object.js';
 import { parseFieldSelector, parseLabelSelector, type FieldSelector, type LabelSelector } from '../machinery/selectors/index.js';
@@ -10,11 +12,15 @@ import { jsonCopy } from '../machinery/json-copy.js';
 import { bindPod } from '../registry/pod-binding.js';
 import { evictPod } from '../registry/pod-eviction.js';
 import type { Registry } from '../registry/registry.js';
+import { forbiddenError } from '../registry/rbac/authorizer.js';
+import { nameFromFieldSelector, type ResourceAttributes, type UserInfo } from '../registry/rbac/attributes.js';
 import type { DeleteOptions, PatchType, WriteOptions, WriteSubresource } from '../registry/request-options.js';
 import type { ResourceStore } from '../registry/store.js';
 import type { Catalogue, ResourceInfo } from '../schema/catalogue.js';
 
 export type WatchEventType = CacheEventType;
+/** Who a client acts as (authentication.k8s.io's UserInfo). */
+export type { UserInfo };
 
 export interface ClientWatchEvent<T = KubeObject> {
   type: WatchEventType;
@@ -25,6 +31,12 @@ export interface ClientWatchEvent<T = KubeObject> {
 export interface ClientIdentity {
   userAgent: string;
   fieldManager?: string;
+  /**
+   * The user the client acts as: every call is authorized as that user's HTTP request would be
+   * (403 when refused), and writes carry it (escalation checks, admission webhooks' userInfo).
+   * Absent: the API server's own machinery, allowed everything.
+   */
+  user?: UserInfo;
 }
 
 export interface ClientListOptions {
@@ -66,7 +78,7 @@ export class ResourceClient<T extends KubeObject = KubeObject> {
   ) {}
 
   private writeOptions(opts: ClientWriteOptions = {}, warnings: string[] = []): WriteOptions {
-    return {
+    const options: WriteOptions = {
       dryRun: opts.dryRun ?? false,
       fieldManager: opts.fieldManager ?? this.identity.fieldManager,
       userAgent: this.identity.userAgent,
@@ -74,6 +86,27 @@ export class ResourceClient<T extends KubeObject = KubeObject> {
       force: opts.force,
       warnings,
     };
+    if (this.identity.user) options.user = this.identity.user;
+    return options;
+  }
+
+  /**
+   * Throws the 403 an HTTP request of the client's user would get for this verb — the same
+   * attributes RequestInfo gives the authorizer. A client without a user is not checked.
+   */
+  private authorize(verb: string, namespace: string | undefined, name?: string, subresource?: string): void {
+    const user = this.identity.user;
+    const authorizer = this.registry?.authorizer;
+    if (!user) return;
+    if (!authorizer) throw new Error(`a client acting as ${user.username} needs the registry's authorizer`);
+    const resource: ResourceAttributes = { verb, apiGroup: this.info.group, resource: this.info.resource };
+    if (subresource) resource.subresource = subresource;
+    const ns = this.ns(namespace);
+    if (ns) resource.namespace = ns;
+    if (name) resource.name = name;
+    const attrs = { user, resourceRequest: true as const, resource };
+    const decision = authorizer.authorize(attrs);
+    if (!decision.allowed) throw forbiddenError(attrs, decision.reason);
   }
 
   private ns(namespace: string | undefined): string | undefined {
@@ -81,6 +114,7 @@ export class ResourceClient<T extends KubeObject = KubeObject> {
   }
 
   async get(namespace: string | undefined, name: string): Promise<T> {
+    this.authorize('get', namespace, name);
     return (await this.store.get(this.ns(namespace), name)).copy() as T;
   }
 
@@ -95,6 +129,7 @@ export class ResourceClient<T extends KubeObject = KubeObject> {
   }
 
   async list(namespace?: string, opts: ClientListOptions = {}): Promise<ClientList<T>> {
+    this.authorize('list', namespace, typeof opts.fieldSelector === 'string' ? nameFromFieldSelector(opts.fieldSelector) : undefined);
     const result = await this.store.list(this.ns(namespace), {
       labelSelector: typeof opts.labelSelector === 'string' ? parseLabelSelector(opts.labelSelector) : opts.labelSelector,
       fieldSelector: typeof opts.fieldSelector === 'string' ? parseFieldSelector(opts.fieldSelector) : opts.fieldSelector,
@@ -104,16 +139,19 @@ export class ResourceClient<T extends KubeObject = KubeObject> {
 
   /** How many objects exist (in a namespace), without decoding them. */
   async count(namespace?: string): Promise<number> {
+    this.authorize('list', namespace);
     return (await this.store.list(this.ns(namespace), {})).items.length;
   }
 
   async create(namespace: string | undefined, obj: T | KubeObject, opts: ClientWriteOptions = {}): Promise<T> {
+    this.authorize('create', namespace);
     return (await this.store.create(this.ns(namespace), asJson(obj), this.writeOptions(opts))).copy() as T;
   }
 
   /** PUT: conditional on the object's resourceVersion when it carries one (409 Conflict when stale). */
   async update(namespace: string | undefined, obj: T, opts: ClientWriteOptions = {}): Promise<T> {
     const name = obj.metadata?.name ?? '';
+    this.authorize('update', namespace, name, opts.subresource);
     const result = await this.store.update(this.ns(namespace), name, asJson(obj), this.writeOptions(opts), opts.subresource);
     return result.object.copy() as T;
   }
@@ -130,6 +168,9 @@ export class ResourceClient<T extends KubeObject = KubeObject> {
     change: (current: T) => T | KubeObject,
     subresource?: WriteSubresource,
   ): Promise<T> {
+    // What a controller's read-modify-write is on the wire: a PUT (a binding is its POST). The
+    // read comes from its informer's cache, so no get is asked for.
+    this.authorize(subresource === 'binding' ? 'create' : 'update', namespace, name, subresource);
     const result = await this.store.guaranteedUpdate(this.ns(namespace), name, this.writeOptions(), subresource, (current) => {
       if (!current) throw notFound({ group: this.info.group, resource: this.info.resource }, name);
       return { update: asJson(change(current as T)) };
@@ -138,6 +179,7 @@ export class ResourceClient<T extends KubeObject = KubeObject> {
   }
 
   async patch(namespace: string | undefined, name: string, type: PatchType, patch: unknown, opts: ClientWriteOptions = {}): Promise<T> {
+    this.authorize('patch', namespace, name, opts.subresource);
     const result = await this.store.patch(this.ns(namespace), name, type, asJson(patch), this.writeOptions(opts), opts.subresource);
     return result.object.copy() as T;
   }
@@ -146,12 +188,14 @@ export class ResourceClient<T extends KubeObject = KubeObject> {
   async createToken(namespace: string, serviceAccount: string, request: KubeObject): Promise<KubeObject> {
     const tokens = this.registry?.serviceAccountTokens;
     if (this.info.qualified !== 'serviceaccounts' || !tokens) throw new Error(`${this.info.qualified} has no token subresource here`);
+    this.authorize('create', namespace, serviceAccount, 'token');
     return tokens.issue(namespace, serviceAccount, asJson(request));
   }
 
   /** pods/binding: assigns a pod to a node (the scheduler's write). */
   async bind(namespace: string | undefined, podName: string, nodeName: string): Promise<void> {
     if (this.info.qualified !== 'pods') throw new Error(`${this.info.qualified} has no binding subresource`);
+    this.authorize('create', namespace, podName, 'binding');
     await bindPod(this.store, namespace, podName, { apiVersion: 'v1', kind: 'Binding', metadata: { name: podName }, target: { kind: 'Node', name: nodeName } }, this.writeOptions());
   }
 
@@ -161,6 +205,7 @@ export class ResourceClient<T extends KubeObject = KubeObject> {
    */
   async evict(namespace: string, podName: string, deleteOptions: ClientDeleteOptions = {}): Promise<void> {
     if (this.info.qualified !== 'pods' || !this.registry) throw new Error(`${this.info.qualified} has no eviction subresource`);
+    this.authorize('create', namespace, podName, 'eviction');
     const { dryRun, ...options } = deleteOptions;
     await evictPod(this.registry, namespace, podName, { deleteOptions: options, dryRun: dryRun ?? false }, this.writeOptions({ dryRun }));
   }
@@ -173,12 +218,14 @@ export class ResourceClient<T extends KubeObject = KubeObject> {
   /** The object as deletion left it (still there with deletionTimestamp, or gone), or undefined on dry-run-free deletes of kinds that answer a Status. */
   async delete(namespace: string | undefined, name: string, opts: ClientDeleteOptions = {}): Promise<{ object: T; deleted: boolean }> {
     const { dryRun, ...options } = opts;
-    const result = await this.store.delete(this.ns(namespace), name, options, dryRun ?? false);
+    this.authorize('delete', namespace, name);
+    const result = await this.store.delete(this.ns(namespace), name, options, dryRun ?? false, this.identity.user ? { user: this.identity.user } : {});
     return { object: result.object.copy() as T, deleted: result.deleted };
   }
 
   async deleteCollection(namespace: string | undefined, opts: ClientDeleteOptions & ClientListOptions = {}): Promise<number> {
     const { dryRun, labelSelector, fieldSelector, ...options } = opts;
+    this.authorize('deletecollection', namespace);
     const listOpts = {
       labelSelector: typeof labelSelector === 'string' ? parseLabelSelector(labelSelector) : labelSelector,
       fieldSelector: typeof fieldSelector === 'string' ? parseFieldSelector(fieldSelector) : fieldSelector,
@@ -191,6 +238,7 @@ export class ResourceClient<T extends KubeObject = KubeObject> {
    * first). Throws a 410 Expired ApiError when that resourceVersion is no longer retained.
    */
   watch(namespace: string | undefined, opts: ClientListOptions & { resourceVersion?: string }, sink: ClientWatchSink<T>): { stop(): void } {
+    this.authorize('watch', namespace, typeof opts.fieldSelector === 'string' ? nameFromFieldSelector(opts.fieldSelector) : undefined);
     return this.store.watch(
       this.ns(namespace),
       {

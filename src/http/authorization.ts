@@ -5,7 +5,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Authorizer } from '../registry/rbac/authorizer.js';
 import { forbiddenError } from '../registry/rbac/authorizer.js';
-import type { AuthorizationAttributes } from '../registry/rbac/attributes.js';
+import { nameFromFieldSelector, type AuthorizationAttributes } from '../registry/rbac/attributes.js';
 import { requestUser } from './authentication.js';
 import { addAuditAnnotation } from './audit/index.js';
 import type { RequestInfo } from './request-info.js';
@@ -29,12 +29,6 @@ export function requestAttributes(req: IncomingMessage, info: RequestInfo, pathn
   if (info.namespace) resource.resource.namespace = info.namespace;
   if (name) resource.resource.name = name;
   return resource;
-}
-
-function nameFromFieldSelector(selector: string | null): string | undefined {
-  if (!selector) return undefined;
-  const m = /^\s*metadata\.name\s*==?\s*([^,\s]+)\s*$/.exec(selector);
-  return m?.[1];
 }
 
 const upgradedSubresources = new Set(['exec', 'attach', 'portforward']);

@@ -27,6 +27,7 @@ import { imageGlob, podOverrides } from './pod-overrides.js';
 import { jsonEqual } from '../machinery/json-equal.js';
 import type { Stage } from './stages/stage.js';
 import { StageRunner } from './stages/stage-runner.js';
+import { kwokControllerUser } from '../controllers/runtime/identities.js';
 
 export interface KubeletFleet {
   definition: ControllerDefinition;
@@ -83,9 +84,10 @@ interface RunningFleet extends Omit<NodeConnections, 'logs'> {
 
 async function startFleet(ctx: ControllerContext, config: ClusterConfig, nodes: readonly SimulatedNode[], stages: readonly Stage[]): Promise<RunningFleet> {
   const byName = new Map(nodes.map((n) => [n.name, n]));
-  const nodeClient = ctx.client.resource<Node>('', 'v1', 'nodes');
-  const leaseClient = ctx.client.resource<Lease>('coordination.k8s.io', 'v1', 'leases');
-  const podClient = ctx.client.resource<Pod>('', 'v1', 'pods');
+  // Each kubelet calls the API server as its own node (system:node:<name>).
+  const nodeClient = (node: string) => ctx.clientFor(node).resource<Node>('', 'v1', 'nodes');
+  const leaseClient = (node: string) => ctx.clientFor(node).resource<Lease>('coordination.k8s.io', 'v1', 'leases');
+  const podClient = (node: string) => ctx.clientFor(node).resource<Pod>('', 'v1', 'pods');
   const pods = ctx.informers.forResource<Pod>('', 'v1', 'pods');
   pods.addIndex(nodeIndex, (p) => [p.spec?.nodeName ?? '']);
   const configMaps = ctx.informers.forResource<ConfigMap>('', 'v1', 'configmaps');
@@ -110,12 +112,12 @@ async function startFleet(ctx: ControllerContext, config: ClusterConfig, nodes: 
   const nodeRef = (name: string): KubeObject => ({ apiVersion: 'v1', kind: 'Node', metadata: { name, uid: name } });
 
   async function register(node: SimulatedNode): Promise<void> {
-    const existing = await nodeClient.find(undefined, node.name);
+    const existing = await nodeClient(node.name).find(undefined, node.name);
     const r = recorder(node.name);
     const ref = nodeRef(node.name);
     r.event(ref, 'Normal', 'Starting', 'Starting kubelet.');
     if (!existing) {
-      await nodeClient.create(undefined, nodeForRegistration(node, now()));
+      await nodeClient(node.name).create(undefined, nodeForRegistration(node, now()));
       for (const s of ['NodeHasSufficientMemory', 'NodeHasNoDiskPressure', 'NodeHasSufficientPID']) {
         r.event(ref, 'Normal', s, `Node ${node.name} status is now: ${s}`);
       }
@@ -131,7 +133,7 @@ async function startFleet(ctx: ControllerContext, config: ClusterConfig, nodes: 
     if (isDown(node.name)) return;
     const pulled = [...(images.get(node.name) ?? new Map<string, number>())].map(([name, size]) => ({ name, size }));
     try {
-      await nodeClient.mutate(undefined, node.name, (current) => ({ ...current, status: nodeStatus(node, current.status, now(), pulled) }), 'status');
+      await nodeClient(node.name).mutate(undefined, node.name, (current) => ({ ...current, status: nodeStatus(node, current.status, now(), pulled) }), 'status');
     } catch (err) {
       // A deleted Node is not registered again until the kubelet restarts (as a real kubelet).
       if (!isNotFound(err)) throw err;
@@ -142,11 +144,11 @@ async function startFleet(ctx: ControllerContext, config: ClusterConfig, nodes: 
     if (isDown(node.name)) return;
     const renewTime = new Date(now()).toISOString().replace(/Z$/, '000Z');
     try {
-      await leaseClient.mutate(leaseNamespace, node.name, (lease) => ({ ...lease, spec: { ...lease.spec, holderIdentity: node.name, leaseDurationSeconds, renewTime } }));
+      await leaseClient(node.name).mutate(leaseNamespace, node.name, (lease) => ({ ...lease, spec: { ...lease.spec, holderIdentity: node.name, leaseDurationSeconds, renewTime } }));
     } catch (err) {
       if (!isNotFound(err)) throw err;
-      const owner = await nodeClient.find(undefined, node.name);
-      await leaseClient.create(leaseNamespace, {
+      const owner = await nodeClient(node.name).find(undefined, node.name);
+      await leaseClient(node.name).create(leaseNamespace, {
         apiVersion: 'coordination.k8s.io/v1',
         kind: 'Lease',
         metadata: {
@@ -326,6 +328,9 @@ async function startFleet(ctx: ControllerContext, config: ClusterConfig, nodes: 
 
   /** Pod IPs handed out by stage templates (PodIP, PodIPWith), one per pod uid. */
   const stagedIPs = new Map<string, string>();
+  // Stages are kwok's, not a kubelet's: their writes (finalizers, status, deletion) are made as the
+  // kwok controller, which kwokctl runs with an admin credential — beyond what a node may do.
+  const stagedPods = ctx.client.as({ ...ctx.client.identity, user: kwokControllerUser }).resource<Pod>('', 'v1', 'pods');
   const fleetStartedAt = now();
   const stageRunner =
     stages.length === 0
@@ -350,10 +355,10 @@ async function startFleet(ctx: ControllerContext, config: ClusterConfig, nodes: 
             },
           },
           {
-            setFinalizers: async (pod, finalizers) => ignoreGone(podClient.patch(pod.metadata?.namespace, pod.metadata?.name ?? '', 'merge', { metadata: { uid: pod.metadata?.uid, finalizers } })),
-            patchStatus: async (pod, status) => ignoreGone(podClient.patch(pod.metadata?.namespace, pod.metadata?.name ?? '', 'strategic', { metadata: { uid: pod.metadata?.uid }, status }, { subresource: 'status' })),
+            setFinalizers: async (pod, finalizers) => ignoreGone(stagedPods.patch(pod.metadata?.namespace, pod.metadata?.name ?? '', 'merge', { metadata: { uid: pod.metadata?.uid, finalizers } })),
+            patchStatus: async (pod, status) => ignoreGone(stagedPods.patch(pod.metadata?.namespace, pod.metadata?.name ?? '', 'strategic', { metadata: { uid: pod.metadata?.uid }, status }, { subresource: 'status' })),
             delete: async (pod) => {
-              await ignoreGone(podClient.delete(pod.metadata?.namespace, pod.metadata?.name ?? '', { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata?.uid } }));
+              await ignoreGone(stagedPods.delete(pod.metadata?.namespace, pod.metadata?.name ?? '', { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata?.uid } }));
             },
             event: (pod, type, reason, message) => recorder(pod.spec?.nodeName ?? '').event(pod, type as 'Normal' | 'Warning', reason, message),
             failed: (pod, stage, message) => {
@@ -383,11 +388,11 @@ async function startFleet(ctx: ControllerContext, config: ClusterConfig, nodes: 
     const t = now();
     rt.advance(pod, t, environment(node, pod));
     const status = podStatus(pod, rt, { hostIP: node.internalIP }, t);
-    if (!jsonEqual(pod.status, status)) await writeStatus(podClient, pod, status);
+    if (!jsonEqual(pod.status, status)) await writeStatus(podClient(node.name), pod, status);
     if (pod.metadata?.deletionTimestamp && rt.allStopped()) {
       // Everything stopped: the kubelet removes the pod (grace period 0, this very pod only).
       try {
-        await podClient.delete(namespace, name, { gracePeriodSeconds: 0, preconditions: { uid } });
+        await podClient(node.name).delete(namespace, name, { gracePeriodSeconds: 0, preconditions: { uid } });
       } catch (err) {
         if (!isNotFound(err) && !(err instanceof Error && /Precondition failed/.test(err.message))) throw err;
       }
@@ -472,7 +477,7 @@ async function startFleet(ctx: ControllerContext, config: ClusterConfig, nodes: 
 
   async function view(pod: Pod, container: string) {
     try {
-      return await containerView(pod, container, ctx.client);
+      return await containerView(pod, container, ctx.clientFor(pod.spec?.nodeName ?? ''));
     } catch (err) {
       if (err instanceof ContainerConfigError) throw new KubeletError(400, `container ${container} is not running: ${err.message}`);
       throw err;

@@ -3,6 +3,7 @@
 // nodes, the fake kubelets), and a way to wait until they have done all they can for now.
 import { LocalClient } from '../client/local-client.js';
 import { builtinControllers } from '../controllers/index.js';
+import { reconcileBootstrapPolicy } from '../controllers/rbac-bootstrap/reconcile-policy.js';
 import type { ControllerDefinition } from '../controllers/runtime/controller.js';
 import { startControllerManager, type ControllerManager } from '../controllers/runtime/controller-manager.js';
 import { silentLogger, type Logger } from '../controllers/runtime/logger.js';
@@ -36,6 +37,8 @@ export async function startTestCluster(opts: TestClusterOptions): Promise<TestCl
   const app = await createTestApp({ defaultTolerationSeconds: opts.cluster?.nodeLifecycle.defaultTolerationSeconds });
   await app.registry.pipeline.ready();
   const base = new LocalClient(app.registry, app.catalogue, { userAgent: 'test', fieldManager: 'test' });
+  // The controllers act as their own users, so they need kube-apiserver's default roles.
+  await reconcileBootstrapPolicy(new LocalClient(app.registry, app.catalogue, { userAgent: 'kube-apiserver' }));
   const kubelets = opts.cluster && opts.cluster.nodePools.some((p) => p.count > 0) ? createKubeletFleet(opts.cluster) : undefined;
   const manager = await startControllerManager({
     client: base,

@@ -39,6 +39,10 @@ spec:
       type: Normal
       reason: StagedReady
       message: the pod-ready stage ran
+    # As kwok's own profiles do; the pod-delete stage takes it away again.
+    finalizers:
+      add:
+      - value: kwok.x-k8s.io/fake
     statusTemplate: |
       {{ $now := Now }}
       conditions:
@@ -130,7 +134,7 @@ let k: Kubectl;
 const ns = 'staged';
 
 interface PodList {
-  items: { metadata: { name: string }; spec: { nodeName?: string }; status: { phase: string; podIP?: string; hostIP?: string; conditions?: { type: string; status: string }[] } }[];
+  items: { metadata: { name: string; finalizers?: string[] }; spec: { nodeName?: string }; status: { phase: string; podIP?: string; hostIP?: string; conditions?: { type: string; status: string }[] } }[];
 }
 
 before(async () => {
@@ -158,6 +162,7 @@ describe(`kwok Stages with kubectl ${kubectlVersionsUnderTest().at(-1)!.version}
     const ips = new Set<string>();
     for (const p of pods) {
       assert.equal(p.status.phase, 'Running');
+      assert.deepEqual(p.metadata.finalizers, ['kwok.x-k8s.io/fake'], 'the stage (as kwok\'s controller, not the node) added its finalizer');
       assert.equal(p.status.conditions?.find((c) => c.type === 'Ready')?.status, 'True');
       const node = nodes.items.find((n) => n.metadata.name === p.spec.nodeName)!;
       assert.equal(p.status.hostIP, node.status.addresses.find((a) => a.type === 'InternalIP')!.address);

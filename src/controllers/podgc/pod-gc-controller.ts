@@ -157,14 +157,11 @@ function startPodGcController(ctx: ControllerContext) {
     ctx.log.info('PodGC is force deleting Pod', { pod: `${namespace}/${name}` });
     try {
       if (pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed') {
-        await podClient.mutate(namespace, name, (current) => {
-          if (current.metadata?.uid !== pod.metadata?.uid) throw new Error(`pod ${namespace}/${name} was replaced`);
-          const next = structuredClone(current);
-          const status = (next.status ??= {});
-          status.phase = 'Failed';
-          if (condition) updatePodCondition(status, condition, ctx.clock.now());
-          return next;
-        }, 'status');
+        // A patch, as PodGC's (its role may patch pods/status, not update it); the uid pins this very pod.
+        const status = structuredClone(pod.status ?? {});
+        status.phase = 'Failed';
+        if (condition) updatePodCondition(status, condition, ctx.clock.now());
+        await podClient.patch(namespace, name, 'strategic', { metadata: { uid: pod.metadata?.uid }, status: { phase: 'Failed', conditions: status.conditions } }, { subresource: 'status' });
       }
       await podClient.delete(namespace, name, { gracePeriodSeconds: 0 });
     } catch (err) {

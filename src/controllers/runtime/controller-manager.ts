@@ -1,7 +1,8 @@
 // The controller manager: picks controllers by name as kube-controller-manager's --controllers
 // does ("*" for every controller on by default, "name" to add one, "-name" to leave one out, ""
 // for none), gives each its own client identity, event source and reconcile loops over one set of
-// shared informers, starts the informers, and stops everything on stop().
+// shared informers, starts the informers, and stops everything on stop(). Each built-in component
+// acts as the user it is on a real cluster (identities.ts), so RBAC limits it as it would there.
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import type { LocalClient } from '../../client/local-client.js';
@@ -11,6 +12,9 @@ import { startReconcileLoop, type ControllerContext, type ControllerDefinition, 
 import { EventRecorder } from './event-recorder.js';
 import { SharedInformerFactory } from './informer.js';
 import type { Logger } from './logger.js';
+import type { UserInfo } from '../../client/local-client.js';
+import { ensureControllerServiceAccounts } from './service-account-credentials.js';
+import { controllerUser, kubeControllerManagerUser, kubeSchedulerUser, nodeUser } from './identities.js';
 
 export interface ControllerManagerDeps {
   /** A client of the cluster; each controller gets one with its own identity. */
@@ -29,6 +33,38 @@ export interface ControllerManagerDeps {
    * as for kube-controller-manager's controllers (client-go's AddUserAgent).
    */
   userAgent(component: string, serviceAccount?: string): string;
+  /**
+   * Definitions that act with the API server's own privileges instead of an identity of their
+   * own (--controller-module's: no role names them).
+   */
+  privileged?: readonly ControllerDefinition[];
+  /**
+   * Make each running controller's kube-system ServiceAccount when missing (in the background), as
+   * kube-controller-manager does; tests of single controllers leave it off.
+   */
+  createServiceAccounts?: boolean;
+}
+
+/**
+ * The user a component's client acts as. A kubelet's calls go through its node's client
+ * (ControllerContext.clientFor); the fleet's own client is in system:nodes' role only through
+ * the group, under a name no Node authorizer would know, so a call that forgets to name its node
+ * is still held to the node role.
+ */
+function componentUser(def: ControllerDefinition): UserInfo {
+  switch (def.component ?? 'kube-controller-manager') {
+    case 'kube-scheduler':
+      return kubeSchedulerUser;
+    case 'kubelet':
+      return { username: 'system:node:<fleet>', groups: ['system:nodes', 'system:authenticated'] };
+    default:
+      return controllerUser(controllerServiceAccount(def));
+  }
+}
+
+/** The kube-system service account a kube-controller-manager controller runs as. */
+export function controllerServiceAccount(def: ControllerDefinition): string {
+  return def.serviceAccount ?? `${def.name}-controller`;
 }
 
 export interface ControllerManager {
@@ -87,7 +123,13 @@ export async function loadControllerModule(path: string): Promise<ControllerDefi
 
 export async function startControllerManager(deps: ControllerManagerDeps): Promise<ControllerManager> {
   const names = selectControllers(deps.selection ?? ['*'], deps.definitions);
-  const informers = new SharedInformerFactory(deps.client.as({ userAgent: deps.userAgent('kube-controller-manager') }), { clock: deps.clock, log: deps.log });
+  // One informer factory for every component: it lists and watches as kube-controller-manager,
+  // whose role may list and watch everything (a real scheduler and kubelet would have their own).
+  const informers = new SharedInformerFactory(deps.client.as({ userAgent: deps.userAgent('kube-controller-manager'), user: kubeControllerManagerUser }), {
+    clock: deps.clock,
+    log: deps.log,
+  });
+  const privileged = new Set(deps.privileged ?? []);
   const loops: ReconcileLoop[] = [];
   const running: { name: string; controller: RunningController }[] = [];
   const recorders: EventRecorder[] = [];
@@ -98,17 +140,26 @@ export async function startControllerManager(deps: ControllerManagerDeps): Promi
       error: (message, fields) => deps.log.error(message, { controller: def.name, ...fields }),
     };
     const component = def.component ?? 'kube-controller-manager';
-    const client = deps.client.as({ userAgent: deps.userAgent(component, component === 'kube-controller-manager' ? (def.serviceAccount ?? `${def.name}-controller`) : undefined) });
+    const userAgent = deps.userAgent(component, component === 'kube-controller-manager' ? controllerServiceAccount(def) : undefined);
+    const client = deps.client.as({ userAgent, ...(privileged.has(def) ? {} : { user: componentUser(def) }) });
+    const hostClients = new Map<string, LocalClient>();
+    const clientFor = (host: string): LocalClient => {
+      if (component !== 'kubelet' || privileged.has(def)) return client;
+      let c = hostClients.get(host);
+      if (!c) hostClients.set(host, (c = deps.client.as({ userAgent, user: nodeUser(host) })));
+      return c;
+    };
     const ctx: ControllerContext = {
       name: def.name,
       client,
+      clientFor,
       informers,
       clock: deps.clock,
       log,
       cluster: deps.cluster,
       rootCaPem: deps.rootCaPem,
       recorder(component, host) {
-        const recorder = new EventRecorder({ client, component, host, clock: deps.clock, log });
+        const recorder = new EventRecorder({ client: host ? clientFor(host) : client, component, host, clock: deps.clock, log });
         recorders.push(recorder);
         return recorder;
       },
@@ -131,6 +182,12 @@ export async function startControllerManager(deps: ControllerManagerDeps): Promi
     }
   }
   informers.start();
+  if (deps.createServiceAccounts) {
+    const accounts = deps.definitions
+      .filter((d) => names.includes(d.name) && !privileged.has(d) && (d.component ?? 'kube-controller-manager') === 'kube-controller-manager')
+      .map(controllerServiceAccount);
+    void ensureControllerServiceAccounts(deps.client.as({ userAgent: deps.userAgent('kube-controller-manager'), user: kubeControllerManagerUser }), accounts, deps.log);
+  }
   deps.log.info('controllers started', { controllers: running.map((r) => r.name) });
 
   return {

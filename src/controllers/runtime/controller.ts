@@ -15,8 +15,10 @@ import { WorkQueue } from './work-queue.js';
 export interface ControllerContext {
   /** The controller's name, as --controllers names it. */
   name: string;
-  /** A client writing as this controller (its own user agent; field manager kube-controller-manager). */
+  /** A client writing as this controller (its own user agent; field manager kube-controller-manager) and acting as its user. */
   client: LocalClient;
+  /** The client of one host of this component: a kubelet's, acting as system:node:<host>; for the others, `client`. */
+  clientFor(host: string): LocalClient;
   /** Informers shared by every controller of the process. */
   informers: SharedInformerFactory;
   clock: Clock;

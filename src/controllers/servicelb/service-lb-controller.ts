@@ -126,7 +126,8 @@ function startServiceLbController(ctx: ControllerContext) {
       await client.mutate(svc.metadata?.namespace, svc.metadata?.name ?? '', (current) => {
         if (hasFinalizer(current)) return current;
         return { ...current, metadata: { ...current.metadata, finalizers: [...(current.metadata?.finalizers ?? []), loadBalancerCleanupFinalizer] } };
-      });
+        // Through status, as the service controller's PatchService does: its role may not write the Service itself.
+      }, 'status');
     }
     if (ip instanceof Error) throw new Error(`failed to ensure load balancer: ${ip.message}`);
     assigned.set(key, ip);
@@ -152,7 +153,7 @@ function startServiceLbController(ctx: ControllerContext) {
       await client.mutate(svc.metadata?.namespace, svc.metadata?.name ?? '', (current) => ({
         ...current,
         metadata: { ...current.metadata, finalizers: (current.metadata?.finalizers ?? []).filter((f) => f !== loadBalancerCleanupFinalizer) },
-      }));
+      }), 'status');
     }
     recorder.event(svc, 'Normal', 'DeletedLoadBalancer', 'Deleted load balancer');
     waitingForAddress();

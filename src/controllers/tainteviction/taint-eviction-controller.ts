@@ -15,7 +15,8 @@ import { podsByNode } from '../workload/pods-by-node.js';
 
 export const taintEvictionController: ControllerDefinition = {
   name: 'taint-eviction-controller',
-  serviceAccount: 'taint-eviction-controller',
+  // As kube-controller-manager's: the taint manager keeps using the node controller's account and role.
+  serviceAccount: 'node-controller',
   start: startTaintEvictionController,
 };
 

@@ -30,3 +30,12 @@ export interface Decision {
 
 /** The group whose members pass every check (kube-apiserver's privileged group authorizer). */
 export const systemMasters = 'system:masters';
+
+/**
+ * The name a list or watch narrowed by `fieldSelector=metadata.name=x` is authorized for (x), as
+ * kube-apiserver's RequestInfo reads it; undefined for any other selector.
+ */
+export function nameFromFieldSelector(selector: string | null | undefined): string | undefined {
+  if (!selector) return undefined;
+  return /^\s*metadata\.name\s*==?\s*([^,\s]+)\s*$/.exec(selector)?.[1];
+}
