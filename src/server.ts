@@ -290,12 +290,15 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       `${component}/${version.gitVersion} (${version.platform}) kubernetes/${commit}${serviceAccount ? `/system:serviceaccount:kube-system:${serviceAccount}` : ''}`,
   });
   // kube-apiserver's aggregator controllers run whatever --controllers says: they are its own.
+  const aggregatorControllers = [localApiServicesController, remoteAvailabilityController(aggregatedApis)];
   const aggregator = await startControllerManager({
     client: new LocalClient(registry, catalogue, { userAgent: 'kube-apiserver' }),
     clock,
     log: loggerFrom(log),
-    definitions: [localApiServicesController, remoteAvailabilityController(aggregatedApis)],
+    definitions: aggregatorControllers,
     selection: ['*'],
+    // Loops inside kube-apiserver, with its own (unrestricted) loopback client, not RBAC subjects.
+    privileged: aggregatorControllers,
     userAgent: () => `kube-apiserver/${version.gitVersion} (${version.platform}) kubernetes/${commit}`,
   });
   if (caCertPem !== undefined) {
