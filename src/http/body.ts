@@ -7,7 +7,7 @@ import { findDuplicateJsonFields } from '../schema/validation/duplicate-fields.j
 import type { ProtobufCodec } from '../schema/protobuf/index.js';
 import { bodyEncodingOf, jsonType, protobufType, yamlType } from './media-types.js';
 import { noteRequestBody } from './audit/index.js';
-import { maxBodyDepth, textDepth, valueDepth } from './nesting-depth.js';
+import { maxBodyDepth, nestsDeeperThan, valueDepth } from './nesting-depth.js';
 
 /** kube-apiserver's limit for a request body. */
 export const maxBodyBytes = 3 * 1024 * 1024;
@@ -88,7 +88,7 @@ function tooDeep(): ApiError {
 }
 
 export function decodeJson(text: string): DecodedBody {
-  if (textDepth(text) > maxBodyDepth) throw tooDeep();
+  if (nestsDeeperThan(text)) throw tooDeep();
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -120,7 +120,7 @@ function nonFiniteNumber(value: unknown, text: string): string | undefined {
 
 export async function decodeYaml(text: string): Promise<DecodedBody> {
   // Flow collections nest by brackets; block ones by indentation, which a 3 MiB body bounds.
-  if (textDepth(text) > maxBodyDepth) throw tooDeep();
+  if (nestsDeeperThan(text)) throw tooDeep();
   const { parseYamlStrict } = await yamlParser.load();
   let decoded: ReturnType<typeof parseYamlStrict>;
   try {

@@ -31,6 +31,18 @@ export function textDepth(text: string, limit = maxBodyDepth): number {
   return max;
 }
 
+/**
+ * Whether text nests deeper than `limit`. Depth never exceeds the number of opening brackets:
+ * counted with native indexOf, that rules out nearly every real body without textDepth's
+ * character-by-character scan (2 % of a pod create's CPU).
+ */
+export function nestsDeeperThan(text: string, limit = maxBodyDepth): boolean {
+  let opening = 0;
+  for (let i = text.indexOf('{'); i >= 0 && opening <= limit; i = text.indexOf('{', i + 1)) opening++;
+  for (let i = text.indexOf('['); i >= 0 && opening <= limit; i = text.indexOf('[', i + 1)) opening++;
+  return opening > limit && textDepth(text, limit) > limit;
+}
+
 /** The nesting depth of a decoded value, without recursion; stops counting once past `limit`. */
 export function valueDepth(value: unknown, limit = maxBodyDepth): number {
   let max = 0;
