@@ -296,7 +296,9 @@ export class Registry {
     if (known && known.generation === this.storesGeneration) return known.store;
     const store = this.stores.get(`${info.group}/${info.version}/${info.resource}`);
     if (!store) throw new Error(`no store for ${info.group}/${info.version}/${info.resource}`);
-    this.storesByInfo.set(info, { store, generation: this.storesGeneration });
+    // Only the catalogue's own infos are remembered: a literal made per call ({ group: '', … }, as the
+    // admission plugins ask) would cost a WeakMap entry per request and never be asked again.
+    if ('kind' in info) this.storesByInfo.set(info, { store, generation: this.storesGeneration });
     return store;
   }
 
