@@ -130,6 +130,11 @@ export function methodNotAllowed(): ApiError {
   return new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource', {});
 }
 
+/** apierrors.NewMethodNotSupported: a verb the resource does not take (details name the resource as its kind). */
+export function methodNotSupported(group: string, resource: string, verb: string, message = `${verb} is not supported on resources of kind "${group ? `${resource}.${group}` : resource}"`): ApiError {
+  return new ApiError(405, 'MethodNotAllowed', message, group ? { group, kind: resource } : { kind: resource });
+}
+
 export function notAcceptable(accepted: string[]): ApiError {
   return new ApiError(406, 'NotAcceptable', `only the following media types are accepted: ${accepted.join(', ')}`);
 }

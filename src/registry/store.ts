@@ -8,6 +8,7 @@ import {
   conflict,
   expired,
   invalid,
+  methodNotSupported,
   notFound,
   optimisticLockMessage,
   timeout,
@@ -368,6 +369,10 @@ export class ResourceStore {
 
   /** POST; also the create of a PUT or apply to an absent object, whose URL names it (`urlName`). */
   async create(namespace: string | undefined, body: KubeObject, opts: WriteOptions, managedFieldsSet = false, urlName?: string): Promise<ObjectOut> {
+    if (this.info.custom?.terminating) {
+      // apiextensions' handler: nothing new while the CRD's custom resources are being deleted.
+      throw methodNotSupported(this.info.group, this.info.resource, 'create', 'create not allowed while custom resource definition is terminating');
+    }
     await this.deps.pipeline.ready();
     const decoded = this.deps.pipeline.decodeForWrite(this.info, body, namespace, opts, urlName);
     if (!managedFieldsSet) this.deps.pipeline.trackWrite(this.info, undefined, decoded.obj, opts, this.deps.now());

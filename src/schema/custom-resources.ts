@@ -80,6 +80,8 @@ export interface CustomResourceSettings {
   scale?: ScaleSettings;
   /** How objects change version: only their apiVersion (None), or through a webhook. */
   conversion?: CustomResourceConversion;
+  /** The CRD is being deleted: its resources take no creates while they are cleaned up. */
+  terminating?: boolean;
 }
 
 // The order kube-apiserver lists a custom resource's verbs in discovery.
@@ -128,6 +130,7 @@ export function customResourceInfos(crd: CustomResourceDefinition, names: Custom
           printerColumns: v.additionalPrinterColumns ?? [],
           scale: v.subresources?.scale,
           conversion: crd.spec.conversion,
+          terminating: crd.metadata?.deletionTimestamp !== undefined,
         },
       } satisfies ResourceInfo;
     });

@@ -246,3 +246,19 @@ test('a custom resource created with a status (the CRD has /status) is stored wi
   const got = JSON.parse(await k.ok(['get', 'widget', 'with-status', '-o', 'json'])) as { status?: unknown };
   assert.equal(got.status, undefined);
 });
+
+test('while a CRD is terminating (a custom resource still held by its finalizer) creates are refused with 405', async () => {
+  const gadgets = crd.replaceAll('widgets', 'gadgets').replace('kind: Widget', 'kind: Gadget').replace('singular: widget', 'singular: gadget');
+  await k.ok(['apply', '-f', '-'], { input: gadgets });
+  await k.ok(['wait', '--for=condition=Established', 'crd/gadgets.shapes.example.com', '--timeout=20s']);
+  const gadget = (name: string, extra = '') => `apiVersion: shapes.example.com/v1\nkind: Gadget\nmetadata: {name: ${name}, namespace: default${extra}}\nspec: {replicas: 1}\n`;
+  await k.ok(['create', '-f', '-'], { input: gadget('held', ', finalizers: [example.com/hold]') });
+  await k.ok(['delete', 'crd', 'gadgets.shapes.example.com', '--wait=false']);
+  await eventually('the CRD is Terminating', async () => {
+    const r = await k.run(['create', '-f', '-'], { input: gadget('late') });
+    return r.code !== 0 && /create not allowed while custom resource definition is terminating/.test(r.stderr) ? r : undefined;
+  }).then((r) => assert.match(r.stderr, /^Error from server \(MethodNotAllowed\): error when creating "STDIN": create not allowed while custom resource definition is terminating/));
+  // The held object can still be changed: its finalizer removed, it and then the CRD go.
+  await k.ok(['patch', 'gadget', 'held', '--type=merge', '-p', '{"metadata":{"finalizers":null}}']);
+  await k.ok(['wait', '--for=delete', 'crd/gadgets.shapes.example.com', '--timeout=20s']);
+});
