@@ -10,6 +10,7 @@ import type { KubeObject } from '../machinery/object.js';
 import type { Registry } from './registry.js';
 import { parseCached } from '../storage/watch-cache/types.js';
 import { formatTime } from './timestamps.js';
+import { legacyClaims, legacyIssuer, validateLegacyToken, lastUsedLabel, type LegacyTokenSubject } from './legacy-service-account-tokens.js';
 
 /** The issuer (and default API audience) kind and kubeadm clusters use. */
 export const serviceAccountIssuer = 'https://kubernetes.default.svc.cluster.local';
@@ -125,6 +126,14 @@ export class ServiceAccountTokens {
   }
 
   /**
+   * A secret-based token for the tokens controller (kube-controller-manager signs these with the
+   * same key the API server verifies them with; here both sit in one process).
+   */
+  generateLegacyToken(subject: LegacyTokenSubject): Promise<string> {
+    return this.signer.sign(legacyClaims(subject));
+  }
+
+  /**
    * Who a bearer token says its holder is, if it is one of ours and still good for one of
    * `audiences` (the API's by default), or why not.
    */
@@ -138,6 +147,13 @@ export class ServiceAccountTokens {
       }
       if (this.verified.size >= verifiedCacheSize) this.verified.delete(this.verified.keys().next().value!);
       this.verified.set(token, claims);
+    }
+    if (claims.iss === legacyIssuer) {
+      // A legacy token has no audience: it is good for the API's audiences only (audience-agnostic).
+      const matchedApi = audiences.filter((a) => this.apiAudiences.includes(a));
+      if (!matchedApi.length) return { error: 'token audiences is invalid' };
+      const verdict = validateLegacyToken(token, claims, this.legacyLookup, new Date(this.now()));
+      return 'error' in verdict ? verdict : { user: verdict.user, audiences: matchedApi };
     }
     if (claims.iss !== serviceAccountIssuer) return { error: 'invalid bearer token' };
     const tokenAudiences = Array.isArray(claims.aud) ? (claims.aud as string[]) : typeof claims.aud === 'string' ? [claims.aud] : [];
@@ -187,6 +203,18 @@ export class ServiceAccountTokens {
       audiences: matched,
     };
   }
+
+  private readonly legacyLookup = {
+    secret: (namespace: string, name: string) => this.object('secrets', namespace, name),
+    serviceAccount: (namespace: string, name: string) => this.object('serviceaccounts', namespace, name),
+    markUsed: (namespace: string, secretName: string, day: string) => {
+      // kube-apiserver's own write (its loopback client), after the request is decided.
+      void this.registry
+        .store({ group: '', version: 'v1', resource: 'secrets' })
+        .patch(namespace, secretName, 'merge', { metadata: { labels: { [lastUsedLabel]: day } } }, { dryRun: false, fieldValidation: 'Ignore', warnings: [], userAgent: 'kube-apiserver' })
+        .catch(() => undefined);
+    },
+  };
 
   private object(resource: string, namespace: string | undefined, name: string): KubeObject | undefined {
     if (!name) return undefined;
