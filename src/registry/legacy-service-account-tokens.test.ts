@@ -69,9 +69,22 @@ test('refused once the Secret is deleted, holds another token or is marked inval
   await secrets().mutate('default', 'deployer-token', (s) => ({ ...s, data: { token: Buffer.from('other').toString('base64') } }));
   assert.deepEqual(await tokens().authenticate(token), { error: "token does not match server's copy" });
   await secrets().mutate('default', 'deployer-token', (s) => ({ ...s, data: { token: Buffer.from(token).toString('base64') }, metadata: { ...s.metadata, labels: { 'kubernetes.io/legacy-token-invalid-since': '2026-02-01' } } }));
-  assert.deepEqual(await tokens().authenticate(token), { error: 'token has been invalidated' });
+  assert.deepEqual(await tokens().authenticate(token), {
+    error:
+      "the token in secret default/deployer-token for service account default/deployer has been marked invalid. Use tokens from the TokenRequest API or manually created secret-based tokens, or remove the 'kubernetes.io/legacy-token-invalid-since' label from the secret to temporarily allow use of this token",
+  });
   await secrets().delete('default', 'deployer-token');
   assert.deepEqual(await tokens().authenticate(token), { error: 'token has been invalidated' });
+});
+
+test('a token Secret the account lists in .secrets (auto-generated before 1.24) is accepted with a warning', async () => {
+  const token = await tokenSecret('legacy', 'legacy-token-abcde');
+  const plain = await tokens().authenticate(token);
+  assert.ok('user' in plain && plain.warnings === undefined);
+  await accounts().mutate('default', 'legacy', (sa) => ({ ...sa, secrets: [{ name: 'legacy-token-abcde' }] }));
+  const verdict = await tokens().authenticate(token);
+  assert.ok('user' in verdict);
+  assert.deepEqual(verdict.warnings, ['Use tokens from the TokenRequest API or manually created secret-based tokens instead of auto-generated secret-based tokens.']);
 });
 
 test('refused once the ServiceAccount is deleted or recreated with another uid', async () => {

@@ -27,7 +27,8 @@ export interface UserInfo {
   extra?: Record<string, string[]>;
 }
 
-export type TokenVerdict = { user: UserInfo; audiences: string[] } | { error: string };
+/** `warnings`: for the response's Warning headers (a legacy token made before 1.24). */
+export type TokenVerdict = { user: UserInfo; audiences: string[]; warnings?: string[] } | { error: string };
 
 interface KubernetesClaim {
   namespace?: string;
@@ -153,7 +154,8 @@ export class ServiceAccountTokens {
       const matchedApi = audiences.filter((a) => this.apiAudiences.includes(a));
       if (!matchedApi.length) return { error: 'token audiences is invalid' };
       const verdict = validateLegacyToken(token, claims, this.legacyLookup, new Date(this.now()));
-      return 'error' in verdict ? verdict : { user: verdict.user, audiences: matchedApi };
+      if ('error' in verdict) return verdict;
+      return { user: verdict.user, audiences: matchedApi, ...(verdict.warnings.length ? { warnings: verdict.warnings } : {}) };
     }
     if (claims.iss !== serviceAccountIssuer) return { error: 'invalid bearer token' };
     const tokenAudiences = Array.isArray(claims.aud) ? (claims.aud as string[]) : typeof claims.aud === 'string' ? [claims.aud] : [];
@@ -207,11 +209,12 @@ export class ServiceAccountTokens {
   private readonly legacyLookup = {
     secret: (namespace: string, name: string) => this.object('secrets', namespace, name),
     serviceAccount: (namespace: string, name: string) => this.object('serviceaccounts', namespace, name),
-    markUsed: (namespace: string, secretName: string, day: string) => {
-      // kube-apiserver's own write (its loopback client), after the request is decided.
+    markUsed: (namespace: string, secretName: string, secretUid: string, day: string) => {
+      // kube-apiserver's own write (its loopback client), not awaited by the request. The uid in
+      // the patch makes it a precondition: a Secret made again under the name is left alone.
       void this.registry
         .store({ group: '', version: 'v1', resource: 'secrets' })
-        .patch(namespace, secretName, 'merge', { metadata: { labels: { [lastUsedLabel]: day } } }, { dryRun: false, fieldValidation: 'Ignore', warnings: [], userAgent: 'kube-apiserver' })
+        .patch(namespace, secretName, 'merge', { metadata: { uid: secretUid, labels: { [lastUsedLabel]: day } } }, { dryRun: false, fieldValidation: 'Ignore', warnings: [], userAgent: 'kube-apiserver' })
         .catch(() => undefined);
     },
   };

@@ -127,6 +127,11 @@ describe(`legacy ServiceAccount tokens with kubectl ${newest.version}`, () => {
     });
     const today = new Date().toISOString().slice(0, 10);
     assert.ok(usedOn === today || usedOn === new Date(Date.now() - 86_400_000).toISOString().slice(0, 10), usedOn);
+    // A token Secret the account lists (auto-generated before 1.24) still works, with kube-apiserver's warning.
+    await admin.ok(['-n', ns, 'patch', 'serviceaccount', 'ci', '--type=merge', '-p', '{"secrets":[{"name":"ci-token"}]}']);
+    const warned = await ci.run(['get', 'pods']);
+    assert.equal(warned.code, 0, warned.stderr);
+    assert.match(warned.stderr, /Warning: Use tokens from the TokenRequest API or manually created secret-based tokens instead of auto-generated secret-based tokens\./);
     await admin.ok(['-n', ns, 'delete', 'secret', 'ci-token']);
     const after = await ci.run(['get', 'pods']);
     assert.notEqual(after.code, 0);
