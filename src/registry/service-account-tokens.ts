@@ -3,7 +3,9 @@
 // system:serviceaccount:<ns>:<name>, aud, iat/nbf/exp, jti and the `kubernetes.io` claim naming
 // the service account and the pod, secret or node it is bound to — and the authenticator accepts
 // one only while it is unexpired and the service account (and the bound object) still exist
-// with the same uid. Signing is the signer's (pki/service-account-keys.ts).
+// with the same uid. Secret-based tokens (issuer kubernetes/serviceaccount) are signed with the
+// same key for the tokens controller and judged by legacy-service-account-tokens.ts. Signing is the
+// signer's (pki/service-account-keys.ts).
 import { randomUUID } from 'node:crypto';
 import { badRequest, conflict, invalid, notFound } from '../apierrors/index.js';
 import type { KubeObject } from '../machinery/object.js';
