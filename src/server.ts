@@ -281,6 +281,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     log: loggerFrom(log),
     cluster,
     rootCaPem: caCertPem,
+    legacyTokens: registry.serviceAccountTokens,
     definitions: controllerDefinitions,
     selection,
     // A --controller-module's controllers have no role of their own: they keep the API server's privileges.

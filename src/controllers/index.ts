@@ -19,6 +19,7 @@ import { replicaSetController, replicationControllerController } from './replica
 import { resourceQuotaController } from './resourcequota/resource-quota-controller.js';
 import { rootCaCertPublisher } from './rootcacert/root-ca-cert-publisher.js';
 import { serviceAccountController } from './serviceaccount/service-account-controller.js';
+import { tokensController } from './serviceaccount/tokens-controller.js';
 import { serviceLbController } from './servicelb/service-lb-controller.js';
 import { statefulSetController } from './statefulset/stateful-set-controller.js';
 import { taintEvictionController } from './tainteviction/taint-eviction-controller.js';
@@ -28,6 +29,7 @@ import { clusterRoleAggregationController } from './clusterrole-aggregation/clus
 export const builtinControllers: readonly ControllerDefinition[] = [
   namespaceController,
   serviceAccountController,
+  tokensController,
   rootCaCertPublisher,
   deploymentController,
   replicaSetController,

@@ -22,13 +22,13 @@ import { serveOpenApi } from './openapi-handlers.js';
 import { isPrettyPrint, isWatchQuery } from './query.js';
 import { parseRequestInfo, type RequestInfo } from './request-info.js';
 import { handleResourceRequest } from './resource-handler.js';
-import { sendJsonText, sendStatus } from './responses.js';
+import { sendJsonText, sendStatus, setWarnings } from './responses.js';
 import type { VersionInfo } from './version.js';
 import type { ClusterConfig } from '../machinery/cluster-config.js';
 import type { NodeConnections } from '../machinery/node-connection.js';
 import type { PodStreamDeps } from './streaming/pod-streams.js';
 import { attachUpgrade } from './streaming/upgrade.js';
-import { Authenticator, requestUser, type AuthenticationOptions, type CertificateIdentity } from './authentication.js';
+import { Authenticator, authenticationWarnings, requestUser, type AuthenticationOptions, type CertificateIdentity } from './authentication.js';
 import { authorizeRequest, requestAttributes } from './authorization.js';
 import { impersonate } from './impersonation.js';
 import { serviceAccountIssuer } from '../registry/service-account-tokens.js';
@@ -157,6 +157,7 @@ export function createApp(deps: AppDeps): ApiApp {
     route(req, res);
   };
   const route: RequestListener = (req, res) => {
+    setWarnings(res, authenticationWarnings(req));
     let parsed: { info: RequestInfo; query: URLSearchParams; path: string };
     try {
       const url = new URL(req.url ?? '/', 'http://kubemu');

@@ -33,11 +33,17 @@ export interface AuthenticationOptions {
 }
 
 const users = new WeakMap<IncomingMessage, UserInfo>();
+const warnings = new WeakMap<IncomingMessage, string[]>();
 const certificateUsers = new WeakMap<object, UserInfo | null>();
 
 /** The user an authenticated request was made by (after impersonation). */
 export function requestUser(req: IncomingMessage): UserInfo {
   return users.get(req) ?? anonymousUser;
+}
+
+/** What the authenticator has to tell the client about its credential (Warning headers). */
+export function authenticationWarnings(req: IncomingMessage): string[] | undefined {
+  return warnings.get(req);
 }
 
 /** Replaces the request's user (impersonation acts as another). */
@@ -80,6 +86,7 @@ export class Authenticator {
       return tokens.authenticate(m[1]!).then((verdict) => {
         if ('error' in verdict) throw unauthorized();
         users.set(req, verdict.user);
+        if (verdict.warnings) warnings.set(req, verdict.warnings);
       });
     }
     if (this.options.insecure) users.set(req, unsecuredUser);

@@ -3,13 +3,16 @@
 // system:serviceaccount:<ns>:<name>, aud, iat/nbf/exp, jti and the `kubernetes.io` claim naming
 // the service account and the pod, secret or node it is bound to — and the authenticator accepts
 // one only while it is unexpired and the service account (and the bound object) still exist
-// with the same uid. Signing is the signer's (pki/service-account-keys.ts).
+// with the same uid. Secret-based tokens (issuer kubernetes/serviceaccount) are signed with the
+// same key for the tokens controller and judged by legacy-service-account-tokens.ts. Signing is the
+// signer's (pki/service-account-keys.ts).
 import { randomUUID } from 'node:crypto';
 import { badRequest, conflict, invalid, notFound } from '../apierrors/index.js';
 import type { KubeObject } from '../machinery/object.js';
 import type { Registry } from './registry.js';
 import { parseCached } from '../storage/watch-cache/types.js';
 import { formatTime } from './timestamps.js';
+import { legacyClaims, legacyIssuer, validateLegacyToken, lastUsedLabel, type LegacyTokenSubject } from './legacy-service-account-tokens.js';
 
 /** The issuer (and default API audience) kind and kubeadm clusters use. */
 export const serviceAccountIssuer = 'https://kubernetes.default.svc.cluster.local';
@@ -26,7 +29,8 @@ export interface UserInfo {
   extra?: Record<string, string[]>;
 }
 
-export type TokenVerdict = { user: UserInfo; audiences: string[] } | { error: string };
+/** `warnings`: for the response's Warning headers (a legacy token made before 1.24). */
+export type TokenVerdict = { user: UserInfo; audiences: string[]; warnings?: string[] } | { error: string };
 
 interface KubernetesClaim {
   namespace?: string;
@@ -125,6 +129,14 @@ export class ServiceAccountTokens {
   }
 
   /**
+   * A secret-based token for the tokens controller (kube-controller-manager signs these with the
+   * same key the API server verifies them with; here both sit in one process).
+   */
+  generateLegacyToken(subject: LegacyTokenSubject): Promise<string> {
+    return this.signer.sign(legacyClaims(subject));
+  }
+
+  /**
    * Who a bearer token says its holder is, if it is one of ours and still good for one of
    * `audiences` (the API's by default), or why not.
    */
@@ -138,6 +150,14 @@ export class ServiceAccountTokens {
       }
       if (this.verified.size >= verifiedCacheSize) this.verified.delete(this.verified.keys().next().value!);
       this.verified.set(token, claims);
+    }
+    if (claims.iss === legacyIssuer) {
+      // A legacy token has no audience: it is good for the API's audiences only (audience-agnostic).
+      const matchedApi = audiences.filter((a) => this.apiAudiences.includes(a));
+      if (!matchedApi.length) return { error: 'token audiences is invalid' };
+      const verdict = validateLegacyToken(token, claims, this.legacyLookup, new Date(this.now()));
+      if ('error' in verdict) return verdict;
+      return { user: verdict.user, audiences: matchedApi, ...(verdict.warnings.length ? { warnings: verdict.warnings } : {}) };
     }
     if (claims.iss !== serviceAccountIssuer) return { error: 'invalid bearer token' };
     const tokenAudiences = Array.isArray(claims.aud) ? (claims.aud as string[]) : typeof claims.aud === 'string' ? [claims.aud] : [];
@@ -187,6 +207,19 @@ export class ServiceAccountTokens {
       audiences: matched,
     };
   }
+
+  private readonly legacyLookup = {
+    secret: (namespace: string, name: string) => this.object('secrets', namespace, name),
+    serviceAccount: (namespace: string, name: string) => this.object('serviceaccounts', namespace, name),
+    markUsed: (namespace: string, secretName: string, secretUid: string, day: string) => {
+      // kube-apiserver's own write (its loopback client), not awaited by the request. The uid in
+      // the patch makes it a precondition: a Secret made again under the name is left alone.
+      void this.registry
+        .store({ group: '', version: 'v1', resource: 'secrets' })
+        .patch(namespace, secretName, 'merge', { metadata: { uid: secretUid, labels: { [lastUsedLabel]: day } } }, { dryRun: false, fieldValidation: 'Ignore', warnings: [], userAgent: 'kube-apiserver' })
+        .catch(() => undefined);
+    },
+  };
 
   private object(resource: string, namespace: string | undefined, name: string): KubeObject | undefined {
     if (!name) return undefined;

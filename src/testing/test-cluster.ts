@@ -31,6 +31,8 @@ export interface TestClusterOptions {
   /** Nodes with fake kubelets (none when absent). */
   cluster?: ClusterConfig;
   log?: Logger;
+  /** The cluster CA handed to the controllers (root-ca-cert-publisher, tokens controller). */
+  rootCaPem?: string;
 }
 
 export async function startTestCluster(opts: TestClusterOptions): Promise<TestCluster> {
@@ -45,6 +47,8 @@ export async function startTestCluster(opts: TestClusterOptions): Promise<TestCl
     clock: app.clock,
     log: opts.log ?? silentLogger,
     cluster: opts.cluster,
+    rootCaPem: opts.rootCaPem,
+    legacyTokens: app.registry.serviceAccountTokens,
     definitions: [...(opts.definitions ?? [...builtinControllers, schedulerDefinition]), ...(kubelets ? [kubelets.definition] : [])],
     selection: [...opts.controllers, ...(kubelets ? [kubelets.definition.name] : [])],
     userAgent: (component, sa) => `${component}/v1.36.0 (linux/amd64) kubernetes/test${sa ? `/system:serviceaccount:kube-system:${sa}` : ''}`,

@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import type { LocalClient } from '../../client/local-client.js';
 import type { Clock } from '../../machinery/clock.js';
 import type { ClusterConfig } from '../../machinery/cluster-config.js';
-import { startReconcileLoop, type ControllerContext, type ControllerDefinition, type ReconcileLoop, type RunningController } from './controller.js';
+import { startReconcileLoop, type ControllerContext, type ControllerDefinition, type LegacyTokenGenerator, type ReconcileLoop, type RunningController } from './controller.js';
 import { EventRecorder } from './event-recorder.js';
 import { SharedInformerFactory } from './informer.js';
 import type { Logger } from './logger.js';
@@ -23,8 +23,10 @@ export interface ControllerManagerDeps {
   log: Logger;
   /** Handed to every controller (node lifecycle timings…). */
   cluster?: ClusterConfig;
-  /** The cluster CA (PEM), for the root-ca-cert-publisher. */
+  /** The cluster CA (PEM), for the root-ca-cert-publisher and the tokens controller. */
   rootCaPem?: string;
+  /** Signs secret-based service-account tokens, for the tokens controller. */
+  legacyTokens?: LegacyTokenGenerator;
   definitions: readonly ControllerDefinition[];
   /** The --controllers list (default ["*"]). */
   selection?: readonly string[];
@@ -58,7 +60,7 @@ function componentUser(def: ControllerDefinition): UserInfo {
     case 'kubelet':
       return { username: 'system:node:<fleet>', groups: ['system:nodes', 'system:authenticated'] };
     default:
-      return controllerUser(controllerServiceAccount(def));
+      return def.rootCredentials ? kubeControllerManagerUser : controllerUser(controllerServiceAccount(def));
   }
 }
 
@@ -140,7 +142,7 @@ export async function startControllerManager(deps: ControllerManagerDeps): Promi
       error: (message, fields) => deps.log.error(message, { controller: def.name, ...fields }),
     };
     const component = def.component ?? 'kube-controller-manager';
-    const userAgent = deps.userAgent(component, component === 'kube-controller-manager' ? controllerServiceAccount(def) : undefined);
+    const userAgent = deps.userAgent(component, component === 'kube-controller-manager' && !def.rootCredentials ? controllerServiceAccount(def) : undefined);
     const client = deps.client.as({ userAgent, ...(privileged.has(def) ? {} : { user: componentUser(def) }) });
     const hostClients = new Map<string, LocalClient>();
     const clientFor = (host: string): LocalClient => {
@@ -158,6 +160,7 @@ export async function startControllerManager(deps: ControllerManagerDeps): Promi
       log,
       cluster: deps.cluster,
       rootCaPem: deps.rootCaPem,
+      legacyTokens: deps.legacyTokens,
       recorder(component, host) {
         const recorder = new EventRecorder({ client: host ? clientFor(host) : client, component, host, clock: deps.clock, log });
         recorders.push(recorder);
@@ -184,7 +187,7 @@ export async function startControllerManager(deps: ControllerManagerDeps): Promi
   informers.start();
   if (deps.createServiceAccounts) {
     const accounts = deps.definitions
-      .filter((d) => names.includes(d.name) && !privileged.has(d) && (d.component ?? 'kube-controller-manager') === 'kube-controller-manager')
+      .filter((d) => names.includes(d.name) && !privileged.has(d) && !d.rootCredentials && (d.component ?? 'kube-controller-manager') === 'kube-controller-manager')
       .map(controllerServiceAccount);
     void ensureControllerServiceAccounts(deps.client.as({ userAgent: deps.userAgent('kube-controller-manager'), user: kubeControllerManagerUser }), accounts, deps.log);
   }

@@ -27,10 +27,20 @@ export interface ControllerContext {
   cluster?: ClusterConfig;
   /** The cluster CA certificate (PEM) clients verify the API server with; absent when serving plain HTTP. */
   rootCaPem?: string;
+  /**
+   * Signs secret-based service-account tokens with the cluster's service-account key (the
+   * tokens controller's --service-account-private-key-file); absent when no key is configured.
+   */
+  legacyTokens?: LegacyTokenGenerator;
   /** Records core/v1 Events with this controller as the source ("deployment-controller"; a kubelet names its node as host). */
   recorder(component: string, host?: string): EventRecorder;
   /** A work queue with workers calling `reconcile(key)`; started once the informers are synced. */
   reconcileLoop(reconcile: Reconcile, opts?: ReconcileLoopOptions): ReconcileLoop;
+}
+
+/** Makes the token of a `kubernetes.io/service-account-token` Secret (upstream's TokenGenerator). */
+export interface LegacyTokenGenerator {
+  generateLegacyToken(subject: { namespace: string; serviceAccountName: string; serviceAccountUid: string; secretName: string }): Promise<string>;
 }
 
 /** Resolve with `{ requeueAfterMs }` to look at the key again later; throw to retry with back-off. */
@@ -73,6 +83,12 @@ export interface ControllerDefinition {
   component?: 'kube-controller-manager' | 'kube-scheduler' | 'kubelet';
   /** The service account a kube-controller-manager controller runs as (default "<name>-controller"). */
   serviceAccount?: string;
+  /**
+   * Runs with kube-controller-manager's own credentials (system:kube-controller-manager) rather
+   * than a service account of its own, as upstream runs the tokens controller: the service-account
+   * credentials the other controllers use are the tokens it makes.
+   */
+  rootCredentials?: boolean;
   start(ctx: ControllerContext): RunningController | Promise<RunningController>;
 }
 
