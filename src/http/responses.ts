@@ -8,6 +8,7 @@ import type { ObjectOut } from '../registry/object-out.js';
 import type { ListResult, ResourceStore } from '../registry/store.js';
 import type { ResourceInfo } from '../schema/catalogue.js';
 import type { ProtobufCodec } from '../schema/protobuf/index.js';
+import { jsonListBody, sendListBody } from './list-body.js';
 import { jsonType, protobufType, yamlType, type OutputFormat } from './media-types.js';
 import { buildTable, partialObjectMetadata, type IncludeObject } from './table.js';
 
@@ -26,6 +27,8 @@ export interface ResponseContext {
   protobuf: () => ProtobufCodec;
   warnings?: string[];
   pretty?: boolean;
+  /** The request's Accept-Encoding: large lists are gzipped for a client that accepts it. */
+  acceptEncoding?: string;
 }
 
 export function setWarnings(res: ServerResponse, warnings: string[] | undefined): void {
@@ -99,8 +102,6 @@ export function sendValue(res: ServerResponse, status: number, value: unknown, c
   sendJsonText(res, status, apiJson(value, ctx.pretty));
 }
 
-const listChunkItems = 2000;
-
 // kube-apiserver converts a typed list (a PodList) to the requested version as a whole, and the
 // items' TypeMeta stays empty: their kind and apiVersion are not written (clients infer them
 // from the list, as client-go's unstructured decoder says it must).
@@ -110,22 +111,11 @@ export function listItem(obj: KubeObject): KubeObject {
   return item;
 }
 
-const openBrace = Buffer.from('{');
-
 /**
- * The bytes of an object as a list item. Stored objects are in Go's order, so their TypeMeta is
- * the first bytes and the item is the rest: a slice, no parse.
+ * A list. JSON is streamed from each object's cached bytes (see list-body.ts), and resolves once
+ * sent; other encodings and forms are built whole.
  */
-function listItemBytes(raw: Buffer, typeMeta: Buffer, parts: Buffer[]): void {
-  if (raw.length > typeMeta.length && raw.subarray(0, typeMeta.length).equals(typeMeta)) {
-    parts.push(openBrace, raw.subarray(typeMeta.length));
-    return;
-  }
-  parts.push(Buffer.from(JSON.stringify(listItem(JSON.parse(raw.toString('utf8')) as KubeObject))));
-}
-
-/** A list: streamed in chunks straight from each object's cached JSON. */
-export function sendList(res: ServerResponse, info: ResourceInfo, store: ResourceStore, list: ListResult, ctx: ResponseContext): void {
+export function sendList(res: ServerResponse, info: ResourceInfo, store: ResourceStore, list: ListResult, ctx: ResponseContext): void | Promise<void> {
   setWarnings(res, ctx.warnings);
   const metadata: Record<string, unknown> = { resourceVersion: String(list.revision) };
   if (list.continueToken) metadata.continue = list.continueToken;
@@ -170,23 +160,10 @@ export function sendList(res: ServerResponse, info: ResourceInfo, store: Resourc
       ctx,
     );
   }
-  res.statusCode = 200;
-  res.setHeader('Content-Type', jsonType);
-  res.write(`{"kind":"${info.listKind}","apiVersion":"${info.apiVersion}","metadata":${JSON.stringify(metadata)},"items":[`);
-  const items = list.items;
-  // Cached JSON bytes go out as they are, a few hundred objects per write: no per-item objects, no
-  // giant string, no text encoding.
-  const converts = store.convertsOnRead();
-  const comma = Buffer.from(',');
+  const head = `{"kind":"${info.listKind}","apiVersion":"${info.apiVersion}","metadata":${JSON.stringify(metadata)},"items":[`;
   const typeMeta = Buffer.from(`{"kind":${JSON.stringify(info.kind)},"apiVersion":${JSON.stringify(info.apiVersion)},`);
-  for (let i = 0; i < items.length; i += listChunkItems) {
-    const end = Math.min(items.length, i + listChunkItems);
-    const parts: Buffer[] = [];
-    for (let j = i; j < end; j++) {
-      if (j > 0) parts.push(comma);
-      listItemBytes(converts ? store.served(items[j]).raw : items[j].raw, typeMeta, parts);
-    }
-    res.write(Buffer.concat(parts));
-  }
-  res.end(']}\n');
+  const converts = store.convertsOnRead();
+  const raws = list.items.map((i) => (converts ? store.served(i).raw : i.raw));
+  const body = jsonListBody(head, typeMeta, raws, (raw) => Buffer.from(JSON.stringify(listItem(JSON.parse(raw.toString('utf8')) as KubeObject))));
+  return sendListBody(res, jsonType, body, ctx.acceptEncoding);
 }
