@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
+import { randomBytes } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { acceptsGzip, chunks, gzipThresholdBytes, jsonListBody, sendListBody, type ListBody } from './list-body.js';
 
@@ -128,4 +129,32 @@ describe('sendListBody over HTTP', () => {
     assert.equal(r.headers['content-encoding'], undefined);
     assert.equal(r.body.toString('utf8'), oldForm(few, metadata));
   });
+});
+
+describe('sendListBody to a client that hangs up', () => {
+  for (const acceptEncoding of [undefined, 'gzip']) {
+    it(`stops and resolves (${acceptEncoding ?? "identity"})`, { timeout: 5000 }, async () => {
+      // Random text: incompressible, so the gzip variant has as many bytes to send.
+      const big: ListBody = { pieces: [Buffer.from(randomBytes(6 * 1024 * 1024).toString('base64'))], length: 0 };
+      big.length = big.pieces[0].length;
+      let sent: Promise<void> | undefined;
+      const server = http.createServer((_req, res) => void (sent = sendListBody(res, 'application/json', big, acceptEncoding)));
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      try {
+        const { port } = server.address() as AddressInfo;
+        await new Promise<void>((resolve) => {
+          const req = http.get({ host: '127.0.0.1', port, path: '/' }, (res) => {
+            res.once('data', () => {
+              req.destroy();
+              resolve();
+            });
+          });
+          req.on('error', () => {});
+        });
+        await sent;
+      } finally {
+        server.close();
+      }
+    });
+  }
 });
