@@ -133,7 +133,7 @@ describe('sendListBody over HTTP', () => {
 
 describe('sendListBody to a client that hangs up', () => {
   for (const acceptEncoding of [undefined, 'gzip']) {
-    it(`stops and resolves (${acceptEncoding ?? "identity"})`, { timeout: 5000 }, async () => {
+    it(`stops and resolves (${acceptEncoding ?? 'identity'})`, { timeout: 5000 }, async () => {
       // Random text: incompressible, so the gzip variant has as many bytes to send.
       const big: ListBody = { pieces: [Buffer.from(randomBytes(6 * 1024 * 1024).toString('base64'))], length: 0 };
       big.length = big.pieces[0].length;

@@ -136,6 +136,11 @@ export async function sendListBody(res: ServerResponse, contentType: string, bod
     out = gz;
   } else {
     res.setHeader('Content-Length', body.length);
+    // A body built whole (not from cached items) goes out as it is: no copy to make.
+    if (body.pieces.length === 1) {
+      res.end(body.pieces[0]);
+      return;
+    }
   }
 
   const free: Buffer[] = [];

@@ -95,11 +95,24 @@ export function sendObject(res: ServerResponse, status: number, info: ResourceIn
 /** Any JSON value, in the negotiated encoding (JSON or YAML; protobuf for objects with a proto). */
 export function sendValue(res: ServerResponse, status: number, value: unknown, ctx: ResponseContext): void {
   setWarnings(res, ctx.warnings);
-  if (ctx.format.encoding === 'yaml') return send(res, status, yamlType, yaml.get().stringify(value));
+  const { contentType, body } = encodeValue(value, ctx);
+  send(res, status, contentType, body);
+}
+
+function encodeValue(value: unknown, ctx: ResponseContext): { contentType: string; body: string | Uint8Array } {
+  if (ctx.format.encoding === 'yaml') return { contentType: yamlType, body: yaml.get().stringify(value) };
   if (ctx.format.encoding === 'protobuf' && ctx.protobuf().canEncode(String((value as KubeObject).apiVersion), String((value as KubeObject).kind))) {
-    return send(res, status, protobufType, ctx.protobuf().encode(value as Record<string, unknown>));
+    return { contentType: protobufType, body: ctx.protobuf().encode(value as Record<string, unknown>) };
   }
-  sendJsonText(res, status, apiJson(value, ctx.pretty));
+  return { contentType: jsonType, body: apiJson(value, ctx.pretty) };
+}
+
+/** A list built whole (protobuf, YAML, a Table, …): gzipped on the same terms as a streamed one. */
+function sendWholeList(res: ServerResponse, value: unknown, ctx: ResponseContext): Promise<void> {
+  setWarnings(res, ctx.warnings);
+  const { contentType, body } = encodeValue(value, ctx);
+  const bytes = typeof body === 'string' ? Buffer.from(body) : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  return sendListBody(res, contentType, { pieces: [bytes], length: bytes.length }, ctx.acceptEncoding);
 }
 
 // kube-apiserver converts a typed list (a PodList) to the requested version as a whole, and the
@@ -136,13 +149,12 @@ export function sendList(res: ServerResponse, info: ResourceInfo, store: Resourc
         asVersion: format.asVersion,
       },
     );
-    return sendValue(res, 200, table, ctx);
+    return sendWholeList(res, table, ctx);
   }
   if (format.as === 'PartialObjectMetadataList' || format.as === 'PartialObjectMetadata') {
     const v = format.asVersion ?? 'v1';
-    return sendValue(
+    return sendWholeList(
       res,
-      200,
       {
         kind: 'PartialObjectMetadataList',
         apiVersion: `meta.k8s.io/${v}`,
@@ -153,9 +165,8 @@ export function sendList(res: ServerResponse, info: ResourceInfo, store: Resourc
     );
   }
   if (format.encoding !== 'json' || ctx.pretty) {
-    return sendValue(
+    return sendWholeList(
       res,
-      200,
       { kind: info.listKind, apiVersion: info.apiVersion, metadata, items: list.items.map((i) => listItem(store.served(i).object)) },
       ctx,
     );
