@@ -637,6 +637,8 @@ const listVariants: { name: string; path: string; headers: Record<string, string
   { name: 'JSON', path: '/api/v1/namespaces/default/pods', headers: { Accept: 'application/json' } },
   { name: 'protobuf', path: '/api/v1/namespaces/default/pods', headers: { Accept: 'application/vnd.kubernetes.protobuf' } },
   { name: 'JSON, Accept-Encoding: gzip', path: '/api/v1/namespaces/default/pods', headers: { Accept: 'application/json', 'Accept-Encoding': 'gzip' } },
+  // What client-go sends by default (Go's transport asks for gzip itself).
+  { name: 'protobuf, Accept-Encoding: gzip', path: '/api/v1/namespaces/default/pods', headers: { Accept: 'application/vnd.kubernetes.protobuf', 'Accept-Encoding': 'gzip' } },
   // What kubectl get sends.
   { name: 'Table (kubectl get)', path: '/api/v1/namespaces/default/pods?limit=500', headers: { Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json' } },
   { name: 'Table, all pods', path: '/api/v1/namespaces/default/pods', headers: { Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json' } },
