@@ -22,7 +22,12 @@
 // Every request authenticates with a --token-auth-file token in system:masters (the servers
 // enforce RBAC, as `kubemu serve` does by default), except the RBAC comparison's own user.
 // 11. crds: CRD create → its resource accepts a create, and CR creates/s as a ratio of pod creates/s.
-// BENCH_ONLY=creates|controllers|nodes|services|tokens|rbac|crds runs one section (creates: 1 alone, for before/after comparisons).
+// 12. list: LIST latency (p50/p99) with 10,000 stored pods over HTTPS, per encoding a client may ask
+//     for (JSON, protobuf, gzip, the Table kubectl get asks for), label-selected and one page.
+// BENCH_ONLY=creates|controllers|nodes|services|tokens|rbac|crds|list runs one section (creates: 1 alone, for before/after comparisons).
+// BENCH_MAIN_SCRIPT=<path to a main.js> runs another build's server (a baseline dist kept aside);
+// with BENCH_ONLY=list, BENCH_COMPARE_SCRIPT=<main.js> measures that build too, alternating with
+// this one in the same minutes (the machine is shared: figures from different minutes do not compare).
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -33,7 +38,7 @@ import { fileURLToPath } from 'node:url';
 import { customResourceFigures, customResourceRows, type CustomResourceFigures } from './custom-resources.js';
 
 const checkout = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const mainScript = join(checkout, 'dist', 'src', 'main.js');
+const mainScript = process.env.BENCH_MAIN_SCRIPT ?? join(checkout, 'dist', 'src', 'main.js');
 const createSeconds = Number(process.env.BENCH_SECONDS ?? 10);
 const storedPods = Number(process.env.BENCH_PODS ?? 10_000);
 const watcherCount = Number(process.env.BENCH_WATCHERS ?? 1_000);
@@ -99,13 +104,15 @@ function request(ep: Endpoint, method: string, path: string, body?: string, head
   });
 }
 
-function timedDownload(ep: Endpoint, path: string): Promise<{ ms: number; bytes: number }> {
+function timedDownload(ep: Endpoint, path: string, headers: Record<string, string> = { Accept: 'application/json' }): Promise<{ ms: number; bytes: number; status: number; contentType: string; contentEncoding: string }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const req = https.request({ host: '127.0.0.1', port: ep.port, path, agent: ep.agent, rejectUnauthorized: false, headers: { Accept: 'application/json', ...adminAuth } }, (res) => {
+    const req = https.request({ host: '127.0.0.1', port: ep.port, path, agent: ep.agent, rejectUnauthorized: false, headers: { ...headers, ...adminAuth } }, (res) => {
       let bytes = 0;
       res.on('data', (c: Buffer) => (bytes += c.length));
-      res.on('end', () => resolve({ ms: performance.now() - t0, bytes }));
+      res.on('end', () =>
+        resolve({ ms: performance.now() - t0, bytes, status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), contentEncoding: String(res.headers['content-encoding'] ?? 'identity') }),
+      );
     });
     req.on('error', reject);
     req.end();
@@ -169,12 +176,12 @@ function rssKb(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
 }
 
-async function startKubemu(dataDir: string, controllers = '', nodes = 0, extraArgs: string[] = []): Promise<{ child: ChildProcess; port: number; readyMs: number }> {
+async function startKubemu(dataDir: string, controllers = '', nodes = 0, extraArgs: string[] = [], script = mainScript): Promise<{ child: ChildProcess; port: number; readyMs: number }> {
   mkdirSync(dataDir, { recursive: true });
   const tokenFile = join(dataDir, 'bench-tokens.csv');
   writeFileSync(tokenFile, `${benchToken},kubemu-bench,bench-uid,system:masters\n${writerToken},bench-writer,writer-uid,bench-writers\n`);
   const started = performance.now();
-  const args = [mainScript, 'serve', '--port', '0', '--data-dir', join(dataDir, 'data'), '--kubeconfig', join(dataDir, 'kubeconfig'), '--controllers', controllers, '--nodes', String(nodes), '--token-auth-file', tokenFile, ...extraArgs];
+  const args = [script, 'serve', '--port', '0', '--data-dir', join(dataDir, 'data'), '--kubeconfig', join(dataDir, 'kubeconfig'), '--controllers', controllers, '--nodes', String(nodes), '--token-auth-file', tokenFile, ...extraArgs];
   // BENCH_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/p" profiles the servers under load.
   // Node flags as kubemu's launchers give them (bin shebang, npm start, image), plus any to profile with.
   const child = spawn(process.execPath, ['--max-semi-space-size=32', ...(process.env.BENCH_NODE_OPTIONS?.split(' ').filter(Boolean) ?? []), ...args], {
@@ -228,8 +235,8 @@ async function ceiling(dir: string, tls?: { key: string; cert: string }): Promis
 
 async function fill(ep: Endpoint, target: number, prefix: string): Promise<number> {
   const count = async () => {
-    const r = JSON.parse((await request(ep, 'GET', '/api/v1/namespaces/default/pods?limit=1')).body) as { metadata: { remainingItemCount?: number } };
-    return (r.metadata.remainingItemCount ?? 0) + 1;
+    const r = JSON.parse((await request(ep, 'GET', '/api/v1/namespaces/default/pods?limit=1')).body) as { items: unknown[]; metadata: { remainingItemCount?: number } };
+    return r.items.length + (r.metadata.remainingItemCount ?? 0);
   };
   let have = await count();
   let n = 0;
@@ -625,6 +632,84 @@ function rbacRows(p: Awaited<ReturnType<typeof rbacInProcessFigures>>, c: Awaite
   ];
 }
 
+/** 12. The LISTs clients make of 10,000 stored pods: what each asks for, and how it is sent. */
+const listVariants: { name: string; path: string; headers: Record<string, string> }[] = [
+  { name: 'JSON', path: '/api/v1/namespaces/default/pods', headers: { Accept: 'application/json' } },
+  { name: 'protobuf', path: '/api/v1/namespaces/default/pods', headers: { Accept: 'application/vnd.kubernetes.protobuf' } },
+  { name: 'JSON, Accept-Encoding: gzip', path: '/api/v1/namespaces/default/pods', headers: { Accept: 'application/json', 'Accept-Encoding': 'gzip' } },
+  // What client-go sends by default (Go's transport asks for gzip itself).
+  { name: 'protobuf, Accept-Encoding: gzip', path: '/api/v1/namespaces/default/pods', headers: { Accept: 'application/vnd.kubernetes.protobuf', 'Accept-Encoding': 'gzip' } },
+  // What kubectl get sends.
+  { name: 'Table (kubectl get)', path: '/api/v1/namespaces/default/pods?limit=500', headers: { Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json' } },
+  { name: 'Table, all pods', path: '/api/v1/namespaces/default/pods', headers: { Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json' } },
+  // shard is the name's last digit: a tenth of the pods.
+  { name: 'JSON, labelSelector shard=7', path: '/api/v1/namespaces/default/pods?labelSelector=shard%3D7', headers: { Accept: 'application/json' } },
+  { name: 'JSON, limit=500 (first page)', path: '/api/v1/namespaces/default/pods?limit=500', headers: { Accept: 'application/json' } },
+];
+
+interface ListServer {
+  label: string;
+  child: ChildProcess;
+  ep: Endpoint;
+  pods: number;
+  /** Per variant: times in ms, and the last response's shape. */
+  times: Map<string, number[]>;
+  last: Map<string, { bytes: number; contentType: string; contentEncoding: string }>;
+}
+
+async function listServer(dir: string, label: string, script: string): Promise<ListServer> {
+  const { child, port } = await startKubemu(join(dir, `list-${label}`), '', 0, [], script);
+  const ep: Endpoint = { port, agent: new https.Agent({ keepAlive: true, maxSockets: 64 }) };
+  const pods = await fill(ep, storedPods, 'bench');
+  return { label, child, ep, pods, times: new Map(), last: new Map() };
+}
+
+/** Rounds of every variant on every server in turn, so that each server sees the same minutes of a shared machine. */
+async function listFigures(dir: string): Promise<ListServer[]> {
+  const scripts: [string, string][] = [['this build', mainScript]];
+  if (process.env.BENCH_COMPARE_SCRIPT) scripts.unshift(['baseline', process.env.BENCH_COMPARE_SCRIPT]);
+  const servers: ListServer[] = [];
+  for (const [label, script] of scripts) servers.push(await listServer(dir, label, script));
+  const rounds = Number(process.env.BENCH_LIST_ROUNDS ?? 21);
+  // BENCH_LIST_VARIANTS=<regexp> measures only the variants it matches (to profile one).
+  const variants = listVariants.filter((v) => new RegExp(process.env.BENCH_LIST_VARIANTS ?? '').test(v.name));
+  try {
+    for (let round = 0; round < rounds; round++) {
+      for (const v of variants) {
+        for (const s of servers) {
+          // Time to the last byte of the response (not counting this client's own decoding of it).
+          const r = await timedDownload(s.ep, v.path, v.headers);
+          if (r.status !== 200) throw new Error(`${s.label}: ${v.name} answered ${r.status}`);
+          if (round === 0) continue; // the first round warms up the JIT
+          (s.times.get(v.name) ?? s.times.set(v.name, []).get(v.name)!).push(r.ms);
+          s.last.set(v.name, r);
+        }
+      }
+    }
+  } finally {
+    for (const s of servers) {
+      s.ep.agent.destroy();
+      await stop(s.child);
+    }
+  }
+  return servers;
+}
+
+function listRows(servers: ListServer[]): [string, string][] {
+  const rows: [string, string][] = [];
+  for (const v of listVariants) {
+    if (!servers[0].times.has(v.name)) continue;
+    const cells = servers.map((s) => {
+      const t = s.times.get(v.name)!;
+      const last = s.last.get(v.name)!;
+      const shape = `${(last.bytes / 1e6).toFixed(2)} MB ${last.contentType.split(';')[0]}${last.contentEncoding !== 'identity' ? ` ${last.contentEncoding}` : ''}`;
+      return `${servers.length > 1 ? `${s.label}: ` : ''}p50 ${percentile(t, 50).toFixed(0)} ms, p99 ${percentile(t, 99).toFixed(0)} ms (${shape})`;
+    });
+    rows.push([`LIST ${servers[0].pods} pods, ${v.name}`, cells.join(' | ')]);
+  }
+  return rows;
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'kubemu-bench-'));
   const rows: [string, string][] = [];
@@ -660,6 +745,15 @@ async function main(): Promise<void> {
   if (process.env.BENCH_ONLY === 'services') {
     rows.push(...serviceRows(await serviceFigures(dir)));
     rmSync(dir, { recursive: true, force: true });
+    print();
+    return;
+  }
+  if (process.env.BENCH_ONLY === 'list') {
+    try {
+      rows.push(...listRows(await listFigures(dir)));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
     print();
     return;
   }

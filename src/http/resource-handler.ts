@@ -88,6 +88,7 @@ export async function handleResourceRequest(
     protobuf: deps.protobuf,
     warnings,
     pretty,
+    acceptEncoding: req.headers['accept-encoding'],
   });
 
   if (ri.subresource) {

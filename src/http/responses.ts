@@ -8,6 +8,7 @@ import type { ObjectOut } from '../registry/object-out.js';
 import type { ListResult, ResourceStore } from '../registry/store.js';
 import type { ResourceInfo } from '../schema/catalogue.js';
 import type { ProtobufCodec } from '../schema/protobuf/index.js';
+import { jsonListBody, sendListBody } from './list-body.js';
 import { jsonType, protobufType, yamlType, type OutputFormat } from './media-types.js';
 import { buildTable, partialObjectMetadata, type IncludeObject } from './table.js';
 
@@ -26,6 +27,8 @@ export interface ResponseContext {
   protobuf: () => ProtobufCodec;
   warnings?: string[];
   pretty?: boolean;
+  /** The request's Accept-Encoding: large lists are gzipped for a client that accepts it. */
+  acceptEncoding?: string;
 }
 
 export function setWarnings(res: ServerResponse, warnings: string[] | undefined): void {
@@ -92,14 +95,25 @@ export function sendObject(res: ServerResponse, status: number, info: ResourceIn
 /** Any JSON value, in the negotiated encoding (JSON or YAML; protobuf for objects with a proto). */
 export function sendValue(res: ServerResponse, status: number, value: unknown, ctx: ResponseContext): void {
   setWarnings(res, ctx.warnings);
-  if (ctx.format.encoding === 'yaml') return send(res, status, yamlType, yaml.get().stringify(value));
-  if (ctx.format.encoding === 'protobuf' && ctx.protobuf().canEncode(String((value as KubeObject).apiVersion), String((value as KubeObject).kind))) {
-    return send(res, status, protobufType, ctx.protobuf().encode(value as Record<string, unknown>));
-  }
-  sendJsonText(res, status, apiJson(value, ctx.pretty));
+  const { contentType, body } = encodeValue(value, ctx);
+  send(res, status, contentType, body);
 }
 
-const listChunkItems = 2000;
+function encodeValue(value: unknown, ctx: ResponseContext): { contentType: string; body: string | Uint8Array } {
+  if (ctx.format.encoding === 'yaml') return { contentType: yamlType, body: yaml.get().stringify(value) };
+  if (ctx.format.encoding === 'protobuf' && ctx.protobuf().canEncode(String((value as KubeObject).apiVersion), String((value as KubeObject).kind))) {
+    return { contentType: protobufType, body: ctx.protobuf().encode(value as Record<string, unknown>) };
+  }
+  return { contentType: jsonType, body: apiJson(value, ctx.pretty) };
+}
+
+/** A list built whole (protobuf, YAML, a Table, …): gzipped on the same terms as a streamed one. */
+function sendWholeList(res: ServerResponse, value: unknown, ctx: ResponseContext): Promise<void> {
+  setWarnings(res, ctx.warnings);
+  const { contentType, body } = encodeValue(value, ctx);
+  const bytes = typeof body === 'string' ? Buffer.from(body) : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  return sendListBody(res, contentType, { pieces: [bytes], length: bytes.length }, ctx.acceptEncoding);
+}
 
 // kube-apiserver converts a typed list (a PodList) to the requested version as a whole, and the
 // items' TypeMeta stays empty: their kind and apiVersion are not written (clients infer them
@@ -110,22 +124,11 @@ export function listItem(obj: KubeObject): KubeObject {
   return item;
 }
 
-const openBrace = Buffer.from('{');
-
 /**
- * The bytes of an object as a list item. Stored objects are in Go's order, so their TypeMeta is
- * the first bytes and the item is the rest: a slice, no parse.
+ * A list. JSON is streamed from each object's cached bytes (see list-body.ts), and resolves once
+ * sent; other encodings and forms are built whole.
  */
-function listItemBytes(raw: Buffer, typeMeta: Buffer, parts: Buffer[]): void {
-  if (raw.length > typeMeta.length && raw.subarray(0, typeMeta.length).equals(typeMeta)) {
-    parts.push(openBrace, raw.subarray(typeMeta.length));
-    return;
-  }
-  parts.push(Buffer.from(JSON.stringify(listItem(JSON.parse(raw.toString('utf8')) as KubeObject))));
-}
-
-/** A list: streamed in chunks straight from each object's cached JSON. */
-export function sendList(res: ServerResponse, info: ResourceInfo, store: ResourceStore, list: ListResult, ctx: ResponseContext): void {
+export function sendList(res: ServerResponse, info: ResourceInfo, store: ResourceStore, list: ListResult, ctx: ResponseContext): void | Promise<void> {
   setWarnings(res, ctx.warnings);
   const metadata: Record<string, unknown> = { resourceVersion: String(list.revision) };
   if (list.continueToken) metadata.continue = list.continueToken;
@@ -146,13 +149,12 @@ export function sendList(res: ServerResponse, info: ResourceInfo, store: Resourc
         asVersion: format.asVersion,
       },
     );
-    return sendValue(res, 200, table, ctx);
+    return sendWholeList(res, table, ctx);
   }
   if (format.as === 'PartialObjectMetadataList' || format.as === 'PartialObjectMetadata') {
     const v = format.asVersion ?? 'v1';
-    return sendValue(
+    return sendWholeList(
       res,
-      200,
       {
         kind: 'PartialObjectMetadataList',
         apiVersion: `meta.k8s.io/${v}`,
@@ -163,30 +165,16 @@ export function sendList(res: ServerResponse, info: ResourceInfo, store: Resourc
     );
   }
   if (format.encoding !== 'json' || ctx.pretty) {
-    return sendValue(
+    return sendWholeList(
       res,
-      200,
       { kind: info.listKind, apiVersion: info.apiVersion, metadata, items: list.items.map((i) => listItem(store.served(i).object)) },
       ctx,
     );
   }
-  res.statusCode = 200;
-  res.setHeader('Content-Type', jsonType);
-  res.write(`{"kind":"${info.listKind}","apiVersion":"${info.apiVersion}","metadata":${JSON.stringify(metadata)},"items":[`);
-  const items = list.items;
-  // Cached JSON bytes go out as they are, a few hundred objects per write: no per-item objects, no
-  // giant string, no text encoding.
-  const converts = store.convertsOnRead();
-  const comma = Buffer.from(',');
+  const head = `{"kind":"${info.listKind}","apiVersion":"${info.apiVersion}","metadata":${JSON.stringify(metadata)},"items":[`;
   const typeMeta = Buffer.from(`{"kind":${JSON.stringify(info.kind)},"apiVersion":${JSON.stringify(info.apiVersion)},`);
-  for (let i = 0; i < items.length; i += listChunkItems) {
-    const end = Math.min(items.length, i + listChunkItems);
-    const parts: Buffer[] = [];
-    for (let j = i; j < end; j++) {
-      if (j > 0) parts.push(comma);
-      listItemBytes(converts ? store.served(items[j]).raw : items[j].raw, typeMeta, parts);
-    }
-    res.write(Buffer.concat(parts));
-  }
-  res.end(']}\n');
+  const converts = store.convertsOnRead();
+  const raws = list.items.map((i) => (converts ? store.served(i).raw : i.raw));
+  const body = jsonListBody(head, typeMeta, raws, (raw) => Buffer.from(JSON.stringify(listItem(JSON.parse(raw.toString('utf8')) as KubeObject))));
+  return sendListBody(res, jsonType, body, ctx.acceptEncoding);
 }
