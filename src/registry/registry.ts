@@ -26,7 +26,7 @@ import type { ResourceCache } from '../storage/watch-cache/resource-cache.js';
 import { DefinitionController } from './custom-resources/definition-controller.js';
 import { customResourceStrategy } from './strategies/custom-resources.js';
 import { formatTime } from './timestamps.js';
-import { ServiceAccountTokens, type TokenSigner } from './service-account-tokens.js';
+import { ServiceAccountTokens, type TokenSigner, type UserInfo } from './service-account-tokens.js';
 import { RbacIndex } from './rbac/rbac-index.js';
 import { Authorizer, type AuthorizationMode } from './rbac/authorizer.js';
 import { checkEscalation } from './rbac/escalation.js';
@@ -300,6 +300,34 @@ export class Registry {
     // admission plugins ask) would cost a WeakMap entry per request and never be asked again.
     if ('kind' in info) this.storesByInfo.set(info, { store, generation: this.storesGeneration });
     return store;
+  }
+
+  /**
+   * Admission of a CONNECT (pods/exec, attach, portforward), as kube-apiserver's connect handler
+   * runs it before reaching the kubelet: the mutating webhooks, then the validating ones, sent the
+   * request's options object (PodExecOptions …). A denial throws the webhook's Status.
+   */
+  async admitConnect(request: { subresource: string; namespace: string; name: string; options: KubeObject; user?: UserInfo; warnings: string[] }): Promise<void> {
+    const webhooks = this.admissionWebhooks;
+    const mutating = webhooks.active('mutating');
+    const validating = webhooks.active('validating');
+    if (!mutating && !validating) return;
+    const attrs = {
+      operation: 'CONNECT' as const,
+      resource: { group: '', version: 'v1', resource: 'pods' },
+      kind: { group: '', version: 'v1', kind: request.options.kind ?? '' },
+      subresource: request.subresource,
+      namespaced: true,
+      namespace: request.namespace,
+      name: request.name,
+      object: request.options,
+      dryRun: false,
+      userInfo: request.user && { username: request.user.username, uid: request.user.uid, groups: request.user.groups, extra: request.user.extra },
+      warnings: request.warnings,
+    };
+    // Mutations of a connect's options are not applied, as in kube-apiserver (the options were parsed already).
+    if (mutating) await webhooks.mutate({ ...attrs, object: { ...request.options } });
+    if (validating) await webhooks.validate(attrs);
   }
 
   /** Field names ?fieldSelector= may use for a resource. */

@@ -204,3 +204,46 @@ webhooks:
   });
   assert.match(badUrl.stderr, /webhooks\[0\]\.clientConfig\.url: Invalid value: "http:\/\/127.0.0.1:1\/validate": 'https' is the only allowed URL scheme/);
 });
+
+test('a CONNECT (kubectl exec) is sent to the webhooks with its PodExecOptions before the pod is reached, and can be refused', async () => {
+  hooks.handle('/connect', (review) => {
+    const command = (review.request.object?.command ?? []) as string[];
+    return {
+      apiVersion: 'admission.k8s.io/v1',
+      kind: 'AdmissionReview',
+      response: command.includes('rm') ? { uid: review.request.uid, allowed: false, status: { code: 403, reason: 'Forbidden', message: 'no rm in this cluster' } } : { uid: review.request.uid, allowed: true },
+    };
+  });
+  await kubectl.ok(['apply', '-f', '-'], {
+    input: `apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingWebhookConfiguration
+metadata: {name: guard-exec}
+webhooks:
+- name: guard-exec.kubemu.test
+  clientConfig: {url: "https://127.0.0.1:${hooks.port}/connect", caBundle: ${hooks.caBundle}}
+  rules: [{operations: [CONNECT], apiGroups: [""], apiVersions: [v1], resources: [pods/exec, pods/portforward]}]
+  sideEffects: None
+  admissionReviewVersions: [v1]
+`,
+  });
+  // No controllers here: the default ServiceAccount the pod needs is made by hand.
+  await kubectl.ok(['create', 'serviceaccount', 'default']);
+  await kubectl.ok(['run', 'guarded', '--image=busybox', '--restart=Never']);
+
+  const refused = await kubectl.run(['exec', 'guarded', '--', 'rm', '-rf', '/data']);
+  assert.notEqual(refused.code, 0);
+  assert.match(refused.stderr, /admission webhook "guard-exec.kubemu.test" denied the request: no rm in this cluster/);
+  const review = hooks.received.get('/connect')!.at(-1)!.body.request;
+  assert.equal(review.operation, 'CONNECT');
+  assert.equal(review.subResource, 'exec');
+  assert.deepEqual(review.kind, { group: '', version: 'v1', kind: 'PodExecOptions' });
+  assert.deepEqual(review.resource, { group: '', version: 'v1', resource: 'pods' });
+  assert.equal(review.name, 'guarded');
+  assert.deepEqual(review.object.command, ['rm', '-rf', '/data']);
+  assert.equal(review.userInfo.username, 'kubemu-admin');
+
+  // Allowed, the exec goes on to the pod, which no node runs here: the apiserver's own refusal.
+  const allowed = await kubectl.run(['exec', 'guarded', '--', 'ls']);
+  assert.match(allowed.stderr, /does not have a host assigned/);
+  assert.deepEqual(hooks.received.get('/connect')!.at(-1)!.body.request.object.command, ['ls']);
+});

@@ -6,6 +6,9 @@ import { ApiError, badRequest } from '../../apierrors/index.js';
 import type { Clock } from '../../machinery/clock.js';
 import { KubeletError, type ExecOptions, type NodeConnections } from '../../machinery/node-connection.js';
 import { parseBool, type Query } from '../query.js';
+import { requestUser } from '../authentication.js';
+import { setWarnings } from '../responses.js';
+import type { KubeObject } from '../../machinery/object.js';
 import { parsePodLogOptions, sendLogStream } from './logs.js';
 import { assignedNode, getPod, kubeletUnreachable, requireNode, resolveContainer, type PodLookupDeps } from './pod-target.js';
 import { servePortForward, type PortForwardHooks } from './port-forward.js';
@@ -36,7 +39,7 @@ export async function servePodStream(
     case 'attach':
       return serveExecOrAttach(req, res, subresource, namespace, name, query, deps);
     case 'portforward':
-      return serveForward(req, res, namespace, name, deps);
+      return serveForward(req, res, namespace, name, query, deps);
   }
   throw new Error(`pods/${subresource} is not a streaming subresource`);
 }
@@ -83,6 +86,13 @@ async function serveExecOrAttach(
     stderr: parseBool(query, 'stderr') === true && !tty,
   };
   const command = kind === 'exec' ? query.getAll('command') : [];
+  // kube-apiserver admits a CONNECT before its storage looks at the pod: the options as asked.
+  const asked = query.get('container') ?? '';
+  const optionsObject =
+    kind === 'exec'
+      ? { kind: 'PodExecOptions', apiVersion: 'v1', stdin: requested.stdin, stdout: requested.stdout, stderr: requested.stderr, tty, container: asked, command }
+      : { kind: 'PodAttachOptions', apiVersion: 'v1', stdin: requested.stdin, stdout: requested.stdout, stderr: requested.stderr, tty, container: asked };
+  await admitConnect(req, res, kind, namespace, name, optionsObject, deps);
   const pod = await getPod(deps, namespace, name);
   const container = resolveContainer(pod, query.get('container') ?? undefined);
   const node = requireNode(pod);
@@ -103,7 +113,16 @@ async function serveExecOrAttach(
   );
 }
 
-async function serveForward(req: IncomingMessage, res: ServerResponse, namespace: string, name: string, deps: PodStreamDeps): Promise<void> {
+/** Admission webhooks for the CONNECT, before the kubelet is reached; their warnings go out with the answer. */
+async function admitConnect(req: IncomingMessage, res: ServerResponse, subresource: string, namespace: string, name: string, options: KubeObject, deps: PodStreamDeps): Promise<void> {
+  const warnings: string[] = [];
+  await deps.registry.admitConnect({ subresource, namespace, name, options, user: requestUser(req), warnings });
+  if (warnings.length) setWarnings(res, warnings);
+}
+
+async function serveForward(req: IncomingMessage, res: ServerResponse, namespace: string, name: string, query: Query, deps: PodStreamDeps): Promise<void> {
+  const ports = query.getAll('ports').flatMap((p) => p.split(',')).filter(Boolean).map(Number);
+  await admitConnect(req, res, 'portforward', namespace, name, { kind: 'PodPortForwardOptions', apiVersion: 'v1', ...(ports.length ? { ports } : {}) }, deps);
   const pod = await getPod(deps, namespace, name);
   const node = requireNode(pod);
   const connections = deps.nodeConnections;
