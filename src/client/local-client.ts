@@ -196,7 +196,11 @@ export class ResourceClient<T extends KubeObject = KubeObject> {
   async bind(namespace: string | undefined, podName: string, nodeName: string): Promise<void> {
     if (this.info.qualified !== 'pods') throw new Error(`${this.info.qualified} has no binding subresource`);
     this.authorize('create', namespace, podName, 'binding');
-    await bindPod(this.store, namespace, podName, { apiVersion: 'v1', kind: 'Binding', metadata: { name: podName }, target: { kind: 'Node', name: nodeName } }, this.writeOptions());
+    const opts = this.writeOptions();
+    let binding: KubeObject = { apiVersion: 'v1', kind: 'Binding', metadata: { name: podName }, target: { kind: 'Node', name: nodeName } } as KubeObject;
+    // The scheduler's bindings reach admission webhooks as a real scheduler's POSTs do.
+    if (this.registry) binding = await this.registry.admitPodSubresourceCreate({ subresource: 'binding', namespace: namespace ?? '', name: podName, object: binding, user: opts.user, dryRun: false, warnings: opts.warnings });
+    await bindPod(this.store, namespace, podName, binding, opts);
   }
 
   /**

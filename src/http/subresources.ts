@@ -104,16 +104,32 @@ export async function handleSubresource(
   if (info.qualified === 'pods' && sub.name === 'binding' && verb === 'create') {
     const format = formatFor(false);
     const opts = writeOptions(query, req);
-    const body = await tools.readWriteBody(req, opts, deps);
+    const body = await deps.registry.admitPodSubresourceCreate({
+      subresource: 'binding',
+      namespace: ri.namespace ?? '',
+      name,
+      object: await tools.readWriteBody(req, opts, deps),
+      user: opts.user,
+      dryRun: opts.dryRun,
+      warnings: opts.warnings,
+    });
     await bindPod(store, ri.namespace, name, body, opts);
     // The binding storage returns a bare Success Status; the create handler gives it its 201.
-    return sendSuccessStatus(res, 201, successStatus(undefined, 201), ctx(format));
+    return sendSuccessStatus(res, 201, successStatus(undefined, 201), ctx(format, opts.warnings));
   }
 
   if (info.qualified === 'pods' && sub.name === 'eviction' && verb === 'create') {
     const format = formatFor(false);
     const opts = writeOptions(query, req);
-    const body = await tools.readWriteBody(req, opts, deps);
+    const body = await deps.registry.admitPodSubresourceCreate({
+      subresource: 'eviction',
+      namespace: ri.namespace ?? '',
+      name,
+      object: await tools.readWriteBody(req, opts, deps),
+      user: opts.user,
+      dryRun: opts.dryRun,
+      warnings: opts.warnings,
+    });
     try {
       await evictPod(deps.registry, ri.namespace ?? '', name, evictionRequest(body, name, ri.namespace ?? '', query), opts);
     } catch (err) {
@@ -122,7 +138,7 @@ export async function handleSubresource(
       if (after) res.setHeader('Retry-After', String(after));
       throw err;
     }
-    return sendSuccessStatus(res, 201, successStatus(undefined, 201), ctx(format));
+    return sendSuccessStatus(res, 201, successStatus(undefined, 201), ctx(format, opts.warnings));
   }
 
   if (info.qualified === 'pods' && podStreamingSubresources.has(sub.name)) {

@@ -305,29 +305,48 @@ export class Registry {
   /**
    * Admission of a CONNECT (pods/exec, attach, portforward), as kube-apiserver's connect handler
    * runs it before reaching the kubelet: the mutating webhooks, then the validating ones, sent the
-   * request's options object (PodExecOptions …). A denial throws the webhook's Status.
+   * request's options object (PodExecOptions …). A denial throws the webhook's Status. Mutations of
+   * the options are not applied, as in kube-apiserver (they were parsed already).
    */
   async admitConnect(request: { subresource: string; namespace: string; name: string; options: KubeObject; user?: UserInfo; warnings: string[] }): Promise<void> {
+    await this.admitPodSubresource('CONNECT', { ...request, object: request.options, dryRun: false });
+  }
+
+  /**
+   * Admission webhooks for a create of pods/binding or pods/eviction (a Binding or an Eviction,
+   * whose own handlers write the pod): returns the object as the mutating webhooks left it.
+   */
+  async admitPodSubresourceCreate(request: { subresource: 'binding' | 'eviction'; namespace: string; name: string; object: KubeObject; user?: UserInfo; dryRun: boolean; warnings: string[] }): Promise<KubeObject> {
+    return (await this.admitPodSubresource('CREATE', request)) ?? request.object;
+  }
+
+  private async admitPodSubresource(
+    operation: 'CREATE' | 'CONNECT',
+    request: { subresource: string; namespace: string; name: string; object: KubeObject; user?: UserInfo; dryRun: boolean; warnings: string[] },
+  ): Promise<KubeObject | undefined> {
     const webhooks = this.admissionWebhooks;
     const mutating = webhooks.active('mutating');
     const validating = webhooks.active('validating');
-    if (!mutating && !validating) return;
+    if (!mutating && !validating) return undefined;
+    const apiVersion = request.object.apiVersion ?? 'v1';
+    const slash = apiVersion.indexOf('/');
     const attrs = {
-      operation: 'CONNECT' as const,
+      operation,
       resource: { group: '', version: 'v1', resource: 'pods' },
-      kind: { group: '', version: 'v1', kind: request.options.kind ?? '' },
+      kind: { group: slash < 0 ? '' : apiVersion.slice(0, slash), version: slash < 0 ? apiVersion : apiVersion.slice(slash + 1), kind: request.object.kind ?? '' },
       subresource: request.subresource,
       namespaced: true,
       namespace: request.namespace,
       name: request.name,
-      object: request.options,
-      dryRun: false,
+      object: request.object,
+      dryRun: request.dryRun,
+      options: operation === 'CREATE' ? { kind: 'CreateOptions', apiVersion: 'meta.k8s.io/v1', ...(request.dryRun ? { dryRun: ['All'] } : {}) } : undefined,
       userInfo: request.user && { username: request.user.username, uid: request.user.uid, groups: request.user.groups, extra: request.user.extra },
       warnings: request.warnings,
     };
-    // Mutations of a connect's options are not applied, as in kube-apiserver (the options were parsed already).
-    if (mutating) await webhooks.mutate({ ...attrs, object: { ...request.options } });
-    if (validating) await webhooks.validate(attrs);
+    const mutated = mutating ? await webhooks.mutate({ ...attrs, object: structuredClone(request.object) }) : undefined;
+    if (validating) await webhooks.validate(operation === 'CREATE' && mutated ? { ...attrs, object: mutated } : attrs);
+    return operation === 'CREATE' ? mutated : undefined;
   }
 
   /** Field names ?fieldSelector= may use for a resource. */

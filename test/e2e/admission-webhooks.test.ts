@@ -205,13 +205,17 @@ webhooks:
   assert.match(badUrl.stderr, /webhooks\[0\]\.clientConfig\.url: Invalid value: "http:\/\/127.0.0.1:1\/validate": 'https' is the only allowed URL scheme/);
 });
 
-test('a CONNECT (kubectl exec) is sent to the webhooks with its PodExecOptions before the pod is reached, and can be refused', async () => {
+test('a CONNECT (kubectl exec) is sent to the webhooks with its PodExecOptions before the pod is reached, and can be refused; so are evictions and bindings', async () => {
   hooks.handle('/connect', (review) => {
     const command = (review.request.object?.command ?? []) as string[];
     return {
       apiVersion: 'admission.k8s.io/v1',
       kind: 'AdmissionReview',
-      response: command.includes('rm') ? { uid: review.request.uid, allowed: false, status: { code: 403, reason: 'Forbidden', message: 'no rm in this cluster' } } : { uid: review.request.uid, allowed: true },
+      response: command.includes('rm')
+        ? { uid: review.request.uid, allowed: false, status: { code: 403, reason: 'Forbidden', message: 'no rm in this cluster' } }
+        : review.request.kind?.kind === 'Eviction'
+          ? { uid: review.request.uid, allowed: false, status: { code: 403, reason: 'Forbidden', message: 'no evictions today' } }
+          : { uid: review.request.uid, allowed: true },
     };
   });
   await kubectl.ok(['apply', '-f', '-'], {
@@ -221,7 +225,9 @@ metadata: {name: guard-exec}
 webhooks:
 - name: guard-exec.kubemu.test
   clientConfig: {url: "https://127.0.0.1:${hooks.port}/connect", caBundle: ${hooks.caBundle}}
-  rules: [{operations: [CONNECT], apiGroups: [""], apiVersions: [v1], resources: [pods/exec, pods/portforward]}]
+  rules:
+  - {operations: [CONNECT], apiGroups: [""], apiVersions: [v1], resources: [pods/exec, pods/portforward]}
+  - {operations: [CREATE], apiGroups: [""], apiVersions: [v1], resources: [pods/eviction, pods/binding]}
   sideEffects: None
   admissionReviewVersions: [v1]
 `,
@@ -246,4 +252,19 @@ webhooks:
   const allowed = await kubectl.run(['exec', 'guarded', '--', 'ls']);
   assert.match(allowed.stderr, /does not have a host assigned/);
   assert.deepEqual(hooks.received.get('/connect')!.at(-1)!.body.request.object.command, ['ls']);
+
+  // Creates of pods/eviction and pods/binding go to the webhooks too, with their own kinds.
+  const eviction = await kubectl.run(['create', '--raw', '/api/v1/namespaces/default/pods/guarded/eviction', '-f', '-'], {
+    input: JSON.stringify({ apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: 'guarded', namespace: 'default' } }),
+  });
+  assert.match(eviction.stderr, /admission webhook "guard-exec.kubemu.test" denied the request: no evictions today/);
+  const evicted = hooks.received.get('/connect')!.at(-1)!.body.request;
+  assert.deepEqual([evicted.operation, evicted.subResource, evicted.kind.group, evicted.kind.kind], ['CREATE', 'eviction', 'policy', 'Eviction']);
+  await kubectl.ok(['get', 'pod', 'guarded']);
+  await kubectl.ok(['create', '--raw', '/api/v1/namespaces/default/pods/guarded/binding', '-f', '-'], {
+    input: JSON.stringify({ apiVersion: 'v1', kind: 'Binding', metadata: { name: 'guarded' }, target: { kind: 'Node', name: 'somewhere' } }),
+  });
+  const bound = hooks.received.get('/connect')!.at(-1)!.body.request;
+  assert.deepEqual([bound.operation, bound.subResource, bound.kind.kind, bound.object.target.name], ['CREATE', 'binding', 'Binding', 'somewhere']);
+  assert.equal(await kubectl.ok(['get', 'pod', 'guarded', '-o', 'jsonpath={.spec.nodeName}']), 'somewhere');
 });
