@@ -116,3 +116,30 @@ test('matchPolicy Equivalent: a rule for another version gets the object in that
   assert.equal(seen[0].kind.version, 'v1');
   assert.equal(seen[0].requestKind.version, 'v2');
 });
+
+test('validating webhooks are called all at once; the refusal that comes back first is the answer', async () => {
+  const called: string[] = [];
+  let releaseSlow: () => void = () => {};
+  const slowMayAnswer = new Promise<void>((resolve) => {
+    releaseSlow = resolve;
+    setTimeout(resolve, 500); // one at a time, the fast webhook would never be called: do not hang
+  });
+  const webhooks = new AdmissionWebhooks({
+    mutatingConfigurations: () => [],
+    validatingConfigurations: () => [config('a-slow', hook('slow.test', 'https://slow')), config('b-fast', hook('fast.test', 'https://fast'))],
+    namespaceLabels: () => ({}),
+    resolveService: async () => ({ host: '127.0.0.1', port: 1 }),
+    newUid: () => 'uid',
+    post: async (cfg: WebhookClientConfig, review: any) => {
+      called.push(cfg.url!);
+      if (cfg.url === 'https://slow') {
+        await slowMayAnswer;
+        await new Promise((r) => setImmediate(r));
+      } else releaseSlow();
+      const message = cfg.url === 'https://slow' ? 'slow says no' : 'fast says no';
+      return { statusCode: 200, body: JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response: { uid: review.request.uid, allowed: false, status: { message } } }) };
+    },
+  });
+  await assert.rejects(webhooks.validate(attrs(cm())), (err: ApiError) => /admission webhook "fast.test" denied the request: fast says no/.test(err.message));
+  assert.deepEqual(called, ['https://slow', 'https://fast']);
+});

@@ -130,12 +130,23 @@ export class AdmissionWebhooks {
     return object;
   }
 
-  /** Runs the matching validating webhooks; throws the first denial. */
+  /**
+   * Runs the matching validating webhooks all at once, as kube-apiserver's validating dispatcher
+   * does, and throws the refusal (or failed call) that came back first.
+   */
   async validate(attrs: AdmissionAttributes): Promise<void> {
-    for (const match of this.matching(this.deps.validatingConfigurations(), attrs)) {
-      const response = await this.call(match.hook, await viaEquivalent(match, attrs), attrs);
-      if (response) this.admitOrDeny(match.hook, response, attrs);
-    }
+    const failures: unknown[] = [];
+    await Promise.all(
+      this.matching(this.deps.validatingConfigurations(), attrs).map(async (match) => {
+        try {
+          const response = await this.call(match.hook, await viaEquivalent(match, attrs), attrs);
+          if (response) this.admitOrDeny(match.hook, response, attrs);
+        } catch (err) {
+          failures.push(err);
+        }
+      }),
+    );
+    if (failures.length) throw failures[0];
   }
 
   private matching(configs: WebhookConfiguration[], attrs: AdmissionAttributes): Match[] {
