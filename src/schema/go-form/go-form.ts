@@ -28,10 +28,11 @@ const untaggedExceptions: Readonly<Record<string, Readonly<Record<string, Presen
 };
 type Obj = Record<string, unknown>;
 
+type StructShape = { readonly kind: 'struct'; readonly definition: string; form?: TypeForm };
 type Shape =
   | { readonly kind: 'scalar'; readonly zero: unknown }
   /** `form` is the definition's, once first needed (saves a lookup per object on the hot path). */
-  | { readonly kind: 'struct'; readonly definition: string; form?: TypeForm }
+  | StructShape
   /** A type with a JSON form of its own (Time, Quantity, IntOrString, RawExtension, free-form objects): kept as written. */
   | { readonly kind: 'opaque'; readonly zero: unknown }
   /** `structs`: items hold structs somewhere, so they need a walk (lists and maps of scalars are kept as they are). */
@@ -47,6 +48,8 @@ interface Field {
 }
 
 interface TypeForm {
+  /** The definition's name (names the compiled functions, so profiles show which type they walk). */
+  readonly name: string;
   /** The fields whose place in the Go struct is known, in that order. */
   readonly ordered: readonly Field[];
   /** Position in `ordered`, by JSON name. */
@@ -229,7 +232,7 @@ export function createGoForms(definitions: Readonly<Record<string, unknown>>, op
       const f = field(jsonName, byJson.get(jsonName), rules !== undefined);
       if (f && printsWhenAbsent(f)) unorderedFills.push(f);
     }
-    const form: TypeForm = { ordered, positions: new Map(ordered.map((f, i) => [f.name, i])), byName, unorderedFills };
+    const form: TypeForm = { name, ordered, positions: new Map(ordered.map((f, i) => [f.name, i])), byName, unorderedFills };
     forms.set(name, form);
     return form;
   }
@@ -289,11 +292,12 @@ export function createGoForms(definitions: Readonly<Record<string, unknown>>, op
     keep.splice(2, 0, locals.length ? `let ${locals.join(', ')};` : '');
     // A child changed: the same keys in the same order, the changed values replaced.
     keep.push('if (!changed) return obj;', 'const out = {};', 'for (const k in obj) out[k] = obj[k];', ...results, 'return out;');
+    const calls = form.ordered.flatMap((f, i) => (handlers[i] ? [childCode(f.shape, `h${i}`, `c${i}`, `fields[${i}].shape`, 'compiledOf', 'r')] : []));
     const factory = new Function(
-      'form', 'fields', 'handlers', 'absent', 'others', 'fillUnordered', 'countKeys', 'isEmpty', 'inGoOrder',
-      `const rebuild = function (obj, depth) {\n${rebuild.join('\n')}\n};\nreturn function (obj, depth) {\n${keep.join('\n')}\n};`,
+      'form', 'fields', 'handlers', 'absent', 'others', 'fillUnordered', 'countKeys', 'isEmpty', 'inGoOrder', 'compiledOf',
+      `${calls.join('\n')}\nconst rebuild = function rebuild_${fnName(form.name)}(obj, depth) {\n${rebuild.join('\n')}\n};\nreturn function keep_${fnName(form.name)}(obj, depth) {\n${keep.join('\n')}\n};\n//# sourceURL=go-form/normalize/${form.name}`,
     );
-    return factory(form, form.ordered, handlers, absent, others, fillUnordered, countKeys, isEmpty, inGoOrder) as (obj: Obj, depth: number) => Obj;
+    return factory(form, form.ordered, handlers, absent, others, fillUnordered, countKeys, isEmpty, inGoOrder, compiledOf) as (obj: Obj, depth: number) => Obj;
   }
 
   /** The check of a present value `v` of an object being kept: anything Go would write otherwise means a rebuild. */
@@ -309,7 +313,7 @@ export function createGoForms(definitions: Readonly<Record<string, unknown>>, op
       if (shape.kind === 'array') checks.push('if (Array.isArray(v) && v.length === 0) return rebuild(obj, depth);');
       if (shape.kind === 'map') checks.push('if (isEmpty(v)) return rebuild(obj, depth);');
     }
-    if (handled) checks.push(`if (v !== null) { r${i} = handlers[${i}](v, depth); if (r${i} !== v) changed = true; }`);
+    if (handled) checks.push(`if (v !== null) { r${i} = h${i}(v, depth); if (r${i} !== v) changed = true; }`);
     return checks.join(' ');
   }
 
@@ -363,14 +367,26 @@ export function createGoForms(definitions: Readonly<Record<string, unknown>>, op
       } else {
         const dropsEmpty = f.tagsKnown && (presence === 'pointer' || presence === 'omitZero');
         const empty = dropsEmpty && shape.kind === 'array' ? 'Array.isArray(v) && v.length === 0' : dropsEmpty && shape.kind === 'map' ? 'isEmpty(v)' : undefined;
-        const recurse = fillers[i] ? `fillers[${i}](v, depth);` : '';
+        const recurse = fillers[i] ? `g${i}(v, depth);` : '';
         present = empty ? `if (${empty}) delete obj[${key}]; else { ${recurse} }` : recurse;
       }
       code.push(`v = obj[${key}];`, `if (v === undefined) { ${whenAbsent} } else if (v === null) { ${whenNull} } else { ${present} }`);
     });
     if (form.unorderedFills.length > 0 || form.byName.size > form.ordered.length) code.push('othersInPlace(form, obj, depth);');
-    const factory = new Function('form', 'fields', 'fillers', 'absent', 'isEmpty', 'othersInPlace', `return function (obj, depth) {\n${code.join('\n')}\n};`);
-    return factory(form, form.ordered, fillers, absent, isEmpty, othersInPlace) as (obj: Obj, depth: number) => void;
+    const calls = form.ordered.flatMap((f, i) => (fillers[i] ? [childCode(f.shape, `g${i}`, `c${i}`, `fields[${i}].shape`, 'fillerOf', 'f')] : []));
+    const factory = new Function('form', 'fields', 'fillers', 'absent', 'isEmpty', 'othersInPlace', 'fillerOf', `${calls.join('\n')}\nreturn function fill_${fnName(form.name)}(obj, depth) {\n${code.join('\n')}\n};\n//# sourceURL=go-form/fill/${form.name}`);
+    return factory(form, form.ordered, fillers, absent, isEmpty, othersInPlace, fillerOf) as (obj: Obj, depth: number) => void;
+  }
+
+  /** The compiled walk of a struct shape's type (compiled on first use: types may nest themselves). */
+  function compiledOf(shape: StructShape): (obj: Obj, depth: number) => Obj {
+    const form = (shape.form ??= formOf(shape.definition));
+    return (form.compiled ??= compile(form));
+  }
+
+  function fillerOf(shape: StructShape): (obj: Obj, depth: number) => void {
+    const form = (shape.form ??= formOf(shape.definition));
+    return (form.filler ??= compileFiller(form));
   }
 
   function fillerFor(shape: Shape): ((v: unknown, depth: number) => void) | undefined {
@@ -428,7 +444,7 @@ export function createGoForms(definitions: Readonly<Record<string, unknown>>, op
     // Decoding null into a Go value leaves its zero value; a nil pointer, slice or map is null or nothing.
     const whenNull =
       presence === 'nullable' ? `out[${key}] = null;` : presence === 'always' || presence === 'struct' ? `out[${key}] = absent(fields[${i}], depth);` : '';
-    const write = handled ? `out[${key}] = handlers[${i}](v, depth);` : `out[${key}] = v;`;
+    const write = handled ? `out[${key}] = h${i}(v, depth);` : `out[${key}] = v;`;
     const dropsEmpty = f.tagsKnown && (presence === 'pointer' || presence === 'omitZero');
     const empty =
       dropsEmpty && shape.kind === 'array' ? 'Array.isArray(v) && v.length === 0' : dropsEmpty && shape.kind === 'map' ? 'isEmpty(v)' : undefined;
@@ -545,9 +561,53 @@ export function createGoForms(definitions: Readonly<Record<string, unknown>>, op
   };
 }
 
+/**
+ * The function `name`, for a compiled walk, that handles a field's value of `shape`: a struct or a
+ * list of structs calls the child type's compiled function straight, cached in `cache` once
+ * looked up, so each call site only ever sees one function (V8 then inlines it; a shared generic
+ * handler made every such call megamorphic). Other shapes go through the generic handler.
+ * `mode` 'r' returns the formed value (unchanged values kept as they are); 'f' fills in place.
+ */
+function childCode(shape: Shape, name: string, cache: string, shapeExpr: string, lookup: string, mode: 'r' | 'f'): string {
+  const isStruct = (x: string) => `typeof ${x} === 'object' && ${x} !== null && !Array.isArray(${x})`;
+  if (shape.kind === 'struct') {
+    return mode === 'r'
+      ? `let ${cache};\nfunction ${name}(v, depth) { return ${isStruct('v')} ? (${cache} ??= ${lookup}(${shapeExpr}))(v, depth + 1) : v; }`
+      : `let ${cache};\nfunction ${name}(v, depth) { if (${isStruct('v')}) (${cache} ??= ${lookup}(${shapeExpr}))(v, depth + 1); }`;
+  }
+  if (shape.kind === 'array' && shape.item.kind === 'struct') {
+    const item = `${shapeExpr}.item`;
+    if (mode === 'f') {
+      return `let ${cache};\nfunction ${name}(v, depth) { if (!Array.isArray(v)) return; const f = (${cache} ??= ${lookup}(${item})); for (let i = 0; i < v.length; i++) { const x = v[i]; if (${isStruct('x')}) f(x, depth + 2); } }`;
+    }
+    return [
+      `let ${cache};`,
+      `function ${name}(v, depth) {`,
+      `  if (!Array.isArray(v)) return v;`,
+      `  const f = (${cache} ??= ${lookup}(${item}));`,
+      `  let out;`,
+      `  for (let i = 0; i < v.length; i++) {`,
+      `    const x = v[i];`,
+      `    const r = ${isStruct('x')} ? f(x, depth + 2) : x;`,
+      `    if (out === undefined) { if (r === x) continue; out = v.slice(0, i); }`,
+      `    out.push(r);`,
+      `  }`,
+      `  return out ?? v;`,
+      `}`,
+    ].join('\n');
+  }
+  const generic = mode === 'r' ? 'handlers' : 'fillers';
+  return `const ${name} = ${generic}[${name.slice(1)}];`;
+}
+
 /** Lists and maps of scalars are kept as they are; only structs inside need a walk. */
 function hasStructs(shape: Shape): boolean {
   return shape.kind === 'struct' || ((shape.kind === 'array' || shape.kind === 'map') && shape.structs);
+}
+
+/** A definition name as a JavaScript identifier's tail (for the compiled functions' names). */
+function fnName(definitionName: string): string {
+  return definitionName.slice(definitionName.lastIndexOf('.') + 1).replace(/[^A-Za-z0-9_$]/g, '_');
 }
 
 function countKeys(obj: Obj): number {
