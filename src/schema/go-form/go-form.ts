@@ -60,8 +60,8 @@ interface TypeForm {
   readonly unorderedFills: readonly Field[];
   /** The type's walk, compiled on first use. */
   compiled?: (obj: Obj, depth: number) => Obj;
-  /** The key list last found in Go's order (see inGoOrder). */
-  lastInOrder?: readonly string[];
+  /** The key lists last found in Go's order, the latest first (see inGoOrder). */
+  readonly inOrder: (readonly string[])[];
   /** The type's in-place filling (see GoForms.fill), compiled on first use. */
   filler?: (obj: Obj, depth: number) => void;
 }
@@ -101,6 +101,12 @@ const REF_PREFIX = '#/definitions/';
 const DROP = Symbol('drop');
 /** Struct values nest finitely in Go; this only guards against a malformed spec. */
 const maxZeroDepth = 32;
+/**
+ * Key lists remembered per type for inGoOrder: objects of a type alternate between a few key sets
+ * (a pod's app container and its sidecar; ports with and without a name), and one list missed on
+ * every switch.
+ */
+const keyListsKept = 4;
 
 // The .proto scan is the same for every server in a process (tests start many).
 const structOrders = new Map<string, StructOrder>();
@@ -232,7 +238,7 @@ export function createGoForms(definitions: Readonly<Record<string, unknown>>, op
       const f = field(jsonName, byJson.get(jsonName), rules !== undefined);
       if (f && printsWhenAbsent(f)) unorderedFills.push(f);
     }
-    const form: TypeForm = { name, ordered, positions: new Map(ordered.map((f, i) => [f.name, i])), byName, unorderedFills };
+    const form: TypeForm = { name, inOrder: [], ordered, positions: new Map(ordered.map((f, i) => [f.name, i])), byName, unorderedFills };
     forms.set(name, form);
     return form;
   }
@@ -320,21 +326,22 @@ export function createGoForms(definitions: Readonly<Record<string, unknown>>, op
   /**
    * Whether the object's keys are all known and in Go's order. Objects of one type mostly share
    * their keys (every env entry, every port) and V8 hands out the same interned key strings, so
-   * the last key list seen in order is compared first, without lookups.
+   * the few key lists last seen in order are compared first, without lookups.
    */
   function inGoOrder(form: TypeForm, obj: Obj): boolean {
-    const last = form.lastInOrder;
-    if (last !== undefined) {
+    const lists = form.inOrder;
+    for (let n = 0; n < lists.length; n++) {
+      const list = lists[n]!;
       let i = 0;
       let same = true;
       for (const k in obj) {
-        if (last[i] !== k) {
+        if (list[i] !== k) {
           same = false;
           break;
         }
         i++;
       }
-      if (same && i === last.length) return true;
+      if (same && i === list.length) return true;
     }
     const keys = Object.keys(obj);
     let previous = -1;
@@ -343,7 +350,8 @@ export function createGoForms(definitions: Readonly<Record<string, unknown>>, op
       if (position === undefined || position <= previous) return false;
       previous = position;
     }
-    form.lastInOrder = keys;
+    if (lists.length === keyListsKept) lists.pop();
+    lists.unshift(keys);
     return true;
   }
 
