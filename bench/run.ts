@@ -24,9 +24,10 @@
 // 11. crds: CRD create → its resource accepts a create, and CR creates/s as a ratio of pod creates/s.
 // 12. list: LIST latency (p50/p99) with 10,000 stored pods over HTTPS, per encoding a client may ask
 //     for (JSON, protobuf, gzip, the Table kubectl get asks for), label-selected and one page.
-// BENCH_ONLY=creates|controllers|nodes|services|tokens|rbac|crds|list runs one section (creates: 1 alone, for before/after comparisons).
+// BENCH_ONLY=creates|controllers|nodes|services|tokens|rbac|crds|list|start runs one section (creates: 1 alone, for before/after comparisons;
+// start: 4 alone, BENCH_START_ROUNDS first starts and restarts, medians).
 // BENCH_MAIN_SCRIPT=<path to a main.js> runs another build's server (a baseline dist kept aside);
-// with BENCH_ONLY=list, BENCH_COMPARE_SCRIPT=<main.js> measures that build too, alternating with
+// with BENCH_ONLY=list or start, BENCH_COMPARE_SCRIPT=<main.js> measures that build too, alternating with
 // this one in the same minutes (the machine is shared: figures from different minutes do not compare).
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -710,6 +711,32 @@ function listRows(servers: ListServer[]): [string, string][] {
   return rows;
 }
 
+/** 4 alone: first starts (empty data dir: CA and certificates made) and restarts, alternating between builds round by round. */
+async function startFigures(dir: string): Promise<[string, string][]> {
+  const scripts: [string, string][] = [['this build', mainScript]];
+  if (process.env.BENCH_COMPARE_SCRIPT) scripts.unshift(['baseline', process.env.BENCH_COMPARE_SCRIPT]);
+  const rounds = Number(process.env.BENCH_START_ROUNDS ?? 7);
+  const times = new Map(scripts.map(([label]) => [label, { first: [] as number[], again: [] as number[] }]));
+  for (let round = 0; round < rounds; round++) {
+    for (const [label, script] of scripts) {
+      const d = join(dir, `start-${round}-${label.replace(/\W/g, '-')}`);
+      const first = await startKubemu(d, '', 0, [], script);
+      await stop(first.child);
+      const again = await startKubemu(d, '', 0, [], script);
+      await stop(again.child);
+      times.get(label)!.first.push(first.readyMs);
+      times.get(label)!.again.push(again.readyMs);
+      rmSync(d, { recursive: true, force: true });
+    }
+  }
+  const cell = (t: number[]) => `median ${percentile(t, 50).toFixed(0)} ms (min ${Math.min(...t).toFixed(0)}, max ${Math.max(...t).toFixed(0)})`;
+  const prefix = (label: string) => (scripts.length > 1 ? `${label}: ` : '');
+  return [
+    [`cold start to ready, first start (${rounds} runs)`, scripts.map(([l]) => `${prefix(l)}${cell(times.get(l)!.first)}`).join(' | ')],
+    [`cold start to ready, restart (${rounds} runs)`, scripts.map(([l]) => `${prefix(l)}${cell(times.get(l)!.again)}`).join(' | ')],
+  ];
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'kubemu-bench-'));
   const rows: [string, string][] = [];
@@ -751,6 +778,15 @@ async function main(): Promise<void> {
   if (process.env.BENCH_ONLY === 'list') {
     try {
       rows.push(...listRows(await listFigures(dir)));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    print();
+    return;
+  }
+  if (process.env.BENCH_ONLY === 'start') {
+    try {
+      rows.push(...(await startFigures(dir)));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

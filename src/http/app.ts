@@ -49,8 +49,11 @@ export interface AppDeps {
   version: VersionInfo;
   /** host:port clients reach the server at (for /api's serverAddressByClientCIDRs). */
   serverAddress: () => string;
-  /** False until storage is open and the cache is filled. */
-  ready?: () => boolean;
+  /**
+   * /readyz checks still failing (kube-apiserver names, such as "poststarthook/rbac/bootstrap-roles"):
+   * the server listens before its post-start hooks finish, and says it is not ready until they have.
+   */
+  notReady?: () => readonly string[];
   /** Called with every finished request (logging). */
   onRequest?: (req: IncomingMessage, res: ServerResponse, startedAt: number) => void;
   /** Called with errors that are bugs, not API errors (they are answered as 500 InternalError). */
@@ -220,7 +223,7 @@ export function createApp(deps: AppDeps): ApiApp {
     const health = /^\/(healthz|livez|readyz)(?:\/(.+))?$/.exec(parsed.info.path);
     if (health && (req.method === 'GET' || req.method === 'HEAD')) {
       const kind = health[1];
-      serveHealth(res, kind, health[2], parsed.query.has('verbose'), kind === 'readyz' ? (deps.ready?.() ?? true) : true);
+      serveHealth(res, kind, health[2], parsed.query.has('verbose'), kind === 'readyz' ? (deps.notReady?.() ?? []) : []);
       return;
     }
     (req as WithInfo)[requestInfoKey] = parsed;
@@ -347,9 +350,10 @@ function serveDiscovery(
   return sendDoc(req, res, discovery.resourceList(d.group, d.version));
 }
 
-const healthChecks = ['ping', 'log', 'etcd', 'informer-sync', 'poststarthook/start-apiextensions-informers'];
+const healthChecks = ['ping', 'log', 'etcd', 'informer-sync', 'poststarthook/start-apiextensions-informers', 'poststarthook/rbac/bootstrap-roles'];
 
-function serveHealth(res: ServerResponse, kind: string, check: string | undefined, verbose: boolean, ok: boolean): void {
+/** kube-apiserver's health answers: `failing` are the checks not (yet) passing, withheld reasons as it does for clients. */
+function serveHealth(res: ServerResponse, kind: string, check: string | undefined, verbose: boolean, failing: readonly string[]): void {
   res.setHeader('Content-Type', 'text/plain; charset=utf-8');
   res.setHeader('X-Content-Type-Options', 'nosniff');
   if (check) {
@@ -358,16 +362,18 @@ function serveHealth(res: ServerResponse, kind: string, check: string | undefine
       res.end('404 page not found\n');
       return;
     }
-    res.statusCode = ok || check !== 'informer-sync' ? 200 : 500;
+    res.statusCode = failing.includes(check) ? 500 : 200;
     res.end(res.statusCode === 200 ? 'ok' : `[-]${check} failed: reason withheld`);
     return;
   }
+  const ok = failing.length === 0;
   res.statusCode = ok ? 200 : 500;
-  if (!verbose) {
-    res.end(ok ? 'ok' : `[-]informer-sync failed: reason withheld\n${kind} check failed`);
+  // A failure is always answered verbosely, as kube-apiserver's healthz handler does.
+  if (!verbose && ok) {
+    res.end('ok');
     return;
   }
-  const lines = healthChecks.map((c) => (c === 'informer-sync' && !ok ? `[-]${c} failed: reason withheld` : `[+]${c} ok`));
+  const lines = healthChecks.map((c) => (failing.includes(c) ? `[-]${c} failed: reason withheld` : `[+]${c} ok`));
   res.end(`${lines.join('\n')}\n${kind} check ${ok ? 'passed' : 'failed'}\n`);
 }
 

@@ -98,3 +98,21 @@ test('version and health', async () => {
   assert.match((await request(t.app).get('/readyz?verbose').expect(200)).text, /\[\+\]etcd ok[\s\S]*readyz check passed/);
   await request(t.app).get('/livez/nope').expect(404);
 });
+
+test('/readyz fails, verbosely, until the bootstrap RBAC policy is reconciled; /livez does not wait', async () => {
+  const failing = ['poststarthook/rbac/bootstrap-roles'];
+  const starting = await createTestApp({ app: { notReady: () => failing } });
+  try {
+    const res = await request(starting.app).get('/readyz').expect(500);
+    assert.match(res.text, /^\[\+\]ping ok\n/);
+    assert.match(res.text, /\n\[-\]poststarthook\/rbac\/bootstrap-roles failed: reason withheld\nreadyz check failed\n$/);
+    assert.equal((await request(starting.app).get('/readyz/poststarthook/rbac/bootstrap-roles').expect(500)).text, '[-]poststarthook/rbac/bootstrap-roles failed: reason withheld');
+    assert.equal((await request(starting.app).get('/readyz/etcd').expect(200)).text, 'ok');
+    assert.equal((await request(starting.app).get('/livez').expect(200)).text, 'ok');
+    failing.length = 0;
+    assert.equal((await request(starting.app).get('/readyz').expect(200)).text, 'ok');
+    assert.match((await request(starting.app).get('/readyz?verbose').expect(200)).text, /\[\+\]poststarthook\/rbac\/bootstrap-roles ok\nreadyz check passed\n$/);
+  } finally {
+    await starting.stop();
+  }
+});

@@ -16,8 +16,14 @@ import type { ResourceRequestInfo } from './request-info.js';
 import type { ResourceHandlerDeps } from './resource-handler.js';
 import { readPatch } from './resource-handler.js';
 import { sendObject, sendSuccessStatus, sendValue, type ResponseContext } from './responses.js';
-import { podStreamingSubresources, servePodStream } from './streaming/pod-streams.js';
+import { lazyModule } from '../machinery/lazy-module.js';
 import { serveProxy } from './proxy/serve-proxy.js';
+
+/** Pod subresources served as streams. */
+const podStreamingSubresources = new Set(['log', 'exec', 'attach', 'portforward']);
+// Their code (ws, the SPDY and WebSocket framing: some 20 modules) loads with the first such
+// request, not at start.
+const podStreams = lazyModule(() => import('./streaming/pod-streams.js'));
 
 export interface SubresourceTools {
   formatFor(transforms: boolean, yaml?: boolean): OutputFormat;
@@ -142,7 +148,7 @@ export async function handleSubresource(
   }
 
   if (info.qualified === 'pods' && podStreamingSubresources.has(sub.name)) {
-    return servePodStream(req, res, sub.name, ri.namespace!, name, query, deps);
+    return (await podStreams.load()).servePodStream(req, res, sub.name, ri.namespace!, name, query, deps);
   }
 
   throw notImplemented(

@@ -25,7 +25,11 @@ interface LoadedKey {
 
 export class ServiceAccountKeys {
   private loading: Promise<LoadedKey> | undefined;
-  private readonly jose = import('jose');
+  // jose is some 45 modules: loaded with the first token, not at every start.
+  private josePending: Promise<typeof import('jose')> | undefined;
+  private get jose(): Promise<typeof import('jose')> {
+    return (this.josePending ??= import('jose'));
+  }
 
   /** `dir`: where the key is kept; undefined keeps it in memory only (a cluster on the memory backend). */
   constructor(private readonly dir: string | undefined) {}

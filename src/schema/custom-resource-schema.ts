@@ -1,11 +1,23 @@
 // A custom resource's openAPIV3Schema at work on a write, as apiextensions-apiserver does it:
 // pruning of fields the structural schema does not know, `default` values, then validation
 // (by ajv) with kube-openapi's field paths and messages.
-import AjvModule, { type ErrorObject, type Options, type ValidateFunction } from 'ajv';
+import { createRequire } from 'node:module';
+import type { ErrorObject, Options, ValidateFunction } from 'ajv';
 
-// ajv is CommonJS: its class is the default export's `default` under Node's ESM interop.
 type AjvInstance = { compile(schema: object): ValidateFunction };
-const Ajv = ((AjvModule as unknown as { default?: unknown }).default ?? AjvModule) as new (options: Options) => AjvInstance;
+type AjvClass = new (options: Options) => AjvInstance;
+// ajv costs ~50 ms to load, a sixth of a cold start, and only custom resources need it: it is
+// required (it is CommonJS, so synchronously) with the first schema compiled, not at start.
+const requireFromHere = createRequire(import.meta.url);
+let ajvClass: AjvClass | undefined;
+function ajv(): AjvClass {
+  if (!ajvClass) {
+    // Its class is the module's `default` (an ES module compiled to CommonJS).
+    const loaded = requireFromHere('ajv') as { default?: AjvClass } & AjvClass;
+    ajvClass = loaded.default ?? loaded;
+  }
+  return ajvClass;
+}
 import type { FieldError } from '../apierrors/index.js';
 import { validateListSetsAndMaps } from './list-types.js';
 
@@ -61,11 +73,12 @@ export function compileCustomResourceSchema(schema: Schema | undefined): CustomR
   const root = schema ?? { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
   // No meta-schema: compiling draft-07's for every CRD was most of the time a CRD took to be
   // served, and the CRD's own validation has already checked the schema's shape.
-  const ajv = new Ajv({ allErrors: true, strict: false, logger: false, validateFormats: true, formats, meta: false, validateSchema: false });
+  const Ajv = ajv();
+  const validator = new Ajv({ allErrors: true, strict: false, logger: false, validateFormats: true, formats, meta: false, validateSchema: false });
   const jsonSchema = toJsonSchema(root);
   // metadata is ObjectMeta, checked by the generic metadata validation.
   if (isObject(jsonSchema.properties)) delete (jsonSchema.properties as Schema).metadata;
-  const check: ValidateFunction = ajv.compile(jsonSchema);
+  const check: ValidateFunction = validator.compile(jsonSchema);
   return {
     prune: (obj) => {
       const unknown: string[] = [];

@@ -39,7 +39,7 @@ export async function createTestApp(
     defaultTolerationSeconds?: number;
     random?: () => number;
     /** HTTP settings a test changes (in-flight limits, audit, watch buffers). */
-    app?: Partial<Pick<AppDeps, 'inflightLimits' | 'requestTimeoutMs' | 'audit' | 'watchBufferBytes' | 'authentication'>>;
+    app?: Partial<Pick<AppDeps, 'inflightLimits' | 'requestTimeoutMs' | 'audit' | 'watchBufferBytes' | 'authentication' | 'notReady'>>;
     /** --authorization-mode (default RBAC). */
     authorizationModes?: RegistryDeps['authorizationModes'];
   } = {},

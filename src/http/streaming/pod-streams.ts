@@ -14,8 +14,6 @@ import { assignedNode, getPod, kubeletUnreachable, requireNode, resolveContainer
 import { servePortForward, type PortForwardHooks } from './port-forward.js';
 import { serveRemoteCommand, type RemoteCommandDeps } from './remote-command.js';
 
-export const podStreamingSubresources = new Set(['log', 'exec', 'attach', 'portforward']);
-
 export interface PodStreamDeps extends PodLookupDeps {
   clock: Clock;
   nodeConnections?: NodeConnections;
