@@ -24,10 +24,11 @@
 // 11. crds: CRD create → its resource accepts a create, and CR creates/s as a ratio of pod creates/s.
 // 12. list: LIST latency (p50/p99) with 10,000 stored pods over HTTPS, per encoding a client may ask
 //     for (JSON, protobuf, gzip, the Table kubectl get asks for), label-selected and one page.
-// BENCH_ONLY=creates|controllers|nodes|services|tokens|rbac|crds|list|start runs one section (creates: 1 alone, for before/after comparisons;
+// 13. watch: section 3 alone (one write → N watchers), on servers holding BENCH_WATCH_PODS pods.
+// BENCH_ONLY=creates|controllers|nodes|services|tokens|rbac|crds|list|start|watch runs one section (creates: 1 alone, for before/after comparisons;
 // start: 4 alone, BENCH_START_ROUNDS first starts and restarts, medians).
 // BENCH_MAIN_SCRIPT=<path to a main.js> runs another build's server (a baseline dist kept aside);
-// with BENCH_ONLY=list or start, BENCH_COMPARE_SCRIPT=<main.js> measures that build too, alternating with
+// with BENCH_ONLY=list, start or watch, BENCH_COMPARE_SCRIPT=<main.js> measures that build too, alternating with
 // this one in the same minutes (the machine is shared: figures from different minutes do not compare).
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -737,6 +738,104 @@ async function startFigures(dir: string): Promise<[string, string][]> {
   ];
 }
 
+/**
+ * N watchers of one ConfigMap, each its own HTTPS connection (fieldSelector metadata.name, as an
+ * informer of one object would); deliverOne times one PATCH from before it is sent to the moment
+ * the last watcher has the event.
+ */
+async function openWatchers(ep: Endpoint, port: number): Promise<{ deliverOne(n: number): Promise<number>; close(): void }> {
+  await request(ep, 'POST', '/api/v1/namespaces/default/configmaps', JSON.stringify({ metadata: { name: 'watched' }, data: { n: '0' } }));
+  const rv = (JSON.parse((await request(ep, 'GET', '/api/v1/namespaces/default/configmaps/watched')).body) as { metadata: { resourceVersion: string } }).metadata.resourceVersion;
+  const watchAgent = new https.Agent({ keepAlive: false, maxSockets: Infinity });
+  let arrived = 0;
+  let lastArrival = 0;
+  let expected = 0;
+  let onAll: (() => void) | undefined;
+  const watchers = await Promise.all(
+    Array.from(
+      { length: watcherCount },
+      () =>
+        new Promise<import('node:http').ClientRequest>((resolve) => {
+          const req = https.request(
+            { host: '127.0.0.1', port, path: `/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=${rv}&fieldSelector=metadata.name%3Dwatched`, agent: watchAgent, rejectUnauthorized: false, headers: adminAuth },
+            (res) => {
+              resolve(req);
+              res.on('data', () => {
+                arrived++;
+                lastArrival = performance.now();
+                if (arrived === expected) onAll?.();
+              });
+            },
+          );
+          req.end();
+        }),
+    ),
+  );
+  return {
+    async deliverOne(n: number): Promise<number> {
+      arrived = 0;
+      expected = watcherCount;
+      const all = new Promise<void>((r) => (onAll = r));
+      const t0 = performance.now();
+      await request(ep, 'PATCH', '/api/v1/namespaces/default/configmaps/watched', JSON.stringify({ data: { n: String(n) } }), {
+        'Content-Type': 'application/merge-patch+json',
+      });
+      await all;
+      return lastArrival - t0;
+    },
+    close() {
+      for (const w of watchers) w.destroy();
+      watchAgent.destroy();
+    },
+  };
+}
+
+/**
+ * BENCH_ONLY=watch: one write → N watchers on servers holding BENCH_WATCH_PODS pods (default
+ * 1,000), this build and BENCH_COMPARE_SCRIPT's alternately, write by write, so that both see the
+ * same minutes of a shared machine.
+ */
+async function watchFigures(dir: string): Promise<{ label: string; pods: number; times: number[] }[]> {
+  const scripts: [string, string][] = [['this build', mainScript]];
+  if (process.env.BENCH_COMPARE_SCRIPT) scripts.unshift(['baseline', process.env.BENCH_COMPARE_SCRIPT]);
+  const pods = Number(process.env.BENCH_WATCH_PODS ?? 1_000);
+  const rounds = Number(process.env.BENCH_WATCH_ROUNDS ?? 60);
+  const servers: { label: string; child: ChildProcess; ep: Endpoint; pods: number; fanout: Awaited<ReturnType<typeof openWatchers>>; times: number[] }[] = [];
+  try {
+    for (const [label, script] of scripts) {
+      const { child, port } = await startKubemu(join(dir, `watch-${label}`), '', 0, [], script);
+      const ep: Endpoint = { port, agent: new https.Agent({ keepAlive: true, maxSockets: 64 }) };
+      servers.push({ label, child, ep, pods: 0, fanout: { deliverOne: async () => 0, close() {} }, times: [] });
+      const s = servers[servers.length - 1];
+      s.pods = await fill(ep, pods, 'bench');
+      s.fanout = await openWatchers(ep, port);
+    }
+    for (let i = 1; i <= rounds; i++) {
+      for (const s of servers) {
+        const ms = await s.fanout.deliverOne(i);
+        if (i > 3) s.times.push(ms); // the first writes warm up the JIT
+      }
+    }
+  } finally {
+    for (const s of servers) {
+      s.fanout.close();
+      s.ep.agent.destroy();
+      await stop(s.child);
+    }
+  }
+  return servers.map(({ label, pods, times }) => ({ label, pods, times }));
+}
+
+function watchRows(servers: { label: string; pods: number; times: number[] }[]): [string, string][] {
+  return servers.map((s) => {
+    const sorted = [...s.times].sort((a, b) => a - b);
+    return [
+      `one write → ${watcherCount} watchers, ${s.pods} pods${servers.length > 1 ? ` (${s.label})` : ''}`,
+      `p50 ${percentile(s.times, 50).toFixed(1)} ms, p99 ${percentile(s.times, 99).toFixed(1)} ms, min ${sorted[0].toFixed(1)}, max ${sorted[sorted.length - 1].toFixed(1)} (${s.times.length} writes)`,
+    ];
+  });
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'kubemu-bench-'));
   const rows: [string, string][] = [];
@@ -772,6 +871,15 @@ async function main(): Promise<void> {
   if (process.env.BENCH_ONLY === 'services') {
     rows.push(...serviceRows(await serviceFigures(dir)));
     rmSync(dir, { recursive: true, force: true });
+    print();
+    return;
+  }
+  if (process.env.BENCH_ONLY === 'watch') {
+    try {
+      rows.push(...watchRows(await watchFigures(dir)));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
     print();
     return;
   }
@@ -858,49 +966,11 @@ async function main(): Promise<void> {
       listBytes = r.bytes;
     }
 
-    // 3. One write to N watchers (each its own HTTPS connection), the write timed from before the PATCH
-    //    is sent to the moment the last watcher has the event.
-    await request(ep, 'POST', '/api/v1/namespaces/default/configmaps', JSON.stringify({ metadata: { name: 'watched' }, data: { n: '0' } }));
-    const rv = (JSON.parse((await request(ep, 'GET', '/api/v1/namespaces/default/configmaps/watched')).body) as { metadata: { resourceVersion: string } }).metadata.resourceVersion;
-    const watchAgent = new https.Agent({ keepAlive: false, maxSockets: Infinity });
-    let arrived = 0;
-    let lastArrival = 0;
-    let expected = 0;
-    let onAll: (() => void) | undefined;
-    const watchers = await Promise.all(
-      Array.from(
-        { length: watcherCount },
-        () =>
-          new Promise<import('node:http').ClientRequest>((resolve) => {
-            const req = https.request(
-              { host: '127.0.0.1', port, path: `/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=${rv}&fieldSelector=metadata.name%3Dwatched`, agent: watchAgent, rejectUnauthorized: false, headers: adminAuth },
-              (res) => {
-                resolve(req);
-                res.on('data', () => {
-                  arrived++;
-                  lastArrival = performance.now();
-                  if (arrived === expected) onAll?.();
-                });
-              },
-            );
-            req.end();
-          }),
-      ),
-    );
+    // 3. One write to N watchers (each its own HTTPS connection).
+    const fanout = await openWatchers(ep, port);
     const deliveries: number[] = [];
-    for (let i = 1; i <= 30; i++) {
-      arrived = 0;
-      expected = watcherCount;
-      const all = new Promise<void>((r) => (onAll = r));
-      const t0 = performance.now();
-      await request(ep, 'PATCH', '/api/v1/namespaces/default/configmaps/watched', JSON.stringify({ data: { n: String(i) } }), {
-        'Content-Type': 'application/merge-patch+json',
-      });
-      await all;
-      deliveries.push(lastArrival - t0);
-    }
-    for (const w of watchers) w.destroy();
-    watchAgent.destroy();
+    for (let i = 1; i <= 30; i++) deliveries.push(await fanout.deliverOne(i));
+    fanout.close();
 
     // 5. RSS per stored pod: the slope from 10k to 20k pods.
     const have20k = await fill(ep, have + 10_000, 'more');

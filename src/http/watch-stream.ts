@@ -1,6 +1,7 @@
 // A watch as a chunked HTTP stream of WatchEvents: newline-delimited JSON (plain objects or
 // one-row Tables for `kubectl get -w`) or length-prefixed protobuf frames. Each event is
-// serialized once per encoding and shared by every watcher that wants that encoding.
+// serialized once per encoding and shared by every watcher that wants that encoding, already
+// framed as an HTTP chunk, so that sending it to each watcher is one socket write.
 import type { ServerResponse } from 'node:http';
 import { statusJson, toStatus } from '../apierrors/index.js';
 import type { Clock, TimerHandle } from '../machinery/clock.js';
@@ -30,6 +31,19 @@ export interface WatchStreamOptions {
 
 const initialEventsEndAnnotation = 'k8s.io/initial-events-end';
 const eventEnd = Buffer.from('}\n');
+const crlf = Buffer.from('\r\n');
+
+/** One HTTP/1.1 chunk (`<hex size>\r\n<bytes>\r\n`) holding `payload`, as ServerResponse.write frames it. */
+export function httpChunk(payload: string | Uint8Array): Buffer {
+  const bytes = typeof payload === 'string' ? Buffer.from(payload) : payload;
+  return Buffer.concat([Buffer.from(`${bytes.length.toString(16)}\r\n`, 'latin1'), bytes, crlf]);
+}
+
+/** The shared serialized forms of one event: its payload, and the payload framed as a chunk. */
+interface SharedEncoding {
+  payload: string | Uint8Array;
+  chunk?: Buffer;
+}
 
 export function startWatchStream(res: ServerResponse, onClientGone: (fn: () => void) => void, opts: WatchStreamOptions): void {
   const { info, format } = opts;
@@ -54,15 +68,38 @@ export function startWatchStream(res: ServerResponse, onClientGone: (fn: () => v
     res.end();
   };
 
-  const write = (chunk: string | Uint8Array) => {
-    if (closed) return;
-    res.write(chunk);
+  const dropIfTooFarBehind = () => {
     // A watcher too far behind is dropped, as the cacher drops an unresponsive one: it re-lists.
     // Its connection goes at once — ending the response would keep the backlog queued behind it.
     if (res.writableLength > maxBuffered) {
       finish();
       res.destroy();
     }
+  };
+
+  const write = (chunk: string | Uint8Array) => {
+    if (closed) return;
+    res.write(chunk);
+    dropIfTooFarBehind();
+  };
+
+  /**
+   * A shared event, already framed as a chunk, goes straight to the socket: ServerResponse.write
+   * would frame it again for every watcher in four buffered writes and a writev, which cost as much
+   * as the encryption of the bytes. Only while the response owns its socket with chunked framing
+   * and nothing queued ahead (a pipelined response waits without a socket): then the socket's
+   * queue is the response's order. Audit capture skips watch bodies, so passing it by loses nothing.
+   */
+  const writeShared = (shared: SharedEncoding) => {
+    if (closed) return;
+    const socket = res.socket;
+    const direct = socket !== null && !socket.destroyed && (res as unknown as { chunkedEncoding?: boolean }).chunkedEncoding === true && res.headersSent && (res as unknown as { outputSize?: number }).outputSize === 0;
+    if (!direct) {
+      write(shared.payload);
+      return;
+    }
+    socket.write((shared.chunk ??= httpChunk(shared.payload)));
+    dropIfTooFarBehind();
   };
 
   const encodeObjectEvent = (type: CacheEventType, object: CachedObject): string | Uint8Array => {
@@ -98,12 +135,12 @@ export function startWatchStream(res: ServerResponse, onClientGone: (fn: () => v
         // Table rows carry a per-watcher first-event difference (column definitions) and ages: not shared.
         if (source && format.as !== 'Table' && object === source.object && type === source.type) {
           const encodings = (source.encodings ??= new Map());
-          let encoded = encodings.get(cacheKey) as string | Uint8Array | undefined;
-          if (encoded === undefined) {
-            encoded = encodeObjectEvent(type, object);
-            encodings.set(cacheKey, encoded);
+          let shared = encodings.get(cacheKey) as SharedEncoding | undefined;
+          if (shared === undefined) {
+            shared = { payload: encodeObjectEvent(type, object) };
+            encodings.set(cacheKey, shared);
           }
-          write(encoded);
+          writeShared(shared);
         } else {
           write(encodeObjectEvent(type, object));
         }
