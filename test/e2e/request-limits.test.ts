@@ -75,7 +75,7 @@ before(async () => {
     dataDir: work,
     extraArgs: [
       '--nodes', '0', '--controllers', '',
-      '--max-requests-inflight', '1', '--max-mutating-requests-inflight', '1', '--request-timeout', '2s',
+      '--max-requests-inflight', '1', '--max-mutating-requests-inflight', '1', '--request-timeout', '5s', // long enough for a loaded machine to see the held request in flight
       '--audit-log-path', auditLog, '--audit-policy-file', policy,
       // Anonymous requests must get past authorization to hold a slot (under RBAC they are 403 at once).
       '--authorization-mode', 'AlwaysAllow',
