@@ -107,11 +107,10 @@ export async function handleSubresource(
     return sendValue(res, 201, issued, ctx(format, opts.warnings));
   }
 
-  if (info.qualified === 'pods' && sub.name === 'binding' && verb === 'create') {
-    const format = formatFor(false);
-    const opts = writeOptions(query, req);
-    const body = await deps.registry.admitPodSubresourceCreate({
-      subresource: 'binding',
+  /** The Binding or Eviction sent, after the admission webhooks (a real cluster's admit of the subresource's create). */
+  const admittedPodSubresourceBody = async (subresource: 'binding' | 'eviction', opts: ReturnType<typeof writeOptions>) =>
+    deps.registry.admitPodSubresourceCreate({
+      subresource,
       namespace: ri.namespace ?? '',
       name,
       object: await tools.readWriteBody(req, opts, deps),
@@ -119,6 +118,11 @@ export async function handleSubresource(
       dryRun: opts.dryRun,
       warnings: opts.warnings,
     });
+
+  if (info.qualified === 'pods' && sub.name === 'binding' && verb === 'create') {
+    const format = formatFor(false);
+    const opts = writeOptions(query, req);
+    const body = await admittedPodSubresourceBody('binding', opts);
     await bindPod(store, ri.namespace, name, body, opts);
     // The binding storage returns a bare Success Status; the create handler gives it its 201.
     return sendSuccessStatus(res, 201, successStatus(undefined, 201), ctx(format, opts.warnings));
@@ -127,15 +131,7 @@ export async function handleSubresource(
   if (info.qualified === 'pods' && sub.name === 'eviction' && verb === 'create') {
     const format = formatFor(false);
     const opts = writeOptions(query, req);
-    const body = await deps.registry.admitPodSubresourceCreate({
-      subresource: 'eviction',
-      namespace: ri.namespace ?? '',
-      name,
-      object: await tools.readWriteBody(req, opts, deps),
-      user: opts.user,
-      dryRun: opts.dryRun,
-      warnings: opts.warnings,
-    });
+    const body = await admittedPodSubresourceBody('eviction', opts);
     try {
       await evictPod(deps.registry, ri.namespace ?? '', name, evictionRequest(body, name, ri.namespace ?? '', query), opts);
     } catch (err) {

@@ -7,23 +7,18 @@ import http from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { after, before, test } from 'node:test';
 import request from 'supertest';
-import { createTestApp, type TestApp } from '../testing/test-app.js';
+import { createTestApp, listenTestApp, type TestApp } from '../testing/test-app.js';
 import { httpChunk } from './watch-stream.js';
 
 let t: TestApp;
-let server: http.Server;
+let listening: Awaited<ReturnType<typeof listenTestApp>>;
 let port: number;
 before(async () => {
   t = await createTestApp();
-  server = http.createServer(t.app);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  port = (server.address() as { port: number }).port;
+  listening = await listenTestApp(t);
+  port = listening.port;
 });
-after(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((r) => server.close(() => r()));
-  await t.stop();
-});
+after(() => listening.close());
 
 interface RawWatch {
   socket: Socket;

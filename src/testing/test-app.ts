@@ -1,6 +1,6 @@
 // An in-process kubemu for tests: the real app, registry and watch cache on the memory backend,
 // with a fake clock. No socket unless a test listens itself.
-import type { RequestListener } from 'node:http';
+import http, { type RequestListener } from 'node:http';
 import { createApp, type AppDeps } from '../http/app.js';
 import { versionInfo } from '../http/version.js';
 import { FakeClock } from '../machinery/clock.js';
@@ -87,6 +87,21 @@ export async function createTestApp(
     async stop() {
       await registry.close();
       await backend.close();
+    },
+  };
+}
+
+/** The app on a real socket on 127.0.0.1 (tests of raw HTTP behaviour); close() also stops the app. */
+export async function listenTestApp(t: TestApp): Promise<{ server: http.Server; port: number; close(): Promise<void> }> {
+  const server = http.createServer(t.app);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return {
+    server,
+    port: (server.address() as { port: number }).port,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+      await t.stop();
     },
   };
 }

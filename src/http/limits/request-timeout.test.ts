@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, test } from 'node:test';
 import { isApiError } from '../../apierrors/index.js';
-import { createTestApp, type TestApp } from '../../testing/test-app.js';
+import { createTestApp, listenTestApp, type TestApp } from '../../testing/test-app.js';
 import { requestDeadlineMs } from './request-timeout.js';
 
 test('?timeout= shortens the deadline, never lengthens it; 0 is the server default; a bad value is a 400', () => {
@@ -37,7 +37,7 @@ async function until(check: () => boolean | Promise<boolean>): Promise<void> {
 }
 
 let t: TestApp;
-let server: http.Server;
+let listening: Awaited<ReturnType<typeof listenTestApp>>;
 let port: number;
 before(async () => {
   // Anonymous callers allowed everything: system:masters (the test app's usual insecure user) is exempt from the limits.
@@ -45,15 +45,10 @@ before(async () => {
     authorizationModes: ['AlwaysAllow'],
     app: { requestTimeoutMs: 60_000, inflightLimits: { readOnly: 5, mutating: 1 }, authentication: { anonymous: true } },
   });
-  server = http.createServer(t.app);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  port = (server.address() as { port: number }).port;
+  listening = await listenTestApp(t);
+  port = listening.port;
 });
-after(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((r) => server.close(() => r()));
-  await t.stop();
-});
+after(() => listening.close());
 
 /** A POST whose body never finishes: it stays in flight until the server answers. */
 function pendingPost(path: string): { response: Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }>; req: http.ClientRequest } {
