@@ -91,9 +91,19 @@ after(async () => {
 
 describe('request limits', () => {
   test('over the mutating limit an anonymous write is a 429; kubectl (system:masters) is still served; the held request times out with a 504', async () => {
-    const held = anonymous('POST', '/api/v1/namespaces/default/configmaps', { hold: true, headers: { 'content-type': 'application/json' } });
+    // The held write and a probe race for the one mutating slot: a held write that lost (answered
+    // 429 itself) is sent again, and each probe has a name of its own, until a probe finds the slot held.
+    const hold = () => {
+      const h = { ...anonymous('POST', '/api/v1/namespaces/default/configmaps', { hold: true, headers: { 'content-type': 'application/json' } }), done: false };
+      const answered = () => void (h.done = true);
+      h.answer.then(answered, answered);
+      return h;
+    };
+    let held = hold();
+    let probes = 0;
     await eventually('the held request to be in flight', async () => {
-      const second = await anonymous('POST', '/api/v1/namespaces/default/configmaps', { body: '{"metadata":{"name":"second"}}', headers: { 'content-type': 'application/json' } }).answer;
+      if (held.done) held = hold();
+      const second = await anonymous('POST', '/api/v1/namespaces/default/configmaps', { body: `{"metadata":{"name":"probe-${probes++}"}}`, headers: { 'content-type': 'application/json' } }).answer;
       if (second.status !== 429) return undefined;
       assert.equal(second.headers['retry-after'], '1');
       assert.equal(second.body, 'Too many requests, please try again later.\n');
