@@ -123,6 +123,8 @@ test('every built-in kind through its typed API: create, read, list and watch lo
 
     // The API server's CRD controller writes a new definition's status at once: read it settled.
     if (info.kind === 'CustomResourceDefinition') await eventually('the definition Established', async () => ((await rawGet(`/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${name}`)) as { status?: { conditions?: { type: string; status: string }[] } }).status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True') || undefined);
+    // So does the aggregator's availability controller for an APIService.
+    if (info.kind === 'APIService') await eventually('the APIService checked', async () => ((await rawGet(`/apis/apiregistration.k8s.io/v1/apiservices/${name}`)) as { status?: { conditions?: { type: string }[] } }).status?.conditions?.some((c) => c.type === 'Available') || undefined);
     const read = await api[`read${scope}${info.kind}`]!({ ...where, name });
     assert.equal(read.constructor.name, model);
     const collection = `${info.group ? `/apis/${info.group}/${info.version}` : `/api/${info.version}`}${namespace ? `/namespaces/${namespace}` : ''}/${info.resource}`;
