@@ -30,7 +30,7 @@ import { ServiceAccountTokens, type TokenSigner, type UserInfo } from './service
 import { RbacIndex } from './rbac/rbac-index.js';
 import { Authorizer, type AuthorizationMode } from './rbac/authorizer.js';
 import { checkEscalation } from './rbac/escalation.js';
-import { AdmissionWebhooks, type WebhookConfiguration } from '../webhooks/admission/admission-webhooks.js';
+import { AdmissionWebhooks, reviewUserInfo, type WebhookConfiguration } from '../webhooks/admission/admission-webhooks.js';
 import { webhookServiceResolver } from './webhook-services.js';
 import type { CachedObject } from '../storage/watch-cache/types.js';
 
@@ -341,7 +341,7 @@ export class Registry {
       object: request.object,
       dryRun: request.dryRun,
       options: operation === 'CREATE' ? { kind: 'CreateOptions', apiVersion: 'meta.k8s.io/v1', ...(request.dryRun ? { dryRun: ['All'] } : {}) } : undefined,
-      userInfo: request.user && { username: request.user.username, uid: request.user.uid, groups: request.user.groups, extra: request.user.extra },
+      userInfo: reviewUserInfo(request.user),
       warnings: request.warnings,
     };
     const mutated = mutating ? await webhooks.mutate({ ...attrs, object: structuredClone(request.object) }) : undefined;

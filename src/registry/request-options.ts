@@ -27,12 +27,9 @@ export interface WriteOptions {
   user?: UserInfo;
 }
 
-/** The authenticated user of a request, as authentication.k8s.io/v1 UserInfo. */
-export type RequestUser = UserInfo;
-
 /** What a delete carries beside its options: who asked, and where warnings go. */
 export interface DeleteRequest {
-  user?: RequestUser;
+  user?: UserInfo;
   warnings?: string[];
 }
 

@@ -34,9 +34,10 @@ import type { ServiceAllocator } from './allocators/service-allocator.js';
 import { jsonCopy } from '../machinery/json-copy.js';
 import { jsonEqual } from '../machinery/json-equal.js';
 import type { AdmissionReservation, ValidationAttributes } from './admission/admission.js';
-import type { AdmissionAttributes, AdmissionWebhooks, EquivalentResource } from '../webhooks/admission/admission-webhooks.js';
+import { reviewUserInfo, type AdmissionAttributes, type AdmissionWebhooks, type EquivalentResource } from '../webhooks/admission/admission-webhooks.js';
 import type { AdmissionOperation } from '../webhooks/admission/webhook-rules.js';
-import type { DeleteRequest, RequestUser } from './request-options.js';
+import type { DeleteRequest } from './request-options.js';
+import type { UserInfo } from './service-account-tokens.js';
 
 /** What a read-modify-write does with the current object. */
 export interface UpdatePlan {
@@ -377,11 +378,12 @@ export class ResourceStore {
     const decoded = this.deps.pipeline.decodeForWrite(this.info, body, namespace, opts, urlName);
     if (!managedFieldsSet) this.deps.pipeline.trackWrite(this.info, undefined, decoded.obj, opts, this.deps.now());
     let obj = this.deps.pipeline.convertsByWebhook(this.info) ? await this.deps.pipeline.toStorageAsync(this.info, decoded.obj) : this.deps.pipeline.toStorage(this.info, decoded.obj);
-    if (this.deps.admitCreate || this.deps.webhooks?.active('mutating')) {
+    const mutatingWebhooks = this.webhooksActive('mutating');
+    if (this.deps.admitCreate || mutatingWebhooks) {
       if (this.info.namespaced) this.deps.checkNamespace(obj.metadata?.namespace ?? '', this.info, obj.metadata?.name ?? '');
       if (this.deps.admitCreate) await this.deps.admitCreate(obj);
       // MutatingAdmissionWebhook comes after the built-in mutating plugins.
-      if (this.webhooksActive('mutating')) obj = (await this.mutateByWebhooks('CREATE', obj, undefined, opts, undefined, decoded.requiredErrors)) ?? obj;
+      if (mutatingWebhooks) obj = (await this.mutateByWebhooks('CREATE', obj, undefined, opts, undefined, decoded.requiredErrors)) ?? obj;
     }
     const meta = obj.metadata!;
     const generated = !meta.name && !!meta.generateName;
@@ -449,7 +451,7 @@ export class ResourceStore {
     operation: AdmissionOperation,
     object: KubeObject | undefined,
     oldObject: KubeObject | undefined,
-    opts: { dryRun: boolean; user?: RequestUser; warnings: string[]; fieldManager?: string; managedFieldsSubresource?: string },
+    opts: { dryRun: boolean; user?: UserInfo; warnings: string[]; fieldManager?: string; managedFieldsSubresource?: string },
     subresource: WriteSubresource | undefined,
     options?: Record<string, unknown>,
   ): Promise<AdmissionAttributes> {
@@ -474,7 +476,7 @@ export class ResourceStore {
         ...(opts.dryRun ? { dryRun: ['All'] } : {}),
         ...(opts.fieldManager ? { fieldManager: opts.fieldManager } : {}),
       },
-      userInfo: opts.user && { username: opts.user.username, uid: opts.user.uid, groups: opts.user.groups, extra: opts.user.extra },
+      userInfo: reviewUserInfo(opts.user),
       warnings: opts.warnings,
       equivalents: (this.deps.equivalents?.() ?? []).map((other) => this.equivalentResource(other)),
     };

@@ -46,6 +46,11 @@ export interface UserInfo {
   extra?: Record<string, string[]>;
 }
 
+/** authentication.k8s.io/v1 UserInfo as a review carries it: only its own fields, whatever else the caller's user holds. */
+export function reviewUserInfo(user: UserInfo | undefined): UserInfo | undefined {
+  return user && { username: user.username, uid: user.uid, groups: user.groups, extra: user.extra };
+}
+
 /** A request as admission sees it; objects in the request's version. */
 export interface AdmissionAttributes {
   operation: AdmissionOperation;
