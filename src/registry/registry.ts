@@ -206,13 +206,15 @@ export class Registry {
    * write of every kind asks).
    */
   private configurationReader(resource: string): () => WebhookConfiguration[] {
-    let seen: CachedObject[] = [];
+    let seen = -1;
     let parsed: WebhookConfiguration[] = [];
+    // Asked twice by every write: read again only after a configuration changed.
     return () => {
-      const items = this.store({ group: 'admissionregistration.k8s.io', version: 'v1', resource }).cachedAll();
-      if (items.length !== seen.length || items.some((item, i) => item !== seen[i])) {
-        seen = items;
-        parsed = items.map((item) => parseCached<WebhookConfiguration>(item));
+      const store = this.store({ group: 'admissionregistration.k8s.io', version: 'v1', resource });
+      const changes = store.cachedChangeCount();
+      if (changes !== seen) {
+        seen = changes;
+        parsed = store.cachedAll().map((item) => parseCached<WebhookConfiguration>(item));
       }
       return parsed;
     };

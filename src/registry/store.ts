@@ -944,6 +944,11 @@ export class ResourceStore {
     return this.cache.list(resourcePrefix(this.info.storage)).items;
   }
 
+  /** Different after every change to this resource's stored objects. */
+  cachedChangeCount(): number {
+    return this.cache.changeCount();
+  }
+
   /** The stored objects of one namespace, as cached, in name order (admission plugins read LimitRanges and quotas so). */
   cachedInNamespace(namespace: string): CachedObject[] {
     return this.cache.list(namespacePrefix(this.info.storage, namespace)).items;

@@ -23,6 +23,8 @@ export class ResourceCache {
   /** Events with revision > oldestRevision are all in history. */
   private oldestRevision: number;
   private readonly watchers = new Set<ActiveWatcher>();
+  /** Counts changes to the current state, so that readers of a small resource can tell nothing changed without listing it. */
+  private changes = 0;
 
   constructor(
     readonly prefix: string,
@@ -44,6 +46,7 @@ export class ResourceCache {
 
   /** Initial state, at the cache's start revision. */
   load(obj: CachedObject): void {
+    this.changes++;
     this.objects.set(obj.key, obj);
     this.sortedKeys = null;
   }
@@ -62,6 +65,7 @@ export class ResourceCache {
 
   apply(type: CacheEventType, key: string, object: CachedObject, revision: number): CacheEvent {
     const prev = this.objects.get(key);
+    this.changes++;
     if (type === 'DELETED') {
       if (this.objects.delete(key)) this.sortedKeys = null;
     } else {
@@ -88,6 +92,11 @@ export class ResourceCache {
 
   size(): number {
     return this.objects.size;
+  }
+
+  /** Different after every change to the current state (same as before: nothing changed). */
+  changeCount(): number {
+    return this.changes;
   }
 
   private keysInOrder(): string[] {
