@@ -1036,8 +1036,8 @@ async function main(): Promise<void> {
     const bareTls = await ceiling(dir, pki);
 
     rows.push(['pod creates/s over HTTPS, 50 connections', `${creates.rate.toFixed(0)} /s (${podBytes} B pods as stored; target ≥ 2,500)${creates.failed ? `, ${creates.failed} failed` : ''}`]);
-    rows.push(['ceiling: bare Node http + LevelDB put', `${bare.toFixed(0)} /s → kubemu at ${(creates.rate / bare).toFixed(2)} of it (target ≥ 0.3)`]);
-    rows.push(['  same ceiling over HTTPS, for context', `${bareTls.toFixed(0)} /s → kubemu at ${(creates.rate / bareTls).toFixed(2)} of it`]);
+    rows.push(['ceiling: bare Node https + LevelDB put', `${bareTls.toFixed(0)} /s → kubemu at ${(creates.rate / bareTls).toFixed(2)} of it (target ≥ 0.5)`]);
+    rows.push(['  the same over plain http, for context', `${bare.toFixed(0)} /s → kubemu at ${(creates.rate / bare).toFixed(2)} of it`]);
     rows.push(['  with every controller on (informers, GC graph)', `${controllers.createsWithControllers.toFixed(0)} /s`]);
     rows.push([`GET one pod, ${have} stored`, `p50 ${percentile(getTimes, 50).toFixed(2)} ms, p99 ${percentile(getTimes, 99).toFixed(2)} ms`]);
     rows.push([`LIST ${have} pods over HTTPS (${(listBytes / 1e6).toFixed(1)} MB)`, `p50 ${percentile(listTimes, 50).toFixed(0)} ms, p99 ${percentile(listTimes, 99).toFixed(0)} ms (target ≤ 150 ms)`]);
