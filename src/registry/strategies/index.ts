@@ -106,6 +106,43 @@ export const strategies: ReadonlyMap<string, Strategy> = new Map<string, Strateg
   ['certificatesigningrequests.certificates.k8s.io', certificateSigningRequestStrategy],
 ]);
 
+/**
+ * The stores whose DELETE answers with the object deleted (or, with a grace period or finalizers,
+ * the object as it now is) instead of a Success Status: the generic registry's
+ * ReturnDeletedObject, set per store upstream. Typed clients depend on it: the official Python
+ * client reads a StorageClass's delete answer into its StorageClass model, and a Status fails
+ * that model's required fields. The OpenAPI spec tells which (a DELETE's 200 response is the
+ * kind's own type): a unit test holds this list to it. Namespaces have a REST of their own.
+ */
+const returningDeletedObject: ReadonlySet<string> = new Set([
+  'pods',
+  'podtemplates',
+  'services',
+  'serviceaccounts',
+  'persistentvolumes',
+  'persistentvolumeclaims',
+  'resourcequotas',
+  'csidrivers.storage.k8s.io',
+  'csinodes.storage.k8s.io',
+  'storageclasses.storage.k8s.io',
+  'volumeattachments.storage.k8s.io',
+  'volumeattributesclasses.storage.k8s.io',
+  'deviceclasses.resource.k8s.io',
+  'resourceclaims.resource.k8s.io',
+  'resourceclaimtemplates.resource.k8s.io',
+  'resourceslices.resource.k8s.io',
+  'devicetaintrules.resource.k8s.io',
+  'resourcepoolstatusrequests.resource.k8s.io',
+]);
+
+const resolved = new Map<string, Strategy>();
+
 export function strategyFor(qualifiedResource: string): Strategy {
-  return strategies.get(qualifiedResource) ?? defaultStrategy;
+  let strategy = resolved.get(qualifiedResource);
+  if (!strategy) {
+    strategy = strategies.get(qualifiedResource) ?? defaultStrategy;
+    if (returningDeletedObject.has(qualifiedResource) && !strategy.returnDeletedObject) strategy = { ...strategy, returnDeletedObject: true };
+    resolved.set(qualifiedResource, strategy);
+  }
+  return strategy;
 }

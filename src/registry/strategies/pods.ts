@@ -46,7 +46,6 @@ export function addDefaultTolerations(pod: Pod, seconds: number): void {
 
 export const podStrategy: Strategy = {
   tracksGeneration: true,
-  returnDeletedObject: true,
   fieldSelectors: {
     'spec.nodeName': (p: Pod) => p.spec?.nodeName ?? '',
     'spec.restartPolicy': (p: Pod) => p.spec?.restartPolicy ?? '',

@@ -65,7 +65,6 @@ function allocate(svc: Service, old: Service | undefined, ctx: StrategyContext):
 }
 
 export const serviceStrategy: Strategy = {
-  returnDeletedObject: true,
   fieldSelectors: {
     'spec.clusterIP': (s: Service) => s.spec?.clusterIP ?? '',
     'spec.type': (s: Service) => s.spec?.type ?? '',
