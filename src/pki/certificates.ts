@@ -4,7 +4,7 @@
 // Keys and signatures come from node:crypto and the certificate is DER written by der.ts: an X.509
 // library took ~100 ms to load on every first start, longer than making the three certificates.
 import { createHash, createPrivateKey, generateKeyPairSync, randomBytes, sign, X509Certificate, type KeyObject } from 'node:crypto';
-import { isIP } from 'node:net';
+import { ipFamily } from '../machinery/ip-family.js';
 import {
   bitString,
   boolean,
@@ -103,7 +103,7 @@ function extension(oid: string, critical: boolean, value: Der): Der {
 
 /** An IP address's bytes for a subjectAltName: 4 for IPv4, 16 for IPv6. */
 function ipBytes(ip: string): Buffer {
-  if (isIP(ip) === 4) return Buffer.from(ip.split('.').map(Number));
+  if (ipFamily(ip) === 4) return Buffer.from(ip.split('.').map(Number));
   let text = ip;
   const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
   let tail: number[] = [];
@@ -124,7 +124,7 @@ function ipBytes(ip: string): Buffer {
 
 function subjectAltNames(hosts: readonly string[]): Der {
   // GeneralName dNSName [2] IA5String, iPAddress [7] OCTET STRING.
-  return sequence(...hosts.map((host) => (isIP(host) === 0 ? implicit(2, Buffer.from(host, 'latin1')) : implicit(7, ipBytes(host)))));
+  return sequence(...hosts.map((host) => (ipFamily(host) === 0 ? implicit(2, Buffer.from(host, 'latin1')) : implicit(7, ipBytes(host)))));
 }
 
 interface CertificateFields extends Validity {

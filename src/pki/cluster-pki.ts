@@ -2,10 +2,10 @@
 // re-issued piecemeal when a certificate no longer fits (expiring, hosts changed, CA replaced).
 import { X509Certificate, createPrivateKey, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { isIP } from 'node:net';
 import { join } from 'node:path';
 import type { CertificateAndKey, Validity } from './certificates.js';
 import { clientCertificateIdentity } from './client-identity.js';
+import { ipFamily } from '../machinery/ip-family.js';
 
 export interface ClusterPki {
   caCertPem: string;
@@ -129,7 +129,7 @@ function issuedBy(cert: X509Certificate, ca: X509Certificate): boolean {
 
 function covers(cert: X509Certificate, host: string): boolean {
   // checkIP and checkHost compare canonical forms ("::1" and "0:0::1" alike; DNS case-insensitively).
-  return isIP(host) !== 0 ? cert.checkIP(host) !== undefined : cert.checkHost(host, { wildcards: false }) !== undefined;
+  return ipFamily(host) !== 0 ? cert.checkIP(host) !== undefined : cert.checkHost(host, { wildcards: false }) !== undefined;
 }
 
 function serverHosts(extra: readonly string[]): string[] {
