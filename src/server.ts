@@ -26,22 +26,15 @@ import { startCompactor } from './storage/compactor.js';
 import { LocalClient } from './client/local-client.js';
 import type { ControllerDefinition } from './controllers/runtime/controller.js';
 import type { KubeletFleet, Stage } from './kubelet/index.js';
-import { selectControllers, startControllerManager, type ControllerManager } from './controllers/runtime/controller-manager.js';
-import { loggerFrom } from './controllers/runtime/logger.js';
-import { ensureClusterBootstrap } from './controllers/bootstrap/cluster-bootstrap.js';
-import { startEventTtl } from './controllers/eventttl/event-ttl.js';
+import type { ControllerManager } from './controllers/runtime/controller-manager.js';
+import { selectControllers } from './controllers/runtime/controller-selection.js';
 import { defaultClusterConfig, type ClusterConfig } from './machinery/cluster-config.js';
-import { startApiserverEndpoints } from './controllers/apiserver-endpoints/apiserver-endpoints.js';
-import { advertiseAddress } from './controllers/apiserver-endpoints/advertise-address.js';
 import type { Backend } from './storage/types.js';
 import { parseAuthorizationModes } from './registry/rbac/authorizer.js';
 import { parseTokenFile } from './http/token-file.js';
 import { reconcileBootstrapPolicy } from './controllers/rbac-bootstrap/reconcile-policy.js';
 import { loadOrCreateFrontProxyPki, FRONT_PROXY_CLIENT_NAME } from './pki/front-proxy-pki.js';
 import { AggregatedApis } from './http/aggregation/aggregated-apis.js';
-import { localApiServicesController } from './controllers/apiservices/local-api-services.js';
-import { remoteAvailabilityController } from './controllers/apiservices/remote-availability.js';
-import { publishExtensionAuthentication } from './controllers/bootstrap/extension-apiserver-authentication.js';
 import { openAuditLog, type AuditPolicy } from './http/audit/index.js';
 
 export interface ServerOptions {
@@ -270,6 +263,28 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const policy = await reconcileBootstrapPolicy(new LocalClient(registry, catalogue, { userAgent: 'kube-apiserver' }));
   rbacBootstrapped = true;
   log('reconciled the bootstrap RBAC policy', policy);
+  // The other hooks' and the controllers' code: loaded now, side by side, not before serving.
+  const [
+    { startControllerManager },
+    { loggerFrom },
+    { ensureClusterBootstrap },
+    { startEventTtl },
+    { startApiserverEndpoints },
+    { advertiseAddress },
+    { localApiServicesController },
+    { remoteAvailabilityController },
+    { publishExtensionAuthentication },
+  ] = await Promise.all([
+    import('./controllers/runtime/controller-manager.js'),
+    import('./controllers/runtime/logger.js'),
+    import('./controllers/bootstrap/cluster-bootstrap.js'),
+    import('./controllers/eventttl/event-ttl.js'),
+    import('./controllers/apiserver-endpoints/apiserver-endpoints.js'),
+    import('./controllers/apiserver-endpoints/advertise-address.js'),
+    import('./controllers/apiservices/local-api-services.js'),
+    import('./controllers/apiservices/remote-availability.js'),
+    import('./controllers/bootstrap/extension-apiserver-authentication.js'),
+  ]);
   const advertised = advertiseAddress(options.advertiseAddress, host);
   if (advertised === undefined) log('no address to advertise: default/kubernetes gets no endpoints (set --advertise-address)');
   const eventTtl = startEventTtl({ client: new LocalClient(registry, catalogue, { userAgent: 'kube-apiserver' }), clock, ttlMs: options.eventTtlMs ?? 3_600_000, log });
