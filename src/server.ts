@@ -343,12 +343,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       .catch((err: unknown) => log('publishing extension-apiserver-authentication failed', { err: err instanceof Error ? err.message : String(err) }));
   }
   // What the first requests of each kind need and a start need not wait for: the write pipeline
-  // (with the whole spec, on a restart) and the documents app (discovery, OpenAPI), loaded one
-  // after the other while serving.
+  // (with the whole spec, on a restart), the resource handlers and the documents app (discovery,
+  // OpenAPI), loaded one after the other while serving.
   void warmUp(
     [
       () => registry.pipeline.ready(),
-      () => app.express(),
+      () => app.preload(),
     ],
     (err) => log('loading code for later requests failed', { err: err instanceof Error ? err.message : String(err) }),
   );
