@@ -4,7 +4,7 @@
 // Keys and signatures come from node:crypto and the certificate is DER written by der.ts: an X.509
 // library took ~100 ms to load on every first start, longer than making the three certificates.
 import { createHash, createPrivateKey, generateKeyPairSync, randomBytes, sign, X509Certificate, type KeyObject } from 'node:crypto';
-import { ipFamily } from '../machinery/ip-family.js';
+import { ipFamily } from './ip-family.js';
 import {
   bitString,
   boolean,

@@ -5,7 +5,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CertificateAndKey, Validity } from './certificates.js';
 import { clientCertificateIdentity } from './client-identity.js';
-import { ipFamily } from '../machinery/ip-family.js';
+import { ipFamily } from './ip-family.js';
 
 export interface ClusterPki {
   caCertPem: string;
