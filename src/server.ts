@@ -364,7 +364,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     log('wrote kubeconfig', { path: resolve(options.kubeconfigPath) });
   }
   log('serving', { url });
-  void specAtStart?.saveDigest().catch((err: unknown) => log('writing the catalogue digest failed', { err: err instanceof Error ? err.message : String(err) }));
+  // For the next start; stop() waits for it, so that nothing writes into the data directory after.
+  const digestSaved = specAtStart?.saveDigest().catch((err: unknown) => log('writing the catalogue digest failed', { err: err instanceof Error ? err.message : String(err) }));
 
   const sockets = new Set<import('node:net').Socket>();
   server.on('connection', (s) => {
@@ -376,6 +377,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const stop = () =>
     (stopped ??= (async () => {
       compactor.stop();
+      await digestSaved;
       await controllers.stop();
       await aggregator.stop();
       apiserverEndpoints.stop();
