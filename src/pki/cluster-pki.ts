@@ -38,8 +38,8 @@ export const ADMIN_USER = 'kubemu-admin';
 export const ADMIN_GROUP = 'system:masters';
 const CA_COMMON_NAME = 'kubemu-ca';
 
-// Certificate issuing needs @peculiar/x509, which costs ~200 ms to load: only load it when a
-// certificate must actually be made (first start, expiry, new hosts), not on every start.
+// The certificate issuer (and its DER writer) loads only when a certificate must actually be made
+// (first start, expiry, new hosts): a restart reads the stored ones with node:crypto alone.
 const issuer = () => import('./certificates.js');
 const SERVER_COMMON_NAME = 'kube-apiserver';
 
