@@ -21,7 +21,6 @@ import { createMetricsApi } from './metrics/index.js';
 import { serveOpenApi } from './openapi-handlers.js';
 import { isPrettyPrint, isWatchQuery } from './query.js';
 import { parseRequestInfo, type RequestInfo } from './request-info.js';
-import { handleResourceRequest } from './resource-handler.js';
 import { sendJsonText, sendStatus, setWarnings } from './responses.js';
 import type { VersionInfo } from './version.js';
 import type { ClusterConfig } from '../machinery/cluster-config.js';
@@ -90,6 +89,8 @@ export interface ApiApp {
   handle: RequestListener;
   /** The Express app serving discovery, OpenAPI, health and version (loaded on first use). */
   express(): Promise<Express>;
+  /** Loads what requests other than health checks need (resource handlers, the documents app); requests load it too. */
+  preload(): Promise<void>;
   /**
    * The 'upgrade' listener for http(s).createServer (exec, attach and port-forward switch
    * protocols). Without it Node refuses every upgrade request.
@@ -130,6 +131,9 @@ export function createApp(deps: AppDeps): ApiApp {
     if (!isApiError(err)) deps.onInternalError?.(err, req);
     sendStatus(res, err, prettyFor(req));
   };
+  // The resource handlers (bodies, subresources, watch streams) load once the server serves, as the
+  // documents app does: the health checks a start waits on need neither.
+  const resourceHandler = lazyModule(() => import('./resource-handler.js'));
   const expressModule = lazyModule(() => import('express'));
   let app: Express | undefined;
   const documentsApp = async () => (app ??= createDocumentsApp((await expressModule.load()).default, deps, discovery));
@@ -213,7 +217,12 @@ export function createApp(deps: AppDeps): ApiApp {
     if (parsed.info.isResourceRequest) {
       // Remote group-versions were proxied above: what is left is kubemu's own.
       const extra = extraGroupVersionFor(builtinExtras, parsed.info);
-      const served = extra ? extra.handle(req, res, parsed.info, parsed.query) : handleResourceRequest(req, res, parsed.info, parsed.query, resourceDeps);
+      const info = parsed.info;
+      const served = extra
+        ? extra.handle(req, res, info, parsed.query)
+        : resourceHandler.loaded()
+          ? resourceHandler.get().handleResourceRequest(req, res, info, parsed.query, resourceDeps)
+          : resourceHandler.load().then((m) => m.handleResourceRequest(req, res, info, parsed.query, resourceDeps));
       served.catch((err: unknown) => fail(req, res, err));
       return;
     }
@@ -240,7 +249,11 @@ export function createApp(deps: AppDeps): ApiApp {
     res.once('finish', () => socket.end());
     handle(req, res);
   };
-  return { handle, express: documentsApp, upgrade };
+  const preload = async () => {
+    await resourceHandler.load();
+    await documentsApp();
+  };
+  return { handle, express: documentsApp, preload, upgrade };
 }
 
 function createDocumentsApp(express: () => Express, deps: AppDeps, discovery: Discovery): Express {

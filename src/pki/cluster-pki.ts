@@ -2,10 +2,10 @@
 // re-issued piecemeal when a certificate no longer fits (expiring, hosts changed, CA replaced).
 import { X509Certificate, createPrivateKey, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { isIP } from 'node:net';
 import { join } from 'node:path';
 import type { CertificateAndKey, Validity } from './certificates.js';
 import { clientCertificateIdentity } from './client-identity.js';
+import { ipFamily } from './ip-family.js';
 
 export interface ClusterPki {
   caCertPem: string;
@@ -38,8 +38,8 @@ export const ADMIN_USER = 'kubemu-admin';
 export const ADMIN_GROUP = 'system:masters';
 const CA_COMMON_NAME = 'kubemu-ca';
 
-// Certificate issuing needs @peculiar/x509, which costs ~200 ms to load: only load it when a
-// certificate must actually be made (first start, expiry, new hosts), not on every start.
+// The certificate issuer (and its DER writer) loads only when a certificate must actually be made
+// (first start, expiry, new hosts): a restart reads the stored ones with node:crypto alone.
 const issuer = () => import('./certificates.js');
 const SERVER_COMMON_NAME = 'kube-apiserver';
 
@@ -129,7 +129,7 @@ function issuedBy(cert: X509Certificate, ca: X509Certificate): boolean {
 
 function covers(cert: X509Certificate, host: string): boolean {
   // checkIP and checkHost compare canonical forms ("::1" and "0:0::1" alike; DNS case-insensitively).
-  return isIP(host) !== 0 ? cert.checkIP(host) !== undefined : cert.checkHost(host, { wildcards: false }) !== undefined;
+  return ipFamily(host) !== 0 ? cert.checkIP(host) !== undefined : cert.checkHost(host, { wildcards: false }) !== undefined;
 }
 
 function serverHosts(extra: readonly string[]): string[] {

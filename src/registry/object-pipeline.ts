@@ -47,16 +47,24 @@ export class ObjectPipeline {
    * The spec's definitions plus one per custom resource schema, for the field manager. A schema is
    * named by its content (the field manager compiles a name once), so a changed CRD gets a new name.
    */
-  private readonly managedDefinitions: Record<string, unknown>;
+  private managedDefinitionsValue: Record<string, unknown> | undefined;
   private readonly customDefinitionNames = new WeakMap<ResourceInfo, string>();
   private readonly customDefinitionIds = new Map<string, string>();
+  private definitionsValue: Record<string, SwaggerSchema> | undefined;
 
   constructor(
-    readonly definitions: Record<string, SwaggerSchema>,
+    /** The spec's definitions, asked for on first need: a restart serves before it parses the spec. */
+    private readonly loadDefinitions: () => Record<string, SwaggerSchema>,
     /** How conversion webhooks are reached (absent: a CRD's Webhook conversion fails to call). */
     private readonly conversionWebhooks?: ConversionWebhookDeps,
-  ) {
-    this.managedDefinitions = Object.create(definitions) as Record<string, unknown>;
+  ) {}
+
+  get definitions(): Record<string, SwaggerSchema> {
+    return (this.definitionsValue ??= this.loadDefinitions());
+  }
+
+  private get managedDefinitions(): Record<string, unknown> {
+    return (this.managedDefinitionsValue ??= Object.create(this.definitions) as Record<string, unknown>);
   }
 
   /** Resolves once the pipeline's code is loaded and its checkers built (cheap after the first time). */

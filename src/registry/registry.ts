@@ -37,7 +37,8 @@ import type { CachedObject } from '../storage/watch-cache/types.js';
 export interface RegistryDeps {
   backend: Backend;
   catalogue: Catalogue;
-  spec: SwaggerDocument;
+  /** The OpenAPI spec, or how to get it when first needed (a restart serves before parsing it). */
+  spec: SwaggerDocument | (() => SwaggerDocument);
   clock: Clock;
   newUid?: () => string;
   random?: () => number;
@@ -106,7 +107,8 @@ export class Registry {
       services: () => this.store({ group: '', version: 'v1', resource: 'services' }),
       endpoints: () => this.store({ group: '', version: 'v1', resource: 'endpoints' }),
     });
-    this.pipeline = new ObjectPipeline(deps.spec.definitions, { resolveService, newUid });
+    const spec = deps.spec;
+    this.pipeline = new ObjectPipeline(() => (typeof spec === 'function' ? spec() : spec).definitions, { resolveService, newUid });
     this.admissionWebhooks = new AdmissionWebhooks({
       mutatingConfigurations: this.configurationReader('mutatingwebhookconfigurations'),
       validatingConfigurations: this.configurationReader('validatingwebhookconfigurations'),

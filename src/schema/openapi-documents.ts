@@ -28,11 +28,19 @@ function gvServed(catalogue: Catalogue, gvPath: string): boolean {
   return parts[0] === 'api' ? catalogue.servesGroupVersion('', parts[1]) : catalogue.servesGroupVersion(parts[1], parts[2]);
 }
 
+/** gvServed against a set of "group/version" names ("/v1" for the core group). */
+function gvServedIn(served: ReadonlySet<string>, gvPath: string): boolean {
+  const parts = gvPath.split('/');
+  return served.has(parts[0] === 'api' ? `/${parts[1]}` : `${parts[1]}/${parts[2]}`);
+}
+
 export class OpenApiDocuments {
   private v2: PublishedDocument | undefined;
   private readonly v3 = new Map<string, PublishedDocument>();
-  private readonly specHash: string;
-  private readonly pathsByGv = new Map<string, string[]>();
+  private specHashValue: string | undefined;
+  private pathsByGvValue: Map<string, string[]> | undefined;
+  /** The group-versions ("group/version") served when the server started: built-in paths of others are left out. */
+  private readonly servedAtStart: ReadonlySet<string>;
   /** The catalogue generation the custom parts below were built at. */
   private customGeneration = -1;
   /** Custom resources' paths and definitions: all of them filtered for v2, and whole per group-version for v3. */
@@ -44,14 +52,25 @@ export class OpenApiDocuments {
     private readonly catalogue: Catalogue,
     private readonly serverVersion: string,
   ) {
-    this.specHash = createHash('sha256').update(spec.text).update(serverVersion).digest('hex');
-    for (const path of Object.keys(spec.document.paths)) {
+    // The spec itself is only read when a document or hash is first asked for: not at start-up.
+    this.servedAtStart = new Set(catalogue.groups().flatMap((g) => g.versions.map((v) => `${g.group}/${v}`)));
+  }
+
+  private get specHash(): string {
+    return (this.specHashValue ??= createHash('sha256').update(this.spec.text).update(this.serverVersion).digest('hex'));
+  }
+
+  private get pathsByGv(): Map<string, string[]> {
+    if (this.pathsByGvValue) return this.pathsByGvValue;
+    const byGv = new Map<string, string[]>();
+    for (const path of Object.keys(this.spec.document.paths)) {
       const gv = groupVersionOfPath(path);
-      if (!gv || !gvServed(catalogue, gv)) continue;
-      const list = this.pathsByGv.get(gv) ?? [];
+      if (!gv || !gvServedIn(this.servedAtStart, gv)) continue;
+      const list = byGv.get(gv) ?? [];
       list.push(path);
-      this.pathsByGv.set(gv, list);
+      byGv.set(gv, list);
     }
+    return (this.pathsByGvValue = byGv);
   }
 
   /** The served group-versions as /openapi/v3 names them ("api/v1", "apis/apps/v1"). */

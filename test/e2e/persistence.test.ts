@@ -36,6 +36,12 @@ test('objects, revisions and watch history survive a restart', async () => {
       .map((l) => (JSON.parse(l) as { type: string; object: { metadata: { name: string } } }))
       .map((e) => `${e.type} ${e.object.metadata.name}`);
     assert.deepEqual(names, ['ADDED two', 'ADDED three']);
+    // The first start kept a digest of the spec: the restart built its catalogue from it, and the
+    // whole spec, read on first need, still answers OpenAPI and explain.
+    assert.match(first.stderr(), /"digest":false,[^\n]*"msg":"loaded the Kubernetes API schema"/);
+    assert.match(second.stderr(), /"digest":true,[^\n]*"msg":"loaded the Kubernetes API schema"/);
+    assert.match(await k.ok(['explain', 'configmap.data']), /FIELD: +data <map\[string\]string>/);
+    assert.match(await k.ok(['api-resources', '--api-group=apps', '-o', 'name']), /^deployments\.apps$/m);
   } finally {
     assert.equal(await second.stop('SIGINT'), 0);
   }

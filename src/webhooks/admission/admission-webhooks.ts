@@ -5,7 +5,7 @@
 // the object, warnings go back to the client. A call that fails counts as a denial under
 // failurePolicy Fail and is passed over under Ignore.
 import { ApiError, badRequest, type Status } from '../../apierrors/index.js';
-import { applyJsonPatch } from '../../machinery/patch/json-patch.js';
+import { lazyModule } from '../../machinery/lazy-module.js';
 import { isPlainObject, type KubeObject } from '../../machinery/object.js';
 import { jsonEqual } from '../../machinery/json-equal.js';
 import { parseWebhookJson, postWebhook, WebhookCallError, type ServiceResolver, type WebhookClientConfig } from '../webhook-client.js';
@@ -18,6 +18,9 @@ import {
   type LabelSelectorObject,
   type RuleWithOperations,
 } from './webhook-rules.js';
+
+// JSON patch (and fast-json-patch) loads with the first mutating webhook's patch, not at start-up.
+const jsonPatch = lazyModule(() => import('../../machinery/patch/json-patch.js'));
 
 export interface AdmissionWebhook {
   name: string;
@@ -202,6 +205,7 @@ export class AdmissionWebhooks {
     } catch (err) {
       throw internal(`admission webhook "${hook.name}" returned an invalid patch: ${(err as Error).message}`);
     }
+    const { applyJsonPatch } = await jsonPatch.load();
     let patched: KubeObject;
     try {
       const result = applyJsonPatch(attrs.object as never, patch);
