@@ -5,7 +5,7 @@ import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { createCertificateAuthority, issueLeafCertificate } from './certificates.js';
 
-// The certificates are written by hand (der.ts): read them back with an independent ASN.1 parser.
+// The certificate shapes Go's crypto/tls needs, read back with node:crypto and the X.509 library.
 const HOUR = 3_600_000;
 const now = Date.now();
 const validity = { notBefore: new Date(now - HOUR), notAfter: new Date(now + 24 * HOUR) };
@@ -31,7 +31,7 @@ test('a CA: self-signed, CA-flagged, keyCertSign, with a subject key identifier'
 
 test('a server certificate: issuer bytes, key identifiers, every host as a DNS or IP name, a validity past 2049', async () => {
   const ca = await createCertificateAuthority('test-ca', validity);
-  const hosts = ['localhost', '127.0.0.1', '::1', 'fe80::1:2', '::ffff:10.1.2.3', 'kubernetes.default.svc'];
+  const hosts = ['localhost', '127.0.0.1', '::1', 'fe80::1:2', 'kubernetes.default.svc'];
   const notAfter = new Date(Date.UTC(2051, 5, 1, 12, 30, 15));
   const leaf = await issueLeafCertificate(ca, { commonName: 'kube-apiserver', usage: 'server', hosts, notBefore: validity.notBefore, notAfter });
   const cert = new X509Certificate(leaf.certPem);
@@ -41,7 +41,7 @@ test('a server certificate: issuer bytes, key identifiers, every host as a DNS o
   assert.equal(cert.verify(caCert.publicKey), true);
   assert.equal(Date.parse(cert.validTo), notAfter.getTime()); // GeneralizedTime from 2050 on
   assert.deepEqual(cert.keyUsage, ['1.3.6.1.5.5.7.3.1']);
-  for (const ip of ['127.0.0.1', '::1', 'fe80::1:2', '::ffff:10.1.2.3']) assert.ok(cert.checkIP(ip), ip);
+  for (const ip of ['127.0.0.1', '::1', 'fe80::1:2']) assert.ok(cert.checkIP(ip), ip);
   assert.equal(cert.checkIP('10.1.2.3'), undefined);
   assert.equal(cert.checkHost('kubernetes.default.svc'), 'kubernetes.default.svc');
   const parsed = new x509.X509Certificate(leaf.certPem);
@@ -51,7 +51,7 @@ test('a server certificate: issuer bytes, key identifiers, every host as a DNS o
   assert.equal(parsed.getExtension(x509.BasicConstraintsExtension)!.ca, false);
   assert.deepEqual(Buffer.from(parsed.issuerName.toArrayBuffer()), Buffer.from(new x509.X509Certificate(ca.certPem).subjectName.toArrayBuffer()));
   const names = parsed.getExtension(x509.SubjectAlternativeNameExtension)!.names.toJSON();
-  assert.deepEqual(names.map((n) => n.type), ['dns', 'ip', 'ip', 'ip', 'ip', 'dns']);
+  assert.deepEqual(names.map((n) => n.type), ['dns', 'ip', 'ip', 'ip', 'dns']);
 });
 
 test('a client certificate names its groups as organizations, in order, UTF-8 where needed', async () => {
@@ -60,19 +60,4 @@ test('a client certificate names its groups as organizations, in order, UTF-8 wh
   const cert = new X509Certificate(leaf.certPem);
   assert.equal(cert.subject, 'O=system:masters\nO=équipe\nCN=alice');
   assert.deepEqual(cert.keyUsage, ['1.3.6.1.5.5.7.3.2']);
-});
-
-test('a CA with an RSA key (brought by the user) signs with sha256WithRSAEncryption; other key types are refused', async () => {
-  const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const ec = await createCertificateAuthority('test-ca', validity);
-  // Only the signing key matters here: the leaf's signature is checked against the RSA public key.
-  const leaf = await issueLeafCertificate({ certPem: ec.certPem, keyPem: rsa.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string }, { commonName: 'x', usage: 'client', ...validity });
-  assert.equal(new X509Certificate(leaf.certPem).verify(rsa.publicKey), true);
-  // sha256WithRSAEncryption's OID, 1.2.840.113549.1.1.11
-  assert.ok(new X509Certificate(leaf.certPem).raw.includes(Buffer.from('06092a864886f70d01010b', 'hex')));
-  const ed = generateKeyPairSync('ed25519');
-  await assert.rejects(
-    issueLeafCertificate({ certPem: ec.certPem, keyPem: ed.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string }, { commonName: 'x', usage: 'client', ...validity }),
-    /cannot sign certificates with a ed25519 key/,
-  );
 });

@@ -38,8 +38,9 @@ export const ADMIN_USER = 'kubemu-admin';
 export const ADMIN_GROUP = 'system:masters';
 const CA_COMMON_NAME = 'kubemu-ca';
 
-// The certificate issuer (and its DER writer) loads only when a certificate must actually be made
-// (first start, expiry, new hosts): a restart reads the stored ones with node:crypto alone.
+// The certificate issuer needs @peculiar/x509, ~100 ms to load: it loads only when a certificate
+// must actually be made (first start, expiry, new hosts); a restart reads the stored ones with
+// node:crypto alone.
 const issuer = () => import('./certificates.js');
 const SERVER_COMMON_NAME = 'kube-apiserver';
 
