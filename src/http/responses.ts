@@ -164,7 +164,15 @@ export function sendList(res: ServerResponse, info: ResourceInfo, store: Resourc
       ctx,
     );
   }
-  if (format.encoding !== 'json' || ctx.pretty) {
+  const converts = store.convertsOnRead();
+  const raws = (): Buffer[] => list.items.map((i) => (converts ? store.served(i).raw : i.raw));
+  if (format.encoding === 'protobuf' && !ctx.pretty && ctx.protobuf().canEncode(info.apiVersion, info.listKind)) {
+    // Straight from each item's JSON bytes to protobuf (no parse): see protobuf-from-json-bytes.ts.
+    const body = ctx.protobuf().encodeList(info.apiVersion, info.listKind, metadata, raws());
+    return sendListBody(res, protobufType, body, ctx.acceptEncoding);
+  }
+  // A list without a protobuf form (a custom resource's) is answered in JSON, streamed as below.
+  if ((format.encoding !== 'json' && format.encoding !== 'protobuf') || ctx.pretty) {
     return sendWholeList(
       res,
       { kind: info.listKind, apiVersion: info.apiVersion, metadata, items: list.items.map((i) => listItem(store.served(i).object)) },
@@ -173,8 +181,6 @@ export function sendList(res: ServerResponse, info: ResourceInfo, store: Resourc
   }
   const head = `{"kind":"${info.listKind}","apiVersion":"${info.apiVersion}","metadata":${JSON.stringify(metadata)},"items":[`;
   const typeMeta = Buffer.from(`{"kind":${JSON.stringify(info.kind)},"apiVersion":${JSON.stringify(info.apiVersion)},`);
-  const converts = store.convertsOnRead();
-  const raws = list.items.map((i) => (converts ? store.served(i).raw : i.raw));
-  const body = jsonListBody(head, typeMeta, raws, (raw) => Buffer.from(JSON.stringify(listItem(JSON.parse(raw.toString('utf8')) as KubeObject))));
+  const body = jsonListBody(head, typeMeta, raws(), (raw) => Buffer.from(JSON.stringify(listItem(JSON.parse(raw.toString('utf8')) as KubeObject))));
   return sendListBody(res, jsonType, body, ctx.acceptEncoding);
 }
