@@ -176,8 +176,7 @@ export function sendList(res: ServerResponse, info: ResourceInfo, store: Resourc
     const body = ctx.protobuf().encodeList(info.apiVersion, info.listKind, metadata, raws());
     return sendListBody(res, protobufType, body, ctx.acceptEncoding);
   }
-  // A list without a protobuf form (a custom resource's) is answered in JSON, streamed as below.
-  if ((format.encoding !== 'json' && format.encoding !== 'protobuf') || ctx.pretty) {
+  if (format.encoding !== 'json' || ctx.pretty) {
     return sendWholeList(
       res,
       { kind: info.listKind, apiVersion: info.apiVersion, metadata, items: list.items.map((i) => listItem(store.served(i).object)) },

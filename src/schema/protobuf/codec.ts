@@ -120,7 +120,7 @@ export function createProtobufCodec(protoDir: string): ProtobufCodec & ProtobufC
     writeMessage(plan, { metadata }, headWriter);
     const head = Buffer.from(headWriter.finish());
 
-    const out = new ChunkWriter(items.reduce((n, raw) => n + raw.length, 0) + 64);
+    const out = new ChunkWriter();
     const itemTag = ((itemsField.id << 3) | 2) >>> 0;
     for (const raw of items) {
       out.startUnit(raw.length + 64);
