@@ -28,6 +28,8 @@ interface KeyEntry {
   readonly slot: number;
   /** The FastPlan of the field's message (its elements', its map values'), once looked up. */
   child: FastPlan | undefined;
+  /** For a plain string field (most fields) with a one-byte tag: that tag, else -1. */
+  readonly stringTag: number;
 }
 
 /** How a message with inlined fields is written: its fields in order, inlined ones with theirs. */
@@ -68,7 +70,9 @@ function fastPlanOf(plan: MessagePlan): FastPlan {
   const hasInline = plan.fields.some((f) => f.inline);
   const addKey = (field: FieldPlan): KeyEntry => {
     const name = Buffer.from(field.jsonName, 'utf8');
-    const entry: KeyEntry = { name, field, slot: hasInline ? slots++ : field.index, child: undefined };
+    const plainString = !field.map && !field.repeated && field.value.type === 'scalar' && field.value.scalar === 'string';
+    const stringTag = plainString && tag(field.id, LENGTH_DELIMITED) < 0x80 ? tag(field.id, LENGTH_DELIMITED) : -1;
+    const entry: KeyEntry = { name, field, slot: hasInline ? slots++ : field.index, child: undefined, stringTag };
     const h = keyHash(name, 0, name.length);
     const there = keys.get(h);
     if (there === undefined) keys.set(h, entry);
@@ -189,8 +193,12 @@ class Transcoder {
           return this.messageInTwoPasses(fast, undefined);
         }
         last = index;
-        if (src[this.pos] === LOWER_N) this.literal(4);
-        else this.field(entry);
+        const c = src[this.pos];
+        if (c === LOWER_N) this.literal(4);
+        else if (entry.stringTag >= 0 && c === QUOTE) {
+          this.out.byte(entry.stringTag);
+          this.stringBytes();
+        } else this.field(entry);
       }
       const c = src[this.pos++];
       if (c === COMMA) continue;
