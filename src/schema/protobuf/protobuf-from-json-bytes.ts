@@ -12,7 +12,7 @@ import { parseGoDuration, parseRfc3339, type UnixTime } from './go-time.js';
 import type { FieldPlan, MessagePlan, ScalarType, ValuePlan } from './message-plan.js';
 import type { SpecialKind } from './special-messages.js';
 
-/** Thrown (one shared instance, no stack) when an object must go through JSON.parse instead. */
+/** Thrown (a symbol: no stack to capture) when an object must go through JSON.parse instead. */
 export const NotOnFastPath: unique symbol = Symbol('NotOnFastPath');
 
 const VARINT = 0, FIXED64 = 1, LENGTH_DELIMITED = 2, FIXED32 = 5;
@@ -46,7 +46,7 @@ interface FastPlan {
    */
   readonly steps: readonly Step[] | undefined;
   readonly slots: number;
-  /** Two fields read the same key (never seen): such messages take the other path. */
+  /** Two fields read the same key, or an inlined field is not a message (never seen): such messages take the other path. */
   readonly ambiguous: boolean;
   /** Length bytes the last value of this message took: the guess for the next one. */
   lengthBytes: number;
@@ -132,8 +132,8 @@ function tag(id: number, wireType: number): number {
 }
 
 /**
- * Writes one object (the JSON value in `src` from `start`) as the fields of `plan`'s message,
- * without a length prefix. Throws NotOnFastPath (having written part of it: the caller rewinds).
+ * Writes one object (all of `src`) as the fields of `plan`'s message, without a length prefix.
+ * Throws NotOnFastPath (having written part of it: the caller rewinds).
  */
 export function writeMessageFromJson(plan: MessagePlan, src: Buffer, out: ChunkWriter): void {
   const t = new Transcoder(src, out);
@@ -169,6 +169,7 @@ class Transcoder {
 
   /** The object at pos as the fields of `fast`'s message, in its plan's (Go's) order. */
   message(fast: FastPlan): void {
+    if (fast.ambiguous) throw NotOnFastPath;
     if (fast.steps) return this.messageInTwoPasses(fast, fast.steps);
     const src = this.src;
     const objectStart = this.pos;
