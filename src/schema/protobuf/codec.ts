@@ -138,8 +138,8 @@ export function createProtobufCodec(protoDir: string): ProtobufCodec & ProtobufC
       }
       out.endLength(at, reserved);
     }
-    const body = out.finish();
     const rawLength = head.length + out.length;
+    const body = out.finish();
 
     const prefixWriter = protobuf.Writer.create();
     writeEnvelopeHead(prefixWriter, apiVersion, listKind, rawLength);
