@@ -169,8 +169,12 @@ test('a protobuf list holds the JSON list\'s items; a custom resource list is JS
   const pb = await request(t.app).get('/api/v1/namespaces/default/pods?labelSelector=list%3Dpb').set('Accept', 'application/vnd.kubernetes.protobuf').buffer(true).parse(binary).expect(200);
   assert.equal(pb.headers['content-type'], 'application/vnd.kubernetes.protobuf');
   assert.equal(Number(pb.headers['content-length']), (pb.body as Buffer).length);
-  const decoded = createProtobufCodec(locateProtoDir()).decode(pb.body as Buffer) as { items: unknown[] };
+  const codec = createProtobufCodec(locateProtoDir());
+  const decoded = codec.decode(pb.body as Buffer) as { items: unknown[] };
   assert.deepEqual(decoded.items, json.body.items);
+  // Byte for byte what the object encoder writes for the JSON list.
+  const { kind: _k, apiVersion: _a, ...list } = json.body as Record<string, unknown>;
+  assert.ok(Buffer.from(codec.encode({ kind: 'PodList', apiVersion: 'v1', ...list })).equals(pb.body as Buffer));
 
   await request(t.app)
     .post('/apis/apiextensions.k8s.io/v1/customresourcedefinitions')
