@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import protobuf from 'protobufjs';
 import request from 'supertest';
+import { createProtobufCodec } from '../schema/protobuf/index.js';
 import { locateProtoDir } from '../schema/spec-files.js';
 import { createTestApp, type TestApp } from '../testing/test-app.js';
 
@@ -155,4 +156,49 @@ test('a Job deleted without a propagation policy keeps its pods and says so', as
   const res = await request(t.app).delete('/apis/batch/v1/namespaces/default/jobs/j').expect(200);
   assert.match(String(res.headers.warning), /child pods are preserved by default when jobs are deleted/);
   assert.deepEqual(res.body.metadata.finalizers, ['orphan']);
+});
+
+test('a protobuf list holds the JSON list\'s items; a custom resource list is JSON only', async () => {
+  for (const name of ['pb-1', 'pb-2']) {
+    await request(t.app)
+      .post('/api/v1/namespaces/default/pods')
+      .send({ metadata: { name, labels: { list: 'pb' }, annotations: { note: 'a "quoted" ✓ \\ note' } }, spec: { containers: [{ name: 'c', image: 'nginx', ports: [{ containerPort: 80 }] }] } })
+      .expect(201);
+  }
+  const json = await request(t.app).get('/api/v1/namespaces/default/pods?labelSelector=list%3Dpb').expect(200);
+  const pb = await request(t.app).get('/api/v1/namespaces/default/pods?labelSelector=list%3Dpb').set('Accept', 'application/vnd.kubernetes.protobuf').buffer(true).parse(binary).expect(200);
+  assert.equal(pb.headers['content-type'], 'application/vnd.kubernetes.protobuf');
+  assert.equal(Number(pb.headers['content-length']), (pb.body as Buffer).length);
+  const codec = createProtobufCodec(locateProtoDir());
+  const decoded = codec.decode(pb.body as Buffer) as { items: unknown[] };
+  assert.deepEqual(decoded.items, json.body.items);
+  // Byte for byte what the object encoder writes for the JSON list.
+  const { kind: _k, apiVersion: _a, ...list } = json.body as Record<string, unknown>;
+  assert.ok(Buffer.from(codec.encode({ kind: 'PodList', apiVersion: 'v1', ...list })).equals(pb.body as Buffer));
+
+  await request(t.app)
+    .post('/apis/apiextensions.k8s.io/v1/customresourcedefinitions')
+    .send({
+      metadata: { name: 'gadgets.pb.example.com' },
+      spec: {
+        group: 'pb.example.com',
+        scope: 'Namespaced',
+        names: { plural: 'gadgets', singular: 'gadget', kind: 'Gadget', listKind: 'GadgetList' },
+        versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
+      },
+    })
+    .expect(201);
+  const path = '/apis/pb.example.com/v1/namespaces/default/gadgets';
+  for (let i = 0; ; i++) {
+    const created = await request(t.app).post(path).send({ apiVersion: 'pb.example.com/v1', kind: 'Gadget', metadata: { name: 'g1' }, spec: { size: 3 } });
+    if (created.status === 201) break;
+    assert.ok(i < 200, `the custom resource was never served: ${created.status}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  // As on a real cluster, custom resources have no protobuf form: refused to a client that takes nothing else.
+  await request(t.app).get(path).set('Accept', 'application/vnd.kubernetes.protobuf').expect(406);
+  const crJson = await request(t.app).get(path).expect(200);
+  const crEither = await request(t.app).get(path).set('Accept', 'application/vnd.kubernetes.protobuf, application/json').expect(200);
+  assert.equal(crEither.headers['content-type'], 'application/json');
+  assert.equal(crEither.text, crJson.text);
 });

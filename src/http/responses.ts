@@ -10,7 +10,7 @@ import type { ResourceInfo } from '../schema/catalogue.js';
 import type { ProtobufCodec } from '../schema/protobuf/index.js';
 import { jsonListBody, sendListBody } from './list-body.js';
 import { jsonType, protobufType, yamlType, type OutputFormat } from './media-types.js';
-import { buildTable, partialObjectMetadata, type IncludeObject } from './table.js';
+import { buildTable, partialObjectMetadata, tableListBody, type IncludeObject } from './table.js';
 
 // YAML output is for the few clients that ask for it: the library loads on their first request.
 const yaml = lazyModule(() => import('yaml'));
@@ -135,19 +135,26 @@ export function sendList(res: ServerResponse, info: ResourceInfo, store: Resourc
   if (list.remainingItemCount !== undefined) metadata.remainingItemCount = list.remainingItemCount;
   const { format } = ctx;
 
+  const converts = store.convertsOnRead();
+  const raws = (): Buffer[] => list.items.map((i) => (converts ? store.served(i).raw : i.raw));
   if (format.as === 'Table') {
+    const tableOpts = {
+      includeObject: ctx.includeObject,
+      now: ctx.now,
+      withColumns: true,
+      resourceVersion: String(list.revision),
+      continueToken: list.continueToken,
+      remainingItemCount: list.remainingItemCount,
+      asVersion: format.asVersion,
+    };
+    // A Table has no protobuf form: JSON, built from the items' bytes (see tableListBody).
+    if ((format.encoding === 'json' || format.encoding === 'protobuf') && !ctx.pretty) {
+      return sendListBody(res, jsonType, tableListBody(info, raws(), tableOpts), ctx.acceptEncoding);
+    }
     const table = buildTable(
       info,
       list.items.map((i) => store.served(i).object),
-      {
-        includeObject: ctx.includeObject,
-        now: ctx.now,
-        withColumns: true,
-        resourceVersion: String(list.revision),
-        continueToken: list.continueToken,
-        remainingItemCount: list.remainingItemCount,
-        asVersion: format.asVersion,
-      },
+      tableOpts,
     );
     return sendWholeList(res, table, ctx);
   }
@@ -164,6 +171,11 @@ export function sendList(res: ServerResponse, info: ResourceInfo, store: Resourc
       ctx,
     );
   }
+  if (format.encoding === 'protobuf' && !ctx.pretty && ctx.protobuf().canEncode(info.apiVersion, info.listKind)) {
+    // Straight from each item's JSON bytes to protobuf (no parse): see protobuf-from-json-bytes.ts.
+    const body = ctx.protobuf().encodeList(info.apiVersion, info.listKind, metadata, raws());
+    return sendListBody(res, protobufType, body, ctx.acceptEncoding);
+  }
   if (format.encoding !== 'json' || ctx.pretty) {
     return sendWholeList(
       res,
@@ -173,8 +185,6 @@ export function sendList(res: ServerResponse, info: ResourceInfo, store: Resourc
   }
   const head = `{"kind":"${info.listKind}","apiVersion":"${info.apiVersion}","metadata":${JSON.stringify(metadata)},"items":[`;
   const typeMeta = Buffer.from(`{"kind":${JSON.stringify(info.kind)},"apiVersion":${JSON.stringify(info.apiVersion)},`);
-  const converts = store.convertsOnRead();
-  const raws = list.items.map((i) => (converts ? store.served(i).raw : i.raw));
-  const body = jsonListBody(head, typeMeta, raws, (raw) => Buffer.from(JSON.stringify(listItem(JSON.parse(raw.toString('utf8')) as KubeObject))));
+  const body = jsonListBody(head, typeMeta, raws(), (raw) => Buffer.from(JSON.stringify(listItem(JSON.parse(raw.toString('utf8')) as KubeObject))));
   return sendListBody(res, jsonType, body, ctx.acceptEncoding);
 }

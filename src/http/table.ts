@@ -4,6 +4,8 @@ import { badRequest } from '../apierrors/index.js';
 import type { KubeObject } from '../machinery/object.js';
 import { lazyModule } from '../machinery/lazy-module.js';
 import type { TablePrinter } from '../registry/printers/types.js';
+import { memberAndEnd, memberValueStart, skipValue } from '../machinery/json-members.js';
+import type { ListBody } from './list-body.js';
 
 // Printers for every kind are a lot of code that only `kubectl get` needs: loaded on first use.
 const printers = lazyModule(() => import('../registry/printers/index.js'));
@@ -53,6 +55,14 @@ export interface TableOptions {
   asVersion?: string;
 }
 
+function tableMetadata(opts: TableOptions): Record<string, unknown> {
+  const metadata: Record<string, unknown> = {};
+  if (opts.resourceVersion) metadata.resourceVersion = opts.resourceVersion;
+  if (opts.continueToken) metadata.continue = opts.continueToken;
+  if (opts.remainingItemCount !== undefined) metadata.remainingItemCount = opts.remainingItemCount;
+  return metadata;
+}
+
 export function buildTable(info: ResourceInfo, objects: KubeObject[], opts: TableOptions): Record<string, unknown> {
   const printer = printerFor(info);
   const rows = objects.map((obj) => {
@@ -63,15 +73,94 @@ export function buildTable(info: ResourceInfo, objects: KubeObject[], opts: Tabl
     else if (opts.includeObject === 'Metadata') row.object = partialObjectMetadata(obj, opts.asVersion);
     return row;
   });
-  const metadata: Record<string, unknown> = {};
-  if (opts.resourceVersion) metadata.resourceVersion = opts.resourceVersion;
-  if (opts.continueToken) metadata.continue = opts.continueToken;
-  if (opts.remainingItemCount !== undefined) metadata.remainingItemCount = opts.remainingItemCount;
   return {
     kind: 'Table',
     apiVersion: `meta.k8s.io/${opts.asVersion ?? 'v1'}`,
-    metadata,
+    metadata: tableMetadata(opts),
     columnDefinitions: opts.withColumns ? printer.columns : [],
     rows,
   };
+}
+
+const OPEN_BRACE = 0x7b;
+const NULL_START = 0x6e;
+
+/**
+ * A list's Table as JSON bytes: what JSON.stringify(buildTable(...)) and a newline write, built
+ * from the objects' JSON bytes (as stored: JSON.stringify's output). A row's object is a slice of
+ * those bytes, not stringified again; a built-in printer reads the object parsed without its
+ * managedFields, which no printer reads and which are half of a typical object. (A custom
+ * resource's columns are JSONPaths that may read anything: it gets the whole object.)
+ */
+export function tableListBody(info: ResourceInfo, raws: readonly Buffer[], opts: TableOptions): ListBody {
+  const printer = printerFor(info);
+  const dropManagedFields = !info.custom;
+  const asVersion = opts.asVersion ?? 'v1';
+  const out = new PieceWriter();
+  out.text(
+    `{"kind":"Table","apiVersion":${JSON.stringify(`meta.k8s.io/${asVersion}`)},"metadata":${JSON.stringify(tableMetadata(opts))},` +
+      `"columnDefinitions":${JSON.stringify(opts.withColumns ? printer.columns : [])},"rows":[`,
+  );
+  const partialHead = `,"object":{"kind":"PartialObjectMetadata","apiVersion":${JSON.stringify(`meta.k8s.io/${asVersion}`)},"metadata":`;
+  raws.forEach((raw, i) => {
+    // One pass over the metadata finds both its end and its managedFields.
+    const metaStart = memberValueStart(raw, 0, 'metadata');
+    const metaIsObject = metaStart !== undefined && raw[metaStart] === OPEN_BRACE;
+    const { member: managed, objectEnd: metaEnd } = metaIsObject ? memberAndEnd(raw, metaStart, 'managedFields') : { member: undefined, objectEnd: -1 };
+    const obj = JSON.parse(managed && dropManagedFields ? withoutMember(raw, managed) : raw.toString('utf8')) as KubeObject;
+    const conditions = printer.conditions?.(obj);
+    out.text(`${i > 0 ? ',' : ''}{"cells":${JSON.stringify(printer.cells(obj, opts.now))}${conditions?.length ? `,"conditions":${JSON.stringify(conditions)}` : ''}`);
+    if (opts.includeObject === 'Object') {
+      out.text(',"object":');
+      out.bytes(raw);
+    } else if (opts.includeObject === 'Metadata') {
+      out.text(partialHead);
+      // partialObjectMetadata: metadata ?? {}.
+      if (metaIsObject) out.bytes(raw.subarray(metaStart, metaEnd));
+      else if (metaStart !== undefined && raw[metaStart] !== NULL_START) out.bytes(raw.subarray(metaStart, skipValue(raw, metaStart)));
+      else out.text('{}');
+      out.text('}');
+    }
+    out.text('}');
+  });
+  out.text(']}\n');
+  return out.finish();
+}
+
+/** The object's JSON text without one of its members (and the comma that separated it). */
+function withoutMember(raw: Buffer, m: { keyStart: number; valueEnd: number }): string {
+  const COMMA = 0x2c;
+  if (raw[m.keyStart - 1] === COMMA) return raw.toString('utf8', 0, m.keyStart - 1) + raw.toString('utf8', m.valueEnd);
+  if (raw[m.valueEnd] === COMMA) return raw.toString('utf8', 0, m.keyStart) + raw.toString('utf8', m.valueEnd + 1);
+  return raw.toString('utf8', 0, m.keyStart) + raw.toString('utf8', m.valueEnd);
+}
+
+/** Text and byte slices into the pieces of a ListBody; text is gathered into one buffer per run. */
+class PieceWriter {
+  private readonly pieces: Buffer[] = [];
+  private length = 0;
+  private pending = '';
+
+  text(s: string): void {
+    this.pending += s;
+  }
+
+  bytes(b: Buffer): void {
+    this.flush();
+    this.pieces.push(b);
+    this.length += b.length;
+  }
+
+  finish(): ListBody {
+    this.flush();
+    return { pieces: this.pieces, length: this.length };
+  }
+
+  private flush(): void {
+    if (this.pending === '') return;
+    const b = Buffer.from(this.pending, 'utf8');
+    this.pieces.push(b);
+    this.length += b.length;
+    this.pending = '';
+  }
 }

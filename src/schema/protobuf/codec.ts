@@ -1,13 +1,15 @@
 // The Kubernetes protobuf codec: request bodies in, response bodies and watch frames out.
 import protobuf from 'protobufjs';
+import { ChunkWriter, varintSize } from './chunk-writer.js';
 import { ProtobufDecodeError, ProtobufEncodeError } from './errors.js';
-import { frameWatchEvent, readEnvelope, writeEnvelope } from './envelope.js';
+import { envelopeTail, frameWatchEvent, readEnvelope, writeEnvelope, writeEnvelopeHead } from './envelope.js';
 import { goFieldRules } from './go-field-rules.js';
 import { decodeMessageInto, type DecodeContext } from './json-from-protobuf.js';
 import { protoMessageCandidates } from './kind-messages.js';
 import { createPlanCache, type MessagePlan } from './message-plan.js';
 import { createProtoSchema } from './proto-schema.js';
 import { writeMessage } from './protobuf-from-json.js';
+import { NotOnFastPath, writeMessageFromJson } from './protobuf-from-json-bytes.js';
 import { specialKindOf } from './special-messages.js';
 
 export interface ProtobufCodec {
@@ -18,6 +20,17 @@ export interface ProtobufCodec {
   canEncode(apiVersion: string, kind: string): boolean;
   /** One framed watch event for a protobuf watch stream. */
   encodeWatchEvent(type: string, obj: Record<string, unknown>): Uint8Array;
+  /**
+   * A typed list (apiVersion and listKind with a protobuf form: see canEncode) of objects given
+   * as their stored JSON bytes: the same bytes as encode() of the list with the items parsed,
+   * as pieces to send one after the other.
+   */
+  encodeList(apiVersion: string, listKind: string, metadata: Record<string, unknown>, items: readonly Buffer[]): EncodedList;
+}
+
+export interface EncodedList {
+  pieces: Buffer[];
+  length: number;
 }
 
 export interface ProtobufCodecStats {
@@ -86,13 +99,65 @@ export function createProtobufCodec(protoDir: string): ProtobufCodec & ProtobufC
     writeEnvelope(writer, apiVersion, kind, (w) => writeMessage(plan, obj, w));
   }
 
+  /** An item of a list the old way: parsed, then written from the object. */
+  function itemFromParsed(plan: MessagePlan, raw: Buffer): Uint8Array {
+    const writer = protobuf.Writer.create();
+    writeMessage(plan, listItem(JSON.parse(raw.toString('utf8')) as Record<string, unknown>), writer);
+    return writer.finish();
+  }
+
+  function encodeList(apiVersion: string, listKind: string, metadata: Record<string, unknown>, items: readonly Buffer[]): EncodedList {
+    const { plan } = requirePlan({ apiVersion, kind: listKind });
+    const itemsField = plan.fields.at(-1);
+    const itemPlan = itemsField?.jsonName === 'items' && itemsField.repeated && !itemsField.map && itemsField.value.type === 'message' ? itemsField.value.message : undefined;
+    // Items are written after the list's other fields: so Go orders every list message. An item
+    // message with fields named like TypeMeta's (none is known) would see them dropped below.
+    if (!itemsField || !itemPlan || itemPlan.fields.some((f) => f.jsonName === 'kind' || f.jsonName === 'apiVersion')) {
+      const whole = Buffer.from(encodeWhole({ kind: listKind, apiVersion, metadata, items: items.map((raw) => listItem(JSON.parse(raw.toString('utf8')) as Record<string, unknown>)) }));
+      return { pieces: [whole], length: whole.length };
+    }
+    const headWriter = protobuf.Writer.create();
+    writeMessage(plan, { metadata }, headWriter);
+    const head = Buffer.from(headWriter.finish());
+
+    const out = new ChunkWriter();
+    const itemTag = ((itemsField.id << 3) | 2) >>> 0;
+    for (const raw of items) {
+      out.startUnit(raw.length + 64);
+      out.varint(itemTag);
+      // The JSON's length is a good guess of the length's length.
+      const reserved = varintSize(raw.length);
+      const at = out.beginLength(reserved);
+      try {
+        writeMessageFromJson(itemPlan, raw, out);
+      } catch (err) {
+        if (err !== NotOnFastPath) throw err;
+        out.pos = at + reserved;
+        const bytes = itemFromParsed(itemPlan, raw);
+        out.copy(bytes, 0, bytes.length);
+      }
+      out.endLength(at, reserved);
+    }
+    const rawLength = head.length + out.length;
+    const body = out.finish();
+
+    const prefixWriter = protobuf.Writer.create();
+    writeEnvelopeHead(prefixWriter, apiVersion, listKind, rawLength);
+    const prefix = Buffer.from(prefixWriter.finish());
+    const pieces = [prefix, head, ...body, envelopeTail];
+    return { pieces, length: prefix.length + rawLength + envelopeTail.length };
+  }
+
+  function encodeWhole(obj: Record<string, unknown>): Uint8Array {
+    const writer = protobuf.Writer.create();
+    writeObject(obj, writer);
+    return writer.finish();
+  }
+
   return {
     decode: (body) => decodeEnvelope(body, 0),
-    encode(obj) {
-      const writer = protobuf.Writer.create();
-      writeObject(obj, writer);
-      return writer.finish();
-    },
+    encode: encodeWhole,
+    encodeList,
     canEncode: (apiVersion, kind) => planOf(apiVersion, kind) !== undefined,
     encodeWatchEvent(type, obj) {
       // The event's object is a nested envelope, as kube-apiserver's embedded encoder writes it.
@@ -101,4 +166,10 @@ export function createProtobufCodec(protoDir: string): ProtobufCodec & ProtobufC
     },
     schemaLoadMillis: () => schema.loadMillis(),
   };
+}
+
+/** An object as an item of its typed list: without kind and apiVersion (as responses.ts's listItem). */
+function listItem(obj: Record<string, unknown>): Record<string, unknown> {
+  const { kind: _kind, apiVersion: _apiVersion, ...item } = obj;
+  return item;
 }

@@ -72,6 +72,19 @@ export function writeEnvelope(writer: protobuf.Writer, apiVersion: string, kind:
   writer.uint32(0x1a).string('').uint32(0x22).string('');
 }
 
+/**
+ * What writeEnvelope writes before the object's message, when its length is known: for a body
+ * whose message is written elsewhere, in pieces. envelopeTail follows the message.
+ */
+export function writeEnvelopeHead(writer: protobuf.Writer, apiVersion: string, kind: string, rawLength: number): void {
+  writer.fixed32(MAGIC_FIXED32);
+  writer.uint32(0x0a).fork().uint32(0x0a).string(apiVersion).uint32(0x12).string(kind).ldelim();
+  writer.uint32(0x12).uint32(rawLength);
+}
+
+/** The two empty strings writeEnvelope ends with. */
+export const envelopeTail: Buffer = Buffer.from([0x1a, 0x00, 0x22, 0x00]);
+
 /** One watch-stream frame: big-endian length, then a meta/v1 WatchEvent {1: type, 2: object {1: raw}}. */
 export function frameWatchEvent(type: string, writeObject: (writer: protobuf.Writer) => void): Uint8Array {
   const writer = protobuf.Writer.create();
