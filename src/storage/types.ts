@@ -115,6 +115,13 @@ export interface Backend {
   /** Forget history at and below `revision` (event log; list-at-revision). Never goes backwards. */
   compact(revision: number): Promise<void>;
 
+  /**
+   * Told by the watch cache once it has read the whole store at start, before anything else uses
+   * the backend: memory that reading left behind can go (LevelDB: the pages of every table file
+   * it mapped, which count in the process's RSS). Optional: most backends keep nothing.
+   */
+  afterFullRead?(): Promise<void>;
+
   /** Flush and release resources. */
   close(): Promise<void>;
 }

@@ -2,6 +2,7 @@
 // backend, so get/list/watch never touch disk (kube-apiserver's cacher, in one process).
 // Writes pass straight through to the backend.
 import type { Backend, StorageEvent, StoredObject } from '../types.js';
+import { ObjectSlabs } from './object-slabs.js';
 import { ResourceCache } from './resource-cache.js';
 import type { AttrsFunc } from './types.js';
 
@@ -29,6 +30,8 @@ export class WatchCache {
   private readonly loading = new Map<ResourceCache, StorageEvent[]>();
   /** Objects being written, by key: their event can take selector attributes from them instead of re-parsing. */
   private readonly inFlight = new Map<string, Record<string, unknown>>();
+  /** Every resource's object bytes, in shared slabs. */
+  private readonly slabs = new ObjectSlabs();
 
   constructor(readonly backend: Backend, options: WatchCacheOptions = {}) {
     this.historyCapacity = options.historyCapacity ?? 10_000;
@@ -41,7 +44,7 @@ export class WatchCache {
     if (!prefix.endsWith('/')) throw new Error(`resource prefix must end with '/': ${prefix}`);
     const existing = this.resources.get(prefix);
     if (existing) return existing;
-    const cache = new ResourceCache(prefix, attrs, this.historyCapacity, 0, () => this.revision);
+    const cache = new ResourceCache(prefix, attrs, this.historyCapacity, 0, () => this.revision, this.slabs);
     this.resources.set(prefix, cache);
     return cache;
   }
@@ -57,7 +60,7 @@ export class WatchCache {
     const existing = this.resources.get(prefix);
     if (existing) return existing;
     const revision = this.revision;
-    const cache = new ResourceCache(prefix, attrs, this.historyCapacity, revision, () => this.revision);
+    const cache = new ResourceCache(prefix, attrs, this.historyCapacity, revision, () => this.revision, this.slabs);
     const held: StorageEvent[] = [];
     this.loading.set(cache, held);
     this.resources.set(prefix, cache);
@@ -81,6 +84,7 @@ export class WatchCache {
     const cache = this.resources.get(prefix);
     if (!cache) return;
     cache.closeWatchers(reason);
+    cache.releaseAll();
     this.resources.delete(prefix);
     this.loading.delete(cache);
   }
@@ -124,6 +128,7 @@ export class WatchCache {
     });
     await replayDone;
     this.stopWatch = () => handle.stop();
+    await this.backend.afterFullRead?.();
   }
 
   private cacheFor(key: string): ResourceCache | undefined {

@@ -135,3 +135,31 @@ async function until(condition: () => boolean): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
+
+test('after a full read the database is reopened, and reads, writes and watches carry on', async () => {
+  const path = join(root, `db-${dirs++}`);
+  const b = await openLevelDbBackend(path, { ...small, reopenAfterReadKeys: 2 });
+  const a = await b.create('/registry/pods/ns/a', { metadata: { name: 'a' } });
+  await b.create('/registry/pods/ns/b', { metadata: { name: 'b' } });
+  const events: StorageEvent[] = [];
+  await b.watch('/registry/', 0, (e) => events.push(e));
+  // A write and a read issued while the database closes and reopens wait for it.
+  const reopened = b.afterFullRead!();
+  const [updated, listed] = await Promise.all([
+    b.update(a.key, { metadata: { name: 'a', labels: { after: 'reopen' } } }, a.modRevision),
+    b.list('/registry/pods/'),
+    reopened,
+  ]);
+  assert.equal(listed.items.length, 2);
+  assert.match((await b.get(a.key))!.value, /"after":"reopen"/);
+  assert.equal(updated.modRevision, 3);
+  assert.deepEqual(
+    events.map((e) => [e.type, e.revision]),
+    [
+      ['ADDED', 1],
+      ['ADDED', 2],
+      ['MODIFIED', 3],
+    ],
+  );
+  await b.close();
+});

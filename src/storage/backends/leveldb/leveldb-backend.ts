@@ -59,11 +59,26 @@ export interface LevelDbBackendOptions extends BackendOptions {
    * two of them in memory.
    */
   writeBufferSize?: number;
+  /** Live keys above which afterFullRead reopens the database (default REOPEN_AFTER_READ_KEYS). */
+  reopenAfterReadKeys?: number;
   /** Writes one atomic batch. Tests replace it to inject failures. */
   commitBatch?: (db: LevelDb, ops: BatchOp[]) => Promise<void>;
 }
 
 const DEFAULT_WRITE_BUFFER = 8 * 1024 * 1024;
+/**
+ * LevelDB's block cache. Reads are served by the watch cache, so LevelDB's own reads are the
+ * start-up scan and the rare previous value or replay; its default of 8 MB of blocks, allocated
+ * by the reading threads and kept, pinned tens of MB of their malloc arenas after a restart.
+ */
+const DEFAULT_BLOCK_CACHE = 256 * 1024;
+/**
+ * A full read of more live keys than this (the watch cache's start) is followed by reopening the
+ * database: LevelDB maps its table files into memory, and the scan left every page of them
+ * resident, counted in the process's RSS (about 2.2 KB per stored pod). Below it, reopening
+ * costs more start-up time than the few MB it returns.
+ */
+const REOPEN_AFTER_READ_KEYS = 5_000;
 const READ_CHUNK = 256;
 /** A queue longer than this, found with the disk idle, is written as two batches (see drainQueue). */
 const MIN_SPLIT = 16;
@@ -91,7 +106,7 @@ interface PendingWrite {
 }
 
 export async function openLevelDbBackend(path: string, options: LevelDbBackendOptions = {}): Promise<LevelDbBackend> {
-  const db: LevelDb = new Level<string, string>(path, { writeBufferSize: options.writeBufferSize ?? DEFAULT_WRITE_BUFFER });
+  const db: LevelDb = new Level<string, string>(path, { writeBufferSize: options.writeBufferSize ?? DEFAULT_WRITE_BUFFER, cacheSize: DEFAULT_BLOCK_CACHE });
   try {
     await db.open();
   } catch (err) {
@@ -110,6 +125,7 @@ export async function openLevelDbBackend(path: string, options: LevelDbBackendOp
 export class LevelDbBackend implements Backend {
   private readonly versioner: Versioner;
   private readonly commitBatch: (db: LevelDb, ops: BatchOp[]) => Promise<void>;
+  private readonly reopenAfterReadKeys: number;
   private readonly hub = new WatchHub();
 
   /** Live keys as assigned by accepted writes, committed or not. */
@@ -126,6 +142,11 @@ export class LevelDbBackend implements Backend {
   private flushLoop: Promise<void> | undefined;
 
   private compaction: Promise<void> = Promise.resolve();
+  /** While the database is closed and reopened (afterFullRead): every use of it waits. */
+  private reopening: Promise<void> | undefined;
+  /** Reads and compactions running (each may hold an iterator or a snapshot), and who waits for none. */
+  private inUse = 0;
+  private idleWaiters: (() => void)[] = [];
   private readonly replays = new Set<Promise<void>>();
   private closing = false;
   private closed: Promise<void> | undefined;
@@ -136,6 +157,7 @@ export class LevelDbBackend implements Backend {
   ) {
     this.versioner = options.versioner ?? setMetadataResourceVersion;
     this.commitBatch = options.commitBatch ?? writeChainedBatch;
+    this.reopenAfterReadKeys = options.reopenAfterReadKeys ?? REOPEN_AFTER_READ_KEYS;
   }
 
   /** Loads revisions and the key index; resumes an interrupted compaction. Called once by openLevelDbBackend. */
@@ -176,11 +198,45 @@ export class LevelDbBackend implements Backend {
     return this.committedRevision;
   }
 
+  async afterFullRead(): Promise<void> {
+    if (this.index.size < this.reopenAfterReadKeys || this.closing) return;
+    // Nothing may hold an iterator or snapshot while the database closes: let writes, replays,
+    // reads and compactions finish; from the moment none runs, new ones wait for the reopening.
+    for (;;) {
+      if (this.flushLoop) await this.flushLoop;
+      else if (this.queue.length > 0) this.startFlushLoop();
+      else if (this.replays.size > 0) await Promise.allSettled([...this.replays]);
+      else if (this.inUse > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+      else break;
+    }
+    if (this.reopening || this.closing) return;
+    this.reopening = (async () => {
+      await this.db.close();
+      await this.db.open();
+    })().finally(() => (this.reopening = undefined));
+    await this.reopening;
+  }
+
   compactedRevision(): number {
     return this.compacted;
   }
 
-  async get(key: string): Promise<StoredObject | undefined> {
+  /** Runs a use of the database that may hold an iterator or snapshot, never during a reopening. */
+  private async using<T>(use: () => Promise<T>): Promise<T> {
+    if (this.reopening) await this.reopening;
+    this.inUse++;
+    try {
+      return await use();
+    } finally {
+      if (--this.inUse === 0 && this.idleWaiters.length > 0) for (const wake of this.idleWaiters.splice(0)) wake();
+    }
+  }
+
+  get(key: string): Promise<StoredObject | undefined> {
+    return this.using(() => this.readObject(key));
+  }
+
+  private async readObject(key: string): Promise<StoredObject | undefined> {
     this.assertOpen(key);
     validateKey(key);
     // When the key has no write in flight, the index already says where its value is.
@@ -204,7 +260,11 @@ export class LevelDbBackend implements Backend {
     }
   }
 
-  async list(prefix: string, options: ListOptions = {}): Promise<ListResult> {
+  list(prefix: string, options: ListOptions = {}): Promise<ListResult> {
+    return this.using(() => this.readList(prefix, options));
+  }
+
+  private async readList(prefix: string, options: ListOptions): Promise<ListResult> {
     this.assertOpen(prefix);
     // The snapshot may already hold a batch whose commit callback has not run yet; list as of
     // the committed revision (rolling that batch back) so that the result never runs ahead of
@@ -328,6 +388,7 @@ export class LevelDbBackend implements Backend {
 
   async watch(prefix: string, fromRevision: number, onEvent: (event: StorageEvent) => void): Promise<WatchHandle> {
     this.assertOpen(prefix);
+    if (this.reopening) await this.reopening;
     if (fromRevision < this.compacted) throw new StorageError('Compacted', prefix, this.compacted);
     const through = this.committedRevision;
     if (fromRevision > through) throw new StorageError('FutureRevision', prefix, through);
@@ -367,7 +428,7 @@ export class LevelDbBackend implements Backend {
       await this.flushLoop;
     }
     this.hub.stopAll();
-    await Promise.allSettled([this.compaction, ...this.replays]);
+    await Promise.allSettled([this.compaction, ...this.replays, this.reopening]);
     await this.db.close();
   }
 
@@ -444,6 +505,7 @@ export class LevelDbBackend implements Backend {
   /** One atomic LevelDB batch for `batch`; resolves to the failure, if any (never rejects). */
   private async write(batch: PendingWrite[]): Promise<{ error: unknown } | undefined> {
     try {
+      if (this.reopening) await this.reopening;
       const reading = this.readPrevValues(batch);
       if (reading) await reading;
       const ops: BatchOp[] = [];
@@ -629,7 +691,11 @@ export class LevelDbBackend implements Backend {
 
   // ---- compaction ------------------------------------------------------------------------
 
-  private async runCompaction(from: number, to: number, record: boolean): Promise<void> {
+  private runCompaction(from: number, to: number, record: boolean): Promise<void> {
+    return this.using(() => this.compactNow(from, to, record));
+  }
+
+  private async compactNow(from: number, to: number, record: boolean): Promise<void> {
     if (record) {
       // Persist the new floor before deleting anything: after a crash mid-way, history below
       // it may be partly gone, so it must never be readable again; the marker resumes the rest.
