@@ -112,9 +112,12 @@ export class WatchCache {
     }
     this.revision = revision;
     const listed = { revision };
-    // Replaying from the compacted revision gives watch clients history from before a restart:
-    // events up to the listed revision are history only, later ones change the state.
-    const from = Math.max(this.backend.compactedRevision(), 0);
+    // Replaying history gives watch clients events from before a restart: events up to the listed
+    // revision are history only, later ones change the state. No resource keeps more than
+    // historyCapacity events, so the replay starts at most that many revisions back (or at the
+    // compacted revision): reading every event since the last compaction (a whole store's worth
+    // after a bulk load) cost most of a restart's time and left its garbage behind.
+    const from = Math.max(this.backend.compactedRevision(), revision - this.historyCapacity, 0);
     for (const cache of this.resources.values()) cache.setOldestRevision(Math.min(this.revision, from));
     const listedRevision = listed.revision;
     // Every revision is one event, so the replay is complete when the listed revision arrives.
