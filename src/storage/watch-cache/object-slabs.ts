@@ -51,11 +51,12 @@ export class ObjectSlabs {
    * Copies `json` (as UTF-8) into a slab. The object made on the placement must be handed to
    * track() at once, and retained once stored.
    */
-  write(json: string): SlabPlacement {
-    const byteLength = Buffer.byteLength(json);
+  write(json: string | Buffer): SlabPlacement {
+    const byteLength = typeof json === 'string' ? Buffer.byteLength(json) : json.length;
     const slab = this.slabFor(byteLength);
     const slabOffset = slab.used;
-    slab.bytes.write(json, slabOffset, byteLength, 'utf8');
+    if (typeof json === 'string') slab.bytes.write(json, slabOffset, byteLength, 'utf8');
+    else json.copy(slab.bytes, slabOffset);
     slab.used += byteLength;
     return { slab, slabOffset, byteLength };
   }

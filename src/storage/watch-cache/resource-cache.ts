@@ -41,7 +41,7 @@ export class ResourceCache {
    * Builds the cached form of a stored object. Selector attributes come from `parsed` when the
    * writer still has the object, else from the bytes when a selector first needs them.
    */
-  toCached(key: string, json: string, modRevision: number, createRevision: number, parsed?: Record<string, unknown>): CachedObject {
+  toCached(key: string, json: string | Buffer, modRevision: number, createRevision: number, parsed?: Record<string, unknown>): CachedObject {
     return CachedObject.inSlabs(this.slabs, key, json, modRevision, createRevision, this.attrs, parsed && this.attrs(parsed));
   }
 

@@ -93,7 +93,7 @@ export class CachedObject implements SlabRange {
   }
 
   /** A cached object whose bytes are written into `slabs`. */
-  static inSlabs(slabs: ObjectSlabs, key: string, json: string, modRevision: number, createRevision: number, extract: AttrsFunc, attrs?: ObjectAttrs): CachedObject {
+  static inSlabs(slabs: ObjectSlabs, key: string, json: string | Buffer, modRevision: number, createRevision: number, extract: AttrsFunc, attrs?: ObjectAttrs): CachedObject {
     const obj = new CachedObject(key, slabs.write(json), modRevision, createRevision, extract, attrs);
     slabs.track(obj);
     return obj;

@@ -96,7 +96,11 @@ export class WatchCache {
     // Read the store in pages: with everything in memory at once, the transient copies (tens of MB
     // for ten thousand pods) would stay in the process as fragmented native memory.
     // The next page is read while this one is parsed: the disk and the parsing overlap.
-    const readPage = (startAfter?: string) => this.backend.list(this.root, { revision: startRevision || undefined, startAfter, limit: 500 });
+    // As bytes where the backend can: they are what the cache keeps.
+    const readPage = (startAfter?: string) => {
+      const options = { revision: startRevision || undefined, startAfter, limit: 500 };
+      return this.backend.listBytes ? this.backend.listBytes(this.root, options) : this.backend.list(this.root, options);
+    };
     let revision = startRevision;
     let reading = readPage();
     for (;;) {

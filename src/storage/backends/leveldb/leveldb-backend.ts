@@ -21,6 +21,7 @@ import {
   type ListOptions,
   type ListResult,
   type StorageEvent,
+  type StoredBytes,
   type StorageEventType,
   type StoredObject,
   type Versioner,
@@ -261,10 +262,14 @@ export class LevelDbBackend implements Backend {
   }
 
   list(prefix: string, options: ListOptions = {}): Promise<ListResult> {
-    return this.using(() => this.readList(prefix, options));
+    return this.using(() => this.readList<string>(prefix, options, 'utf8'));
   }
 
-  private async readList(prefix: string, options: ListOptions): Promise<ListResult> {
+  listBytes(prefix: string, options: ListOptions = {}): Promise<ListResult<StoredBytes>> {
+    return this.using(() => this.readList<Buffer>(prefix, options, 'buffer'));
+  }
+
+  private async readList<V extends string | Buffer>(prefix: string, options: ListOptions, valueEncoding: 'utf8' | 'buffer'): Promise<ListResult<{ key: string; value: V; createRevision: number; modRevision: number }>> {
     this.assertOpen(prefix);
     // The snapshot may already hold a batch whose commit callback has not run yet; list as of
     // the committed revision (rolling that batch back) so that the result never runs ahead of
@@ -304,11 +309,11 @@ export class LevelDbBackend implements Backend {
         }
         selected.push(entry);
       }
-      const values = (await this.db.getMany(
+      const values = (await this.db.getMany<string, V>(
         selected.map(([, pointer]) => valueKey(pointer.modRevision)),
-        { snapshot },
-      )) as (string | undefined)[];
-      const items: StoredObject[] = new Array(selected.length);
+        { snapshot, valueEncoding },
+      )) as (V | undefined)[];
+      const items: { key: string; value: V; createRevision: number; modRevision: number }[] = new Array(selected.length);
       for (let i = 0; i < selected.length; i++) {
         const [key, { createRevision, modRevision }] = selected[i]!;
         const value = values[i];
