@@ -945,9 +945,13 @@ function scaleRows(servers: ScaleServer[]): [string, string][] {
   for (let i = 0; i < counts; i++) {
     for (const s of servers) {
       const r = s.rows[i]!;
+      // The slope from the previous count: what one more pod costs, without the fixed costs of a
+      // store that was read at start (the JavaScript heap's young generation grown to load it).
+      const before = s.rows[i - 1];
+      const slope = before ? `; ${((r.restartedRssKb - before.restartedRssKb) / (r.pods - before.pods)).toFixed(2)} KB per pod from ${before.pods}` : '';
       rows.push([
         `${r.pods} pods${suffix(s)}`,
-        `${((r.restartedRssKb - s.emptyRssKb) / r.pods).toFixed(2)} KB per pod held (target ≤ 6 KB; RSS ${mb(r.restartedRssKb)} after a restart, ${mb(r.filledRssKb)} as filled); ` +
+        `${((r.restartedRssKb - s.emptyRssKb) / r.pods).toFixed(2)} KB per pod held (target ≤ 6 KB${slope}; RSS ${mb(r.restartedRssKb)} after a restart, ${mb(r.filledRssKb)} as filled); ` +
           `restart to ready ${(r.restartMs / 1000).toFixed(2)} s; LIST p50 ${percentile(r.list, 50).toFixed(0)} ms, p99 ${percentile(r.list, 99).toFixed(0)} ms (${(r.listBytes / 1e6).toFixed(0)} MB JSON); ` +
           `GET p50 ${percentile(r.get, 50).toFixed(2)} ms`,
       ]);

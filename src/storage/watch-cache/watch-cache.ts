@@ -96,9 +96,10 @@ export class WatchCache {
     // Read the store in pages: with everything in memory at once, the transient copies (tens of MB
     // for ten thousand pods) would stay in the process as fragmented native memory.
     // The next page is read while this one is parsed: the disk and the parsing overlap.
-    // As bytes where the backend can: they are what the cache keeps.
+    // As bytes where the backend can: they are what the cache keeps. Pages of 100 objects: the
+    // reading threads' buffers (a page's worth each) stay allocated in their malloc arenas.
     const readPage = (startAfter?: string) => {
-      const options = { revision: startRevision || undefined, startAfter, limit: 500 };
+      const options = { revision: startRevision || undefined, startAfter, limit: 100 };
       return this.backend.listBytes ? this.backend.listBytes(this.root, options) : this.backend.list(this.root, options);
     };
     let revision = startRevision;
