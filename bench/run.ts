@@ -181,6 +181,12 @@ function rssKb(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
 }
 
+/** RSS in KB split as the kernel counts it: anonymous memory (heap, buffers) and mapped files (the binary, LevelDB's tables). */
+function rssSplitKb(pid: number): { anon: number; file: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return { anon: Number(/RssAnon:\s+(\d+)/.exec(status)![1]), file: Number(/RssFile:\s+(\d+)/.exec(status)![1]) };
+}
+
 async function startKubemu(dataDir: string, controllers = '', nodes = 0, extraArgs: string[] = [], script = mainScript): Promise<{ child: ChildProcess; port: number; readyMs: number }> {
   mkdirSync(dataDir, { recursive: true });
   const tokenFile = join(dataDir, 'bench-tokens.csv');
@@ -846,6 +852,7 @@ interface ScaleServer {
   child: ChildProcess;
   ep: Endpoint;
   emptyRssKb: number;
+  emptySplit: { anon: number; file: number };
   emptyRestartMs: number;
   rows: ScaleRow[];
 }
@@ -856,6 +863,7 @@ interface ScaleRow {
   filledRssKb: number;
   /** RSS after a restart on the same data and a settling pause: what the objects themselves cost. */
   restartedRssKb: number;
+  restartedSplit: { anon: number; file: number };
   restartMs: number;
   list: number[];
   listBytes: number;
@@ -863,7 +871,7 @@ interface ScaleRow {
 }
 
 /** Restarts a scale server on its data dir; resolves with the time from spawn to /readyz 200 and the RSS once settled. */
-async function restartScaleServer(s: ScaleServer): Promise<{ readyMs: number; rssKb: number }> {
+async function restartScaleServer(s: ScaleServer): Promise<{ readyMs: number; rssKb: number; split: { anon: number; file: number } }> {
   s.ep.agent.destroy();
   await stop(s.child);
   const { child, port, readyMs } = await startKubemu(s.dataDir, '', 0, [], s.script);
@@ -871,7 +879,7 @@ async function restartScaleServer(s: ScaleServer): Promise<{ readyMs: number; rs
   s.ep = { port, agent: new https.Agent({ keepAlive: true, maxSockets: 64 }) };
   // Start-up garbage (the pages read from LevelDB, parsed history) is collected and returned.
   await new Promise((r) => setTimeout(r, Number(process.env.BENCH_SCALE_SETTLE_MS ?? 3000)));
-  return { readyMs, rssKb: rssKb(child.pid!) };
+  return { readyMs, rssKb: rssKb(child.pid!), split: rssSplitKb(child.pid!) };
 }
 
 /**
@@ -889,17 +897,18 @@ async function scaleFigures(dir: string): Promise<ScaleServer[]> {
     for (const [label, script] of scripts) {
       const dataDir = join(dir, `scale-${label.replace(/\W/g, '-')}`);
       const { child, port } = await startKubemu(dataDir, '', 0, [], script);
-      const s: ScaleServer = { label, script, dataDir, child, ep: { port, agent: new https.Agent({ keepAlive: true }) }, emptyRssKb: 0, emptyRestartMs: 0, rows: [] };
+      const s: ScaleServer = { label, script, dataDir, child, ep: { port, agent: new https.Agent({ keepAlive: true }) }, emptyRssKb: 0, emptySplit: { anon: 0, file: 0 }, emptyRestartMs: 0, rows: [] };
       servers.push(s);
       const empty = await restartScaleServer(s);
       s.emptyRssKb = empty.rssKb;
+      s.emptySplit = empty.split;
       s.emptyRestartMs = empty.readyMs;
     }
     for (const pods of counts) {
       const rows = new Map<ScaleServer, ScaleRow>();
       for (const s of servers) {
         const have = await fill(s.ep, pods, `scale-${pods}`);
-        rows.set(s, { pods: have, filledRssKb: rssKb(s.child.pid!), restartedRssKb: 0, restartMs: 0, list: [], listBytes: 0, get: [] });
+        rows.set(s, { pods: have, filledRssKb: rssKb(s.child.pid!), restartedRssKb: 0, restartedSplit: { anon: 0, file: 0 }, restartMs: 0, list: [], listBytes: 0, get: [] });
       }
       for (let round = 0; round < listRounds; round++) {
         for (const s of servers) {
@@ -924,6 +933,7 @@ async function scaleFigures(dir: string): Promise<ScaleServer[]> {
         const row = rows.get(s)!;
         row.restartMs = restarted.readyMs;
         row.restartedRssKb = restarted.rssKb;
+        row.restartedSplit = restarted.split;
         s.rows.push(row);
       }
     }
@@ -940,7 +950,9 @@ function scaleRows(servers: ScaleServer[]): [string, string][] {
   const rows: [string, string][] = [];
   const mb = (kb: number) => `${Math.round(kb / 1024)} MB`;
   const suffix = (s: ScaleServer) => (servers.length > 1 ? ` (${s.label})` : '');
-  for (const s of servers) rows.push([`empty store${suffix(s)}`, `RSS ${mb(s.emptyRssKb)} after a restart; restart to ready ${s.emptyRestartMs.toFixed(0)} ms`]);
+  for (const s of servers) {
+    rows.push([`empty store${suffix(s)}`, `RSS ${mb(s.emptyRssKb)} after a restart (anonymous ${mb(s.emptySplit.anon)}, files ${mb(s.emptySplit.file)}); restart to ready ${s.emptyRestartMs.toFixed(0)} ms`]);
+  }
   const counts = servers[0]!.rows.length;
   for (let i = 0; i < counts; i++) {
     for (const s of servers) {
@@ -951,7 +963,7 @@ function scaleRows(servers: ScaleServer[]): [string, string][] {
       const slope = before ? `; ${((r.restartedRssKb - before.restartedRssKb) / (r.pods - before.pods)).toFixed(2)} KB per pod from ${before.pods}` : '';
       rows.push([
         `${r.pods} pods${suffix(s)}`,
-        `${((r.restartedRssKb - s.emptyRssKb) / r.pods).toFixed(2)} KB per pod held (target ≤ 6 KB${slope}; RSS ${mb(r.restartedRssKb)} after a restart, ${mb(r.filledRssKb)} as filled); ` +
+        `${((r.restartedRssKb - s.emptyRssKb) / r.pods).toFixed(2)} KB per pod held (target ≤ 6 KB${slope}; RSS ${mb(r.restartedRssKb)} after a restart (anonymous ${mb(r.restartedSplit.anon)}, files ${mb(r.restartedSplit.file)}), ${mb(r.filledRssKb)} as filled); ` +
           `restart to ready ${(r.restartMs / 1000).toFixed(2)} s; LIST p50 ${percentile(r.list, 50).toFixed(0)} ms, p99 ${percentile(r.list, 99).toFixed(0)} ms (${(r.listBytes / 1e6).toFixed(0)} MB JSON); ` +
           `GET p50 ${percentile(r.get, 50).toFixed(2)} ms`,
       ]);
