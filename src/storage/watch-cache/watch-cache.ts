@@ -95,7 +95,7 @@ export class WatchCache {
     const startRevision = this.backend.currentRevision();
     // Read the store in pages: with everything in memory at once, the transient copies (tens of MB
     // for ten thousand pods) would stay in the process as fragmented native memory.
-    // The next page is read while this one is parsed: the disk and the parsing overlap.
+    // The next page is read while this one is copied in: the disk and the copying overlap.
     // As bytes where the backend can: they are what the cache keeps. Pages of 100 objects: the
     // reading threads' buffers (a page's worth each) stay allocated in their malloc arenas.
     const readPage = (startAfter?: string) => {
