@@ -101,9 +101,17 @@ interface PendingWrite {
   /** The object before this write (updates, deletes); read from disk when the batch is built if not at hand. */
   prevValue: string | undefined;
   /** The index entry this write replaced, for rollback. */
-  undo: ObjectPointer | undefined;
+  undo: IndexEntry | undefined;
   resolve: (stored: StoredObject) => void;
   reject: (err: unknown) => void;
+}
+
+/**
+ * A live key's entry in the index. It holds the key string too: a list hands out that one
+ * instance rather than a copy read from disk, so the watch cache and the index share each key.
+ */
+interface IndexEntry extends ObjectPointer {
+  readonly key: string;
 }
 
 export async function openLevelDbBackend(path: string, options: LevelDbBackendOptions = {}): Promise<LevelDbBackend> {
@@ -130,7 +138,7 @@ export class LevelDbBackend implements Backend {
   private readonly hub = new WatchHub();
 
   /** Live keys as assigned by accepted writes, committed or not. */
-  private readonly index = new Map<string, ObjectPointer>();
+  private readonly index = new Map<string, IndexEntry>();
   private keys = new SortedKeySet();
   private assignedRevision = 0;
   private committedRevision = 0;
@@ -169,18 +177,21 @@ export class LevelDbBackend implements Backend {
 
     const keys: string[] = [];
     let sorted = true;
-    const iterator = this.db.iterator({ gte: OBJECT_PREFIX, lt: prefixEnd(OBJECT_PREFIX)! });
+    // Keys read as bytes and decoded past the prefix: a string of its own, where slicing the
+    // prefix off a string would keep both the slice and the whole key (for every stored object).
+    const iterator = this.db.iterator<Buffer, string>({ gte: Buffer.from(OBJECT_PREFIX), lt: Buffer.from(prefixEnd(OBJECT_PREFIX)!), keyEncoding: 'buffer' });
     try {
       for (;;) {
         const entries = await iterator.nextv(4096);
         if (entries.length === 0) break;
         for (const [dbKey, pointer] of entries) {
-          const key = dbKey.slice(OBJECT_PREFIX.length);
+          const key = dbKey.toString('utf8', OBJECT_PREFIX.length);
           // LevelDB orders by UTF-8 bytes, JavaScript by UTF-16 units: equal for the ASCII keys
           // Kubernetes uses, but do not trust it blindly.
           if (sorted && keys.length > 0 && keys[keys.length - 1]! >= key) sorted = false;
           keys.push(key);
-          this.index.set(key, decodePointer(pointer));
+          const { createRevision, modRevision } = decodePointer(pointer);
+          this.index.set(key, { key, createRevision, modRevision });
         }
       }
     } finally {
@@ -244,7 +255,7 @@ export class LevelDbBackend implements Backend {
     const known = this.index.get(key);
     if (known && known.modRevision <= this.committedRevision) {
       const value = await this.db.get(valueKey(known.modRevision));
-      if (value !== undefined) return { key, value, ...known };
+      if (value !== undefined) return { key, value, createRevision: known.createRevision, modRevision: known.modRevision };
     }
     // Read pointer and value from one snapshot so that a commit and compaction between the two
     // reads cannot pull the value away.
@@ -342,7 +353,7 @@ export class LevelDbBackend implements Backend {
       const value = JSON.stringify(obj);
       assertRequestSize(key, value);
       this.assignedRevision = revision;
-      this.index.set(key, { createRevision: revision, modRevision: revision });
+      this.index.set(key, { key, createRevision: revision, modRevision: revision });
       this.keys.add(key);
       this.pendingValues.set(revision, value);
       return this.enqueue('ADDED', key, revision, revision, 0, value, undefined, undefined);
@@ -363,7 +374,7 @@ export class LevelDbBackend implements Backend {
       const value = JSON.stringify(obj);
       assertRequestSize(key, value);
       this.assignedRevision = revision;
-      this.index.set(key, { createRevision: current.createRevision, modRevision: revision });
+      this.index.set(key, { key, createRevision: current.createRevision, modRevision: revision });
       this.pendingValues.set(revision, value);
       const prevValue = this.pendingValues.get(current.modRevision);
       return this.enqueue('MODIFIED', key, revision, current.createRevision, current.modRevision, value, prevValue, current);
@@ -447,7 +458,7 @@ export class LevelDbBackend implements Backend {
     prevModRevision: number,
     value: string | undefined,
     prevValue: string | undefined,
-    undo: ObjectPointer | undefined,
+    undo: IndexEntry | undefined,
   ): Promise<StoredObject> {
     const promise = new Promise<StoredObject>((resolve, reject) => {
       this.queue.push({ type, key, revision, createRevision, prevModRevision, value, prevValue, undo, resolve, reject });
@@ -609,7 +620,10 @@ export class LevelDbBackend implements Backend {
       for (;;) {
         const entries = await iterator.nextv(4096);
         if (entries.length === 0) break;
-        for (const [dbKey, pointer] of entries) result.push([dbKey.slice(OBJECT_PREFIX.length), decodePointer(pointer)]);
+        for (const [dbKey, pointer] of entries) {
+          const key = dbKey.slice(OBJECT_PREFIX.length);
+          result.push([this.index.get(key)?.key ?? key, decodePointer(pointer)]);
+        }
       }
     } finally {
       await iterator.close();
