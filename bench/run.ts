@@ -25,10 +25,13 @@
 // 12. list: LIST latency (p50/p99) with 10,000 stored pods over HTTPS, per encoding a client may ask
 //     for (JSON, protobuf, gzip, the Table kubectl get asks for), label-selected and one page.
 // 13. watch: section 3 alone (one write → N watchers), on servers holding BENCH_WATCH_PODS pods.
-// BENCH_ONLY=creates|controllers|nodes|services|tokens|rbac|crds|list|start|watch runs one section (creates: 1 alone, for before/after comparisons;
+// 14. scale: the growth curve at BENCH_SCALE_PODS stored pods (default 10,000 and 100,000): RSS as
+//     filled and after a restart (per pod against the same server empty), restart to ready, and
+//     LIST / GET latency, one row per count.
+// BENCH_ONLY=creates|controllers|nodes|services|tokens|rbac|crds|list|start|watch|scale runs one section (creates: 1 alone, for before/after comparisons;
 // start: 4 alone, BENCH_START_ROUNDS first starts and restarts, medians).
 // BENCH_MAIN_SCRIPT=<path to a main.js> runs another build's server (a baseline dist kept aside);
-// with BENCH_ONLY=creates, list, start or watch, BENCH_COMPARE_SCRIPT=<main.js> measures that build too, alternating with
+// with BENCH_ONLY=creates, list, start, watch or scale, BENCH_COMPARE_SCRIPT=<main.js> measures that build too, alternating with
 // this one in the same minutes (the machine is shared: figures from different minutes do not compare).
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -176,6 +179,12 @@ function percentile(values: number[], p: number): number {
 
 function rssKb(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
+}
+
+/** RSS in KB split as the kernel counts it: anonymous memory (heap, buffers) and mapped files (the binary, LevelDB's tables). */
+function rssSplitKb(pid: number): { anon: number; file: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return { anon: Number(/RssAnon:\s+(\d+)/.exec(status)![1]), file: Number(/RssFile:\s+(\d+)/.exec(status)![1]) };
 }
 
 async function startKubemu(dataDir: string, controllers = '', nodes = 0, extraArgs: string[] = [], script = mainScript): Promise<{ child: ChildProcess; port: number; readyMs: number }> {
@@ -883,6 +892,133 @@ function watchRows(servers: { label: string; pods: number; times: number[] }[]):
   });
 }
 
+interface ScaleServer {
+  label: string;
+  script: string;
+  dataDir: string;
+  child: ChildProcess;
+  ep: Endpoint;
+  emptyRssKb: number;
+  emptySplit: { anon: number; file: number };
+  emptyRestartMs: number;
+  rows: ScaleRow[];
+}
+
+interface ScaleRow {
+  pods: number;
+  /** RSS right after the fill (garbage of the writes included). */
+  filledRssKb: number;
+  /** RSS after a restart on the same data and a settling pause: what the objects themselves cost. */
+  restartedRssKb: number;
+  restartedSplit: { anon: number; file: number };
+  restartMs: number;
+  list: number[];
+  listBytes: number;
+  get: number[];
+}
+
+/** Restarts a scale server on its data dir; resolves with the time from spawn to /readyz 200 and the RSS once settled. */
+async function restartScaleServer(s: ScaleServer): Promise<{ readyMs: number; rssKb: number; split: { anon: number; file: number } }> {
+  s.ep.agent.destroy();
+  await stop(s.child);
+  const { child, port, readyMs } = await startKubemu(s.dataDir, '', 0, [], s.script);
+  s.child = child;
+  s.ep = { port, agent: new https.Agent({ keepAlive: true, maxSockets: 64 }) };
+  // Start-up garbage (the pages read from LevelDB, parsed history) is collected and returned.
+  await new Promise((r) => setTimeout(r, Number(process.env.BENCH_SCALE_SETTLE_MS ?? 3000)));
+  return { readyMs, rssKb: rssKb(child.pid!), split: rssSplitKb(child.pid!) };
+}
+
+/**
+ * BENCH_ONLY=scale: one server per build, filled count by count (BENCH_SCALE_PODS, ascending);
+ * at each count the builds are measured in turn (LIST rounds alternate between them), then
+ * restarted, so that both see the same minutes of a shared machine.
+ */
+async function scaleFigures(dir: string): Promise<ScaleServer[]> {
+  const scripts: [string, string][] = [['this build', mainScript]];
+  if (process.env.BENCH_COMPARE_SCRIPT) scripts.unshift(['baseline', process.env.BENCH_COMPARE_SCRIPT]);
+  const counts = (process.env.BENCH_SCALE_PODS ?? '10000,100000').split(',').map(Number).sort((a, b) => a - b);
+  const listRounds = Number(process.env.BENCH_SCALE_LIST_ROUNDS ?? 6);
+  const servers: ScaleServer[] = [];
+  try {
+    for (const [label, script] of scripts) {
+      const dataDir = join(dir, `scale-${label.replace(/\W/g, '-')}`);
+      const { child, port } = await startKubemu(dataDir, '', 0, [], script);
+      const s: ScaleServer = { label, script, dataDir, child, ep: { port, agent: new https.Agent({ keepAlive: true }) }, emptyRssKb: 0, emptySplit: { anon: 0, file: 0 }, emptyRestartMs: 0, rows: [] };
+      servers.push(s);
+      const empty = await restartScaleServer(s);
+      s.emptyRssKb = empty.rssKb;
+      s.emptySplit = empty.split;
+      s.emptyRestartMs = empty.readyMs;
+    }
+    for (const pods of counts) {
+      const rows = new Map<ScaleServer, ScaleRow>();
+      for (const s of servers) {
+        const have = await fill(s.ep, pods, `scale-${pods}`);
+        rows.set(s, { pods: have, filledRssKb: rssKb(s.child.pid!), restartedRssKb: 0, restartedSplit: { anon: 0, file: 0 }, restartMs: 0, list: [], listBytes: 0, get: [] });
+      }
+      for (let round = 0; round < listRounds; round++) {
+        for (const s of servers) {
+          // Time to the last byte of the response (not counting this client's own parsing of it).
+          const r = await timedDownload(s.ep, '/api/v1/namespaces/default/pods');
+          if (r.status !== 200) throw new Error(`${s.label}: LIST answered ${r.status}`);
+          if (round === 0) continue; // the first list warms up the JIT
+          rows.get(s)!.list.push(r.ms);
+          rows.get(s)!.listBytes = r.bytes;
+        }
+      }
+      for (const s of servers) {
+        const names = JSON.parse((await request(s.ep, 'GET', '/api/v1/namespaces/default/pods?limit=500')).body) as { items: { metadata: { name: string } }[] };
+        for (let i = 0; i < 1000; i++) {
+          const t0 = performance.now();
+          await request(s.ep, 'GET', `/api/v1/namespaces/default/pods/${names.items[i % names.items.length]!.metadata.name}`);
+          rows.get(s)!.get.push(performance.now() - t0);
+        }
+      }
+      for (const s of servers) {
+        const restarted = await restartScaleServer(s);
+        const row = rows.get(s)!;
+        row.restartMs = restarted.readyMs;
+        row.restartedRssKb = restarted.rssKb;
+        row.restartedSplit = restarted.split;
+        s.rows.push(row);
+      }
+    }
+  } finally {
+    for (const s of servers) {
+      s.ep.agent.destroy();
+      await stop(s.child);
+    }
+  }
+  return servers;
+}
+
+function scaleRows(servers: ScaleServer[]): [string, string][] {
+  const rows: [string, string][] = [];
+  const mb = (kb: number) => `${Math.round(kb / 1024)} MB`;
+  const suffix = (s: ScaleServer) => (servers.length > 1 ? ` (${s.label})` : '');
+  for (const s of servers) {
+    rows.push([`empty store${suffix(s)}`, `RSS ${mb(s.emptyRssKb)} after a restart (anonymous ${mb(s.emptySplit.anon)}, files ${mb(s.emptySplit.file)}); restart to ready ${s.emptyRestartMs.toFixed(0)} ms`]);
+  }
+  const counts = servers[0]!.rows.length;
+  for (let i = 0; i < counts; i++) {
+    for (const s of servers) {
+      const r = s.rows[i]!;
+      // The slope from the previous count: what one more pod costs, without the fixed costs of a
+      // store that was read at start (the JavaScript heap's young generation grown to load it).
+      const before = s.rows[i - 1];
+      const slope = before ? `; ${((r.restartedRssKb - before.restartedRssKb) / (r.pods - before.pods)).toFixed(2)} KB per pod from ${before.pods}` : '';
+      rows.push([
+        `${r.pods} pods${suffix(s)}`,
+        `${((r.restartedRssKb - s.emptyRssKb) / r.pods).toFixed(2)} KB per pod held (target ≤ 6 KB${slope}; RSS ${mb(r.restartedRssKb)} after a restart (anonymous ${mb(r.restartedSplit.anon)}, files ${mb(r.restartedSplit.file)}), ${mb(r.filledRssKb)} as filled); ` +
+          `restart to ready ${(r.restartMs / 1000).toFixed(2)} s; LIST p50 ${percentile(r.list, 50).toFixed(0)} ms, p99 ${percentile(r.list, 99).toFixed(0)} ms (${(r.listBytes / 1e6).toFixed(0)} MB JSON); ` +
+          `GET p50 ${percentile(r.get, 50).toFixed(2)} ms`,
+      ]);
+    }
+  }
+  return rows;
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'kubemu-bench-'));
   const rows: [string, string][] = [];
@@ -924,6 +1060,15 @@ async function main(): Promise<void> {
   if (process.env.BENCH_ONLY === 'watch') {
     try {
       rows.push(...watchRows(await watchFigures(dir)));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    print();
+    return;
+  }
+  if (process.env.BENCH_ONLY === 'scale') {
+    try {
+      rows.push(...scaleRows(await scaleFigures(dir)));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

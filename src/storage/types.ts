@@ -34,8 +34,16 @@ export interface ListOptions {
   limit?: number;
 }
 
-export interface ListResult {
-  items: StoredObject[];
+/** A stored object with its JSON as UTF-8 bytes (Backend.listBytes). */
+export interface StoredBytes {
+  key: string;
+  value: Buffer;
+  createRevision: number;
+  modRevision: number;
+}
+
+export interface ListResult<Item = StoredObject> {
+  items: Item[];
   /** The revision the list was taken at. */
   revision: number;
   /** True when `limit` cut the list short. */
@@ -89,6 +97,12 @@ export interface Backend {
   get(key: string): Promise<StoredObject | undefined>;
   /** Every key starting with `prefix`, in key order. */
   list(prefix: string, options?: ListOptions): Promise<ListResult>;
+  /**
+   * As list, each value as its UTF-8 bytes: for a reader that keeps the bytes (the watch cache's
+   * start), never a string (a whole store of strings made start-up garbage, and the JavaScript
+   * heap grew to hold it). Optional: without it the reader uses list.
+   */
+  listBytes?(prefix: string, options?: ListOptions): Promise<ListResult<StoredBytes>>;
   /** Number of keys under `prefix` now. */
   count(prefix: string): Promise<number>;
 
@@ -114,6 +128,13 @@ export interface Backend {
 
   /** Forget history at and below `revision` (event log; list-at-revision). Never goes backwards. */
   compact(revision: number): Promise<void>;
+
+  /**
+   * Told by the watch cache once it has read the whole store at start, before anything else uses
+   * the backend: memory that reading left behind can go (LevelDB: the pages of every table file
+   * it mapped, which count in the process's RSS). Optional: most backends keep nothing.
+   */
+  afterFullRead?(): Promise<void>;
 
   /** Flush and release resources. */
   close(): Promise<void>;

@@ -2,7 +2,8 @@
 // current by the events of the storage backend. Serves get, list (now or at a retained
 // revision, for consistent pagination) and watch (from any retained revision).
 import { StorageError } from '../types.js';
-import { CachedObject, jsonBytes, parseCached, type AttrsFunc, type CacheEvent, type CacheEventType, type CacheWatcher, type WatchRequest } from './types.js';
+import type { ObjectSlabs } from './object-slabs.js';
+import { CachedObject, parseCached, type AttrsFunc, type CacheEvent, type CacheEventType, type CacheWatcher, type WatchRequest } from './types.js';
 
 export interface ListSnapshot {
   /** Objects in key order. */
@@ -32,6 +33,8 @@ export class ResourceCache {
     private readonly historyCapacity: number,
     startRevision: number,
     private readonly currentRevision: () => number,
+    /** Where objects' bytes are kept; the cache tells it which objects it holds (state and history). */
+    private readonly slabs: ObjectSlabs,
   ) {
     this.oldestRevision = startRevision;
   }
@@ -40,19 +43,23 @@ export class ResourceCache {
    * Builds the cached form of a stored object. Selector attributes come from `parsed` when the
    * writer still has the object, else from the bytes when a selector first needs them.
    */
-  toCached(key: string, json: string, modRevision: number, createRevision: number, parsed?: Record<string, unknown>): CachedObject {
-    return new CachedObject(key, jsonBytes(json), modRevision, createRevision, this.attrs, parsed && this.attrs(parsed));
+  toCached(key: string, json: string | Buffer, modRevision: number, createRevision: number, parsed?: Record<string, unknown>): CachedObject {
+    return CachedObject.inSlabs(this.slabs, key, json, modRevision, createRevision, this.attrs, parsed && this.attrs(parsed));
   }
 
   /** Initial state, at the cache's start revision. */
   load(obj: CachedObject): void {
     this.changes++;
+    const prev = this.objects.get(obj.key);
+    this.slabs.retain(obj);
     this.objects.set(obj.key, obj);
+    if (prev) this.slabs.release(prev);
     this.sortedKeys = null;
   }
 
   /** An event older than the start revision: history only (it lets watches resume across restarts). */
   addHistory(event: CacheEvent): void {
+    this.retainEvent(event);
     this.history.push(event);
     if (this.oldestRevision >= event.revision) this.oldestRevision = event.revision - 1;
     this.trimHistory();
@@ -70,9 +77,12 @@ export class ResourceCache {
       if (this.objects.delete(key)) this.sortedKeys = null;
     } else {
       if (!prev) this.sortedKeys = null;
+      this.slabs.retain(object);
       this.objects.set(key, object);
     }
     const event: CacheEvent = { type, revision, object, prev };
+    this.retainEvent(event);
+    if (prev) this.slabs.release(prev);
     this.history.push(event);
     this.trimHistory();
     for (const w of this.watchers) this.deliver(w, event);
@@ -83,7 +93,27 @@ export class ResourceCache {
     if (this.history.length <= this.historyCapacity * 1.25) return;
     const drop = this.history.length - this.historyCapacity;
     this.oldestRevision = this.history[drop - 1].revision;
+    for (let i = 0; i < drop; i++) this.releaseEvent(this.history[i]);
     this.history = this.history.slice(drop);
+  }
+
+  private retainEvent(event: CacheEvent): void {
+    this.slabs.retain(event.object);
+    if (event.prev) this.slabs.retain(event.prev);
+  }
+
+  private releaseEvent(event: CacheEvent): void {
+    this.slabs.release(event.object);
+    if (event.prev) this.slabs.release(event.prev);
+  }
+
+  /** The cache is dropped (its resource unregistered): nothing of it is held any more. */
+  releaseAll(): void {
+    for (const obj of this.objects.values()) this.slabs.release(obj);
+    for (const event of this.history) this.releaseEvent(event);
+    this.objects.clear();
+    this.sortedKeys = [];
+    this.history = [];
   }
 
   get(key: string): CachedObject | undefined {

@@ -3,6 +3,8 @@
 // selectors need, extracted once per write. The bytes live outside the JavaScript heap, where
 // they cost exactly their size (no garbage-collector headroom) and need no encoding to be sent.
 
+import { Slab, type ObjectSlabs, type SlabPlacement, type SlabRange } from './object-slabs.js';
+
 export interface ObjectAttrs {
   labels: Readonly<Record<string, string>> | undefined;
   /** Field values selectable with ?fieldSelector= (metadata.name, metadata.namespace, spec.nodeName, …). */
@@ -60,17 +62,49 @@ export function parseCached<T = Record<string, unknown>>(obj: Pick<CachedObject,
  * parsed object, or else extracted from the bytes the first time a selector asks: objects loaded
  * at start-up or replayed from history are mostly never filtered, and parsing each of them was
  * most of a restart's time.
+ *
+ * Its bytes are a range of a slab shared with other objects (object-slabs.ts), or, for an object
+ * made from a Buffer, that Buffer alone.
  */
-export class CachedObject {
+export class CachedObject implements SlabRange {
+  slab: Slab;
+  slabOffset: number;
+  byteLength: number;
+  refs = 0;
+
   constructor(
     readonly key: string,
-    /** UTF-8 JSON of the object, metadata.resourceVersion included. */
-    readonly raw: Buffer,
+    /** UTF-8 JSON of the object, metadata.resourceVersion included; or where ObjectSlabs wrote it. */
+    bytes: Buffer | SlabPlacement,
     readonly modRevision: number,
     readonly createRevision: number,
     private readonly extract: AttrsFunc,
     private attrs?: ObjectAttrs,
-  ) {}
+  ) {
+    if (Buffer.isBuffer(bytes)) {
+      this.slab = Slab.of(bytes);
+      this.slabOffset = 0;
+      this.byteLength = bytes.length;
+    } else {
+      this.slab = bytes.slab;
+      this.slabOffset = bytes.slabOffset;
+      this.byteLength = bytes.byteLength;
+    }
+  }
+
+  /** A cached object whose bytes are written into `slabs`. */
+  static inSlabs(slabs: ObjectSlabs, key: string, json: string | Buffer, modRevision: number, createRevision: number, extract: AttrsFunc, attrs?: ObjectAttrs): CachedObject {
+    const obj = new CachedObject(key, slabs.write(json), modRevision, createRevision, extract, attrs);
+    slabs.track(obj);
+    return obj;
+  }
+
+  /** UTF-8 JSON of the object, metadata.resourceVersion included (a view: do not write to it). */
+  get raw(): Buffer {
+    const { bytes } = this.slab;
+    if (this.slabOffset === 0 && this.byteLength === bytes.length) return bytes;
+    return bytes.subarray(this.slabOffset, this.slabOffset + this.byteLength);
+  }
 
   get labels(): ObjectAttrs['labels'] {
     return this.selectorAttrs().labels;

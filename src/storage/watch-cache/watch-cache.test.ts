@@ -90,3 +90,42 @@ test('an object that stops matching a watch selector arrives as DELETED at the r
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a restart replays at most historyCapacity revisions of history: older ones are Expired, newer ones resume', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kubemu-watch-cache-'));
+  try {
+    const replayedFrom: number[] = [];
+    const open = async () => {
+      const backend = await openLevelDbBackend(dir);
+      const watch = backend.watch.bind(backend);
+      backend.watch = (watchPrefix, fromRevision, onEvent) => {
+        replayedFrom.push(fromRevision);
+        return watch(watchPrefix, fromRevision, onEvent);
+      };
+      const cache = new WatchCache(backend, { root, historyCapacity: 4 });
+      const resource = cache.register(prefix, attrs);
+      await cache.start();
+      return { cache, resource };
+    };
+    const { cache: first } = await open();
+    const revisions: number[] = [];
+    for (let i = 0; i < 8; i++) revisions.push((await first.create(`${prefix}default/p${i}`, pod(`p${i}`, 'web', 'Running'))).modRevision);
+    first.stop();
+    await first.backend.close();
+
+    const { cache, resource } = await open();
+    assert.equal(resource.list(prefix).items.length, 8);
+    // Only the last historyCapacity revisions are read back from disk.
+    assert.equal(replayedFrom[1], revisions[3]);
+    assert.equal(resource.oldestServableRevision(), revisions[3]);
+    const seen: number[] = [];
+    const watcher = resource.watch({ fromRevision: revisions[4]!, onEvent: (event) => seen.push(event.revision) });
+    assert.deepEqual(seen, revisions.slice(5));
+    watcher.stop();
+    assert.throws(() => resource.watch({ fromRevision: revisions[2]!, onEvent: () => {} }), /Compacted/);
+    cache.stop();
+    await cache.backend.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

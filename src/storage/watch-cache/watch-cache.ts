@@ -2,6 +2,7 @@
 // backend, so get/list/watch never touch disk (kube-apiserver's cacher, in one process).
 // Writes pass straight through to the backend.
 import type { Backend, StorageEvent, StoredObject } from '../types.js';
+import { ObjectSlabs } from './object-slabs.js';
 import { ResourceCache } from './resource-cache.js';
 import type { AttrsFunc } from './types.js';
 
@@ -29,6 +30,8 @@ export class WatchCache {
   private readonly loading = new Map<ResourceCache, StorageEvent[]>();
   /** Objects being written, by key: their event can take selector attributes from them instead of re-parsing. */
   private readonly inFlight = new Map<string, Record<string, unknown>>();
+  /** Every resource's object bytes, in shared slabs. */
+  private readonly slabs = new ObjectSlabs();
 
   constructor(readonly backend: Backend, options: WatchCacheOptions = {}) {
     this.historyCapacity = options.historyCapacity ?? 10_000;
@@ -41,7 +44,7 @@ export class WatchCache {
     if (!prefix.endsWith('/')) throw new Error(`resource prefix must end with '/': ${prefix}`);
     const existing = this.resources.get(prefix);
     if (existing) return existing;
-    const cache = new ResourceCache(prefix, attrs, this.historyCapacity, 0, () => this.revision);
+    const cache = new ResourceCache(prefix, attrs, this.historyCapacity, 0, () => this.revision, this.slabs);
     this.resources.set(prefix, cache);
     return cache;
   }
@@ -57,7 +60,7 @@ export class WatchCache {
     const existing = this.resources.get(prefix);
     if (existing) return existing;
     const revision = this.revision;
-    const cache = new ResourceCache(prefix, attrs, this.historyCapacity, revision, () => this.revision);
+    const cache = new ResourceCache(prefix, attrs, this.historyCapacity, revision, () => this.revision, this.slabs);
     const held: StorageEvent[] = [];
     this.loading.set(cache, held);
     this.resources.set(prefix, cache);
@@ -81,6 +84,7 @@ export class WatchCache {
     const cache = this.resources.get(prefix);
     if (!cache) return;
     cache.closeWatchers(reason);
+    cache.releaseAll();
     this.resources.delete(prefix);
     this.loading.delete(cache);
   }
@@ -91,8 +95,13 @@ export class WatchCache {
     const startRevision = this.backend.currentRevision();
     // Read the store in pages: with everything in memory at once, the transient copies (tens of MB
     // for ten thousand pods) would stay in the process as fragmented native memory.
-    // The next page is read while this one is parsed: the disk and the parsing overlap.
-    const readPage = (startAfter?: string) => this.backend.list(this.root, { revision: startRevision || undefined, startAfter, limit: 500 });
+    // The next page is read while this one is copied in: the disk and the copying overlap.
+    // As bytes where the backend can: they are what the cache keeps. Pages of 100 objects: the
+    // reading threads' buffers (a page's worth each) stay allocated in their malloc arenas.
+    const readPage = (startAfter?: string) => {
+      const options = { revision: startRevision || undefined, startAfter, limit: 100 };
+      return this.backend.listBytes ? this.backend.listBytes(this.root, options) : this.backend.list(this.root, options);
+    };
     let revision = startRevision;
     let reading = readPage();
     for (;;) {
@@ -108,9 +117,12 @@ export class WatchCache {
     }
     this.revision = revision;
     const listed = { revision };
-    // Replaying from the compacted revision gives watch clients history from before a restart:
-    // events up to the listed revision are history only, later ones change the state.
-    const from = Math.max(this.backend.compactedRevision(), 0);
+    // Replaying history gives watch clients events from before a restart: events up to the listed
+    // revision are history only, later ones change the state. No resource keeps more than
+    // historyCapacity events, so the replay starts at most that many revisions back (or at the
+    // compacted revision): reading every event since the last compaction (a whole store's worth
+    // after a bulk load) cost most of a restart's time and left its garbage behind.
+    const from = Math.max(this.backend.compactedRevision(), revision - this.historyCapacity, 0);
     for (const cache of this.resources.values()) cache.setOldestRevision(Math.min(this.revision, from));
     const listedRevision = listed.revision;
     // Every revision is one event, so the replay is complete when the listed revision arrives.
@@ -124,6 +136,7 @@ export class WatchCache {
     });
     await replayDone;
     this.stopWatch = () => handle.stop();
+    await this.backend.afterFullRead?.();
   }
 
   private cacheFor(key: string): ResourceCache | undefined {

@@ -135,3 +135,45 @@ async function until(condition: () => boolean): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
+
+test('after a full read the database is reopened, and reads, writes and watches carry on', async () => {
+  const path = join(root, `db-${dirs++}`);
+  const b = await openLevelDbBackend(path, { ...small, reopenAfterReadKeys: 2 });
+  const a = await b.create('/registry/pods/ns/a', { metadata: { name: 'a' } });
+  await b.create('/registry/pods/ns/b', { metadata: { name: 'b' } });
+  const events: StorageEvent[] = [];
+  await b.watch('/registry/', 0, (e) => events.push(e));
+  // A write and a read issued while the database closes and reopens wait for it.
+  const reopened = b.afterFullRead!();
+  const [updated, listed] = await Promise.all([
+    b.update(a.key, { metadata: { name: 'a', labels: { after: 'reopen' } } }, a.modRevision),
+    b.list('/registry/pods/'),
+    reopened,
+  ]);
+  assert.equal(listed.items.length, 2);
+  assert.match((await b.get(a.key))!.value, /"after":"reopen"/);
+  assert.equal(updated.modRevision, 3);
+  assert.deepEqual(
+    events.map((e) => [e.type, e.revision]),
+    [
+      ['ADDED', 1],
+      ['ADDED', 2],
+      ['MODIFIED', 3],
+    ],
+  );
+  await b.close();
+});
+
+test('listBytes lists what list does, each value as its UTF-8 bytes', async () => {
+  const b = await openLevelDbBackend(join(root, `db-${dirs++}`), small);
+  await b.create('/registry/configmaps/ns/a', { metadata: { name: 'a' }, data: { text: 'grüße' } });
+  await b.create('/registry/configmaps/ns/b', { metadata: { name: 'b' } });
+  const strings = await b.list('/registry/configmaps/', { limit: 1 });
+  const bytes = await b.listBytes('/registry/configmaps/', { limit: 1 });
+  assert.ok(Buffer.isBuffer(bytes.items[0]!.value));
+  assert.deepEqual(
+    { ...bytes, items: bytes.items.map((i) => ({ ...i, value: i.value.toString('utf8') })) },
+    strings,
+  );
+  await b.close();
+});

@@ -21,6 +21,7 @@ import {
   type ListOptions,
   type ListResult,
   type StorageEvent,
+  type StoredBytes,
   type StorageEventType,
   type StoredObject,
   type Versioner,
@@ -59,11 +60,26 @@ export interface LevelDbBackendOptions extends BackendOptions {
    * two of them in memory.
    */
   writeBufferSize?: number;
+  /** Live keys above which afterFullRead reopens the database (default REOPEN_AFTER_READ_KEYS). */
+  reopenAfterReadKeys?: number;
   /** Writes one atomic batch. Tests replace it to inject failures. */
   commitBatch?: (db: LevelDb, ops: BatchOp[]) => Promise<void>;
 }
 
 const DEFAULT_WRITE_BUFFER = 8 * 1024 * 1024;
+/**
+ * LevelDB's block cache. Reads are served by the watch cache, so LevelDB's own reads are the
+ * start-up scan and the rare previous value or replay; its default of 8 MB of blocks, allocated
+ * by the reading threads and kept, pinned tens of MB of their malloc arenas after a restart.
+ */
+const DEFAULT_BLOCK_CACHE = 256 * 1024;
+/**
+ * A full read of more live keys than this (the watch cache's start) is followed by reopening the
+ * database: LevelDB maps its table files into memory, and the scan left every page of them
+ * resident, counted in the process's RSS (about 2.2 KB per stored pod). Below it, reopening
+ * costs more start-up time than the few MB it returns.
+ */
+const REOPEN_AFTER_READ_KEYS = 5_000;
 const READ_CHUNK = 256;
 /** A queue longer than this, found with the disk idle, is written as two batches (see drainQueue). */
 const MIN_SPLIT = 16;
@@ -85,13 +101,21 @@ interface PendingWrite {
   /** The object before this write (updates, deletes); read from disk when the batch is built if not at hand. */
   prevValue: string | undefined;
   /** The index entry this write replaced, for rollback. */
-  undo: ObjectPointer | undefined;
+  undo: IndexEntry | undefined;
   resolve: (stored: StoredObject) => void;
   reject: (err: unknown) => void;
 }
 
+/**
+ * A live key's entry in the index. It holds the key string too: a list hands out that one
+ * instance rather than a copy read from disk, so the watch cache and the index share each key.
+ */
+interface IndexEntry extends ObjectPointer {
+  readonly key: string;
+}
+
 export async function openLevelDbBackend(path: string, options: LevelDbBackendOptions = {}): Promise<LevelDbBackend> {
-  const db: LevelDb = new Level<string, string>(path, { writeBufferSize: options.writeBufferSize ?? DEFAULT_WRITE_BUFFER });
+  const db: LevelDb = new Level<string, string>(path, { writeBufferSize: options.writeBufferSize ?? DEFAULT_WRITE_BUFFER, cacheSize: DEFAULT_BLOCK_CACHE });
   try {
     await db.open();
   } catch (err) {
@@ -110,10 +134,11 @@ export async function openLevelDbBackend(path: string, options: LevelDbBackendOp
 export class LevelDbBackend implements Backend {
   private readonly versioner: Versioner;
   private readonly commitBatch: (db: LevelDb, ops: BatchOp[]) => Promise<void>;
+  private readonly reopenAfterReadKeys: number;
   private readonly hub = new WatchHub();
 
   /** Live keys as assigned by accepted writes, committed or not. */
-  private readonly index = new Map<string, ObjectPointer>();
+  private readonly index = new Map<string, IndexEntry>();
   private keys = new SortedKeySet();
   private assignedRevision = 0;
   private committedRevision = 0;
@@ -126,6 +151,11 @@ export class LevelDbBackend implements Backend {
   private flushLoop: Promise<void> | undefined;
 
   private compaction: Promise<void> = Promise.resolve();
+  /** While the database is closed and reopened (afterFullRead): every use of it waits. */
+  private reopening: Promise<void> | undefined;
+  /** Reads and compactions running (each may hold an iterator or a snapshot), and who waits for none. */
+  private inUse = 0;
+  private idleWaiters: (() => void)[] = [];
   private readonly replays = new Set<Promise<void>>();
   private closing = false;
   private closed: Promise<void> | undefined;
@@ -136,6 +166,7 @@ export class LevelDbBackend implements Backend {
   ) {
     this.versioner = options.versioner ?? setMetadataResourceVersion;
     this.commitBatch = options.commitBatch ?? writeChainedBatch;
+    this.reopenAfterReadKeys = options.reopenAfterReadKeys ?? REOPEN_AFTER_READ_KEYS;
   }
 
   /** Loads revisions and the key index; resumes an interrupted compaction. Called once by openLevelDbBackend. */
@@ -146,18 +177,21 @@ export class LevelDbBackend implements Backend {
 
     const keys: string[] = [];
     let sorted = true;
-    const iterator = this.db.iterator({ gte: OBJECT_PREFIX, lt: prefixEnd(OBJECT_PREFIX)! });
+    // Keys read as bytes and decoded past the prefix: a string of its own, where slicing the
+    // prefix off a string would keep both the slice and the whole key (for every stored object).
+    const iterator = this.db.iterator<Buffer, string>({ gte: Buffer.from(OBJECT_PREFIX), lt: Buffer.from(prefixEnd(OBJECT_PREFIX)!), keyEncoding: 'buffer' });
     try {
       for (;;) {
         const entries = await iterator.nextv(4096);
         if (entries.length === 0) break;
         for (const [dbKey, pointer] of entries) {
-          const key = dbKey.slice(OBJECT_PREFIX.length);
+          const key = dbKey.toString('utf8', OBJECT_PREFIX.length);
           // LevelDB orders by UTF-8 bytes, JavaScript by UTF-16 units: equal for the ASCII keys
           // Kubernetes uses, but do not trust it blindly.
           if (sorted && keys.length > 0 && keys[keys.length - 1]! >= key) sorted = false;
           keys.push(key);
-          this.index.set(key, decodePointer(pointer));
+          const { createRevision, modRevision } = decodePointer(pointer);
+          this.index.set(key, { key, createRevision, modRevision });
         }
       }
     } finally {
@@ -176,18 +210,52 @@ export class LevelDbBackend implements Backend {
     return this.committedRevision;
   }
 
+  async afterFullRead(): Promise<void> {
+    if (this.index.size < this.reopenAfterReadKeys || this.closing) return;
+    // Nothing may hold an iterator or snapshot while the database closes: let writes, replays,
+    // reads and compactions finish; from the moment none runs, new ones wait for the reopening.
+    for (;;) {
+      if (this.flushLoop) await this.flushLoop;
+      else if (this.queue.length > 0) this.startFlushLoop();
+      else if (this.replays.size > 0) await Promise.allSettled([...this.replays]);
+      else if (this.inUse > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+      else break;
+    }
+    if (this.reopening || this.closing) return;
+    this.reopening = (async () => {
+      await this.db.close();
+      await this.db.open();
+    })().finally(() => (this.reopening = undefined));
+    await this.reopening;
+  }
+
   compactedRevision(): number {
     return this.compacted;
   }
 
-  async get(key: string): Promise<StoredObject | undefined> {
+  /** Runs a use of the database that may hold an iterator or snapshot, never during a reopening. */
+  private async using<T>(use: () => Promise<T>): Promise<T> {
+    if (this.reopening) await this.reopening;
+    this.inUse++;
+    try {
+      return await use();
+    } finally {
+      if (--this.inUse === 0 && this.idleWaiters.length > 0) for (const wake of this.idleWaiters.splice(0)) wake();
+    }
+  }
+
+  get(key: string): Promise<StoredObject | undefined> {
+    return this.using(() => this.readObject(key));
+  }
+
+  private async readObject(key: string): Promise<StoredObject | undefined> {
     this.assertOpen(key);
     validateKey(key);
     // When the key has no write in flight, the index already says where its value is.
     const known = this.index.get(key);
     if (known && known.modRevision <= this.committedRevision) {
       const value = await this.db.get(valueKey(known.modRevision));
-      if (value !== undefined) return { key, value, ...known };
+      if (value !== undefined) return { key, value, createRevision: known.createRevision, modRevision: known.modRevision };
     }
     // Read pointer and value from one snapshot so that a commit and compaction between the two
     // reads cannot pull the value away.
@@ -204,7 +272,15 @@ export class LevelDbBackend implements Backend {
     }
   }
 
-  async list(prefix: string, options: ListOptions = {}): Promise<ListResult> {
+  list(prefix: string, options: ListOptions = {}): Promise<ListResult> {
+    return this.using(() => this.readList<string>(prefix, options, 'utf8'));
+  }
+
+  listBytes(prefix: string, options: ListOptions = {}): Promise<ListResult<StoredBytes>> {
+    return this.using(() => this.readList<Buffer>(prefix, options, 'buffer'));
+  }
+
+  private async readList<V extends string | Buffer>(prefix: string, options: ListOptions, valueEncoding: 'utf8' | 'buffer'): Promise<ListResult<{ key: string; value: V; createRevision: number; modRevision: number }>> {
     this.assertOpen(prefix);
     // The snapshot may already hold a batch whose commit callback has not run yet; list as of
     // the committed revision (rolling that batch back) so that the result never runs ahead of
@@ -244,11 +320,11 @@ export class LevelDbBackend implements Backend {
         }
         selected.push(entry);
       }
-      const values = (await this.db.getMany(
+      const values = (await this.db.getMany<string, V>(
         selected.map(([, pointer]) => valueKey(pointer.modRevision)),
-        { snapshot },
-      )) as (string | undefined)[];
-      const items: StoredObject[] = new Array(selected.length);
+        { snapshot, valueEncoding },
+      )) as (V | undefined)[];
+      const items: { key: string; value: V; createRevision: number; modRevision: number }[] = new Array(selected.length);
       for (let i = 0; i < selected.length; i++) {
         const [key, { createRevision, modRevision }] = selected[i]!;
         const value = values[i];
@@ -277,7 +353,7 @@ export class LevelDbBackend implements Backend {
       const value = JSON.stringify(obj);
       assertRequestSize(key, value);
       this.assignedRevision = revision;
-      this.index.set(key, { createRevision: revision, modRevision: revision });
+      this.index.set(key, { key, createRevision: revision, modRevision: revision });
       this.keys.add(key);
       this.pendingValues.set(revision, value);
       return this.enqueue('ADDED', key, revision, revision, 0, value, undefined, undefined);
@@ -298,7 +374,7 @@ export class LevelDbBackend implements Backend {
       const value = JSON.stringify(obj);
       assertRequestSize(key, value);
       this.assignedRevision = revision;
-      this.index.set(key, { createRevision: current.createRevision, modRevision: revision });
+      this.index.set(key, { key, createRevision: current.createRevision, modRevision: revision });
       this.pendingValues.set(revision, value);
       const prevValue = this.pendingValues.get(current.modRevision);
       return this.enqueue('MODIFIED', key, revision, current.createRevision, current.modRevision, value, prevValue, current);
@@ -328,6 +404,7 @@ export class LevelDbBackend implements Backend {
 
   async watch(prefix: string, fromRevision: number, onEvent: (event: StorageEvent) => void): Promise<WatchHandle> {
     this.assertOpen(prefix);
+    if (this.reopening) await this.reopening;
     if (fromRevision < this.compacted) throw new StorageError('Compacted', prefix, this.compacted);
     const through = this.committedRevision;
     if (fromRevision > through) throw new StorageError('FutureRevision', prefix, through);
@@ -367,7 +444,7 @@ export class LevelDbBackend implements Backend {
       await this.flushLoop;
     }
     this.hub.stopAll();
-    await Promise.allSettled([this.compaction, ...this.replays]);
+    await Promise.allSettled([this.compaction, ...this.replays, this.reopening]);
     await this.db.close();
   }
 
@@ -381,7 +458,7 @@ export class LevelDbBackend implements Backend {
     prevModRevision: number,
     value: string | undefined,
     prevValue: string | undefined,
-    undo: ObjectPointer | undefined,
+    undo: IndexEntry | undefined,
   ): Promise<StoredObject> {
     const promise = new Promise<StoredObject>((resolve, reject) => {
       this.queue.push({ type, key, revision, createRevision, prevModRevision, value, prevValue, undo, resolve, reject });
@@ -444,6 +521,7 @@ export class LevelDbBackend implements Backend {
   /** One atomic LevelDB batch for `batch`; resolves to the failure, if any (never rejects). */
   private async write(batch: PendingWrite[]): Promise<{ error: unknown } | undefined> {
     try {
+      if (this.reopening) await this.reopening;
       const reading = this.readPrevValues(batch);
       if (reading) await reading;
       const ops: BatchOp[] = [];
@@ -542,7 +620,10 @@ export class LevelDbBackend implements Backend {
       for (;;) {
         const entries = await iterator.nextv(4096);
         if (entries.length === 0) break;
-        for (const [dbKey, pointer] of entries) result.push([dbKey.slice(OBJECT_PREFIX.length), decodePointer(pointer)]);
+        for (const [dbKey, pointer] of entries) {
+          const key = dbKey.slice(OBJECT_PREFIX.length);
+          result.push([this.index.get(key)?.key ?? key, decodePointer(pointer)]);
+        }
       }
     } finally {
       await iterator.close();
@@ -629,7 +710,11 @@ export class LevelDbBackend implements Backend {
 
   // ---- compaction ------------------------------------------------------------------------
 
-  private async runCompaction(from: number, to: number, record: boolean): Promise<void> {
+  private runCompaction(from: number, to: number, record: boolean): Promise<void> {
+    return this.using(() => this.compactNow(from, to, record));
+  }
+
+  private async compactNow(from: number, to: number, record: boolean): Promise<void> {
     if (record) {
       // Persist the new floor before deleting anything: after a crash mid-way, history below
       // it may be partly gone, so it must never be readable again; the marker resumes the rest.
