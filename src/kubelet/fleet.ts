@@ -13,7 +13,7 @@ import { objectKey, splitKey } from '../controllers/runtime/informer.js';
 import type { ConfigMap, Lease, Node, PersistentVolumeClaim, Pod, Secret } from '../machinery/api-types.js';
 import { nodeNames, type ClusterConfig } from '../machinery/cluster-config.js';
 import type { KubeObject } from '../machinery/object.js';
-import { KubeletError, type ContainerStreams, type ExecOptions, type ExecOutcome, type LogOptions, type NodeConnections } from '../machinery/node-connection.js';
+import { KubeletError, connectionsThrough, type ContainerStreams, type ExecOptions, type ExecOutcome, type LogOptions, type NodeConnections } from '../machinery/node-connection.js';
 import { ContainerConfigError, containerView } from './container-view.js';
 import { runInContainer } from './exec-shell.js';
 import { openPodPort } from './port-forward-responder.js';
@@ -67,13 +67,7 @@ export function createKubeletFleet(config: ClusterConfig, stages: readonly Stage
         };
       },
     },
-    connections: {
-      logs: async (ns, pod, opts, signal) => fleet().logs(ns, pod, opts, signal),
-      exec: async (ns, pod, opts, streams, signal) => fleet().exec(ns, pod, opts, streams, signal),
-      attach: async (ns, pod, opts, streams, signal) => fleet().attach(ns, pod, opts, streams, signal),
-      portForward: async (ns, pod, port, signal) => fleet().portForward(ns, pod, port, signal),
-      dialNode: async (node, port, signal) => fleet().dialNode(node, port, signal),
-    },
+    connections: connectionsThrough(fleet),
   };
 }
 

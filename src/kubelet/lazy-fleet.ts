@@ -3,7 +3,7 @@
 // (exec, logs, port-forward), which answer 503 until the kubelets run, as the fleet's own do.
 import type { ControllerDefinition } from '../controllers/runtime/controller.js';
 import type { ClusterConfig } from '../machinery/cluster-config.js';
-import { KubeletError, type NodeConnections } from '../machinery/node-connection.js';
+import { KubeletError, connectionsThrough, type NodeConnections } from '../machinery/node-connection.js';
 import type { KubeletFleet } from './fleet.js';
 import type { Stage } from './stages/stage.js';
 
@@ -23,12 +23,6 @@ export function lazyKubeletFleet(config: ClusterConfig, stages: readonly Stage[]
   };
   return {
     definition,
-    connections: {
-      logs: async (ns, pod, opts, signal) => running().logs(ns, pod, opts, signal),
-      exec: async (ns, pod, opts, streams, signal) => running().exec(ns, pod, opts, streams, signal),
-      attach: async (ns, pod, opts, streams, signal) => running().attach(ns, pod, opts, streams, signal),
-      portForward: async (ns, pod, port, signal) => running().portForward(ns, pod, port, signal),
-      dialNode: async (node, port, signal) => running().dialNode(node, port, signal),
-    },
+    connections: connectionsThrough(running),
   };
 }

@@ -68,3 +68,17 @@ export interface NodeConnections {
   /** A connection to `port` on the node (its kubelet's HTTPS port); rejects when nothing listens there. */
   dialNode(node: string, port: number, signal: AbortSignal): Promise<Duplex>;
 }
+
+/**
+ * Node connections that reach whatever `current` returns at the time of each call (the kubelets
+ * once they run; `current` throws the refusal until then).
+ */
+export function connectionsThrough(current: () => NodeConnections): NodeConnections {
+  return {
+    logs: async (ns, pod, opts, signal) => current().logs(ns, pod, opts, signal),
+    exec: async (ns, pod, opts, streams, signal) => current().exec(ns, pod, opts, streams, signal),
+    attach: async (ns, pod, opts, streams, signal) => current().attach(ns, pod, opts, streams, signal),
+    portForward: async (ns, pod, port, signal) => current().portForward(ns, pod, port, signal),
+    dialNode: async (node, port, signal) => current().dialNode(node, port, signal),
+  };
+}
