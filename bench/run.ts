@@ -1207,6 +1207,8 @@ async function main(): Promise<void> {
     rows.push(...customResourceRows(crdBench));
     rows.push(...tokenRows(await tokenFigures()));
     rows.push(...rbacRows(await rbacInProcessFigures(), await rbacCreateFigures(dir)));
+    // 14. The growth curve at scale (minutes: 100,000 pods are filled, listed and restarted).
+    rows.push(...scaleRows(await scaleFigures(dir)));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
