@@ -55,7 +55,8 @@ export class ObjectSlabs {
     const byteLength = typeof json === 'string' ? Buffer.byteLength(json) : json.length;
     const slab = this.slabFor(byteLength);
     const slabOffset = slab.used;
-    if (typeof json === 'string') slab.bytes.write(json, slabOffset, byteLength, 'utf8');
+    // The whole string fits (its byteLength was reserved); without length and encoding, write() takes its quicker path.
+    if (typeof json === 'string') slab.bytes.write(json, slabOffset);
     else json.copy(slab.bytes, slabOffset);
     slab.used += byteLength;
     return { slab, slabOffset, byteLength };
