@@ -1,7 +1,7 @@
 // End-to-end harness: runs `kubemu serve` as a real process (HTTPS, generated CA, LevelDB in a
 // temporary folder) and the real kubectl binaries against it, each with its own fresh cache dir.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, realpathSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -137,4 +137,32 @@ export function tempDir(prefix = 'kubemu-test-'): string {
 
 export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * kubectl with a kubeconfig of its own that trusts the cluster's CA and holds only `user`'s
+ * credentials (a token, a client certificate): another person's or a robot's kubeconfig, without
+ * the admin certificate.
+ */
+export function kubectlAsUser(
+  cluster: { url: string; caPem: string },
+  work: string,
+  name: string,
+  user: Record<string, string>,
+  opts: { binary?: { version: string; path: string }; namespace?: string } = {},
+): Kubectl {
+  const binary = opts.binary ?? kubectlVersionsUnderTest().at(-1)!;
+  const path = join(work, `${name}-${binary.version}.kubeconfig`);
+  writeFileSync(
+    path,
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [{ name: 'kubemu', cluster: { server: cluster.url, 'certificate-authority-data': Buffer.from(cluster.caPem).toString('base64') } }],
+      users: [{ name, user }],
+      contexts: [{ name, context: { cluster: 'kubemu', user: name, ...(opts.namespace ? { namespace: opts.namespace } : {}) } }],
+      'current-context': name,
+    }),
+  );
+  return kubectlFor(binary, path, work);
 }

@@ -3,10 +3,8 @@
 // as the ServiceAccount (held to RBAC like any user) until the Secret is deleted; the token Secrets
 // of a deleted ServiceAccount, and those naming an account that does not exist, are deleted.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { kubectlFor, kubectlVersionsUnderTest, removeDir, startKubemu, tempDir, type Kubectl, type KubemuProcess } from './harness.js';
+import { kubectlAsUser, kubectlFor, kubectlVersionsUnderTest, removeDir, startKubemu, tempDir, type Kubectl, type KubemuProcess } from './harness.js';
 import { eventually } from './kubelet-stand-in.js';
 
 let server: KubemuProcess;
@@ -20,19 +18,7 @@ const oldest = versions[0]!;
 
 /** A kubeconfig that trusts the cluster CA and has the given user (no admin certificate). */
 function kubeconfigWith(name: string, user: Record<string, string>, binary = newest): Kubectl {
-  const path = join(work, `${name}-${binary.version}.kubeconfig`);
-  writeFileSync(
-    path,
-    JSON.stringify({
-      apiVersion: 'v1',
-      kind: 'Config',
-      clusters: [{ name: 'kubemu', cluster: { server: server.url, 'certificate-authority-data': Buffer.from(caPem).toString('base64') } }],
-      users: [{ name, user }],
-      contexts: [{ name, context: { cluster: 'kubemu', user: name, namespace: ns } }],
-      'current-context': name,
-    }),
-  );
-  return kubectlFor(binary, path, work);
+  return kubectlAsUser({ url: server.url, caPem }, work, name, user, { binary, namespace: ns });
 }
 
 const tokenSecretYaml = (secret: string, sa: string) => `apiVersion: v1

@@ -10,7 +10,7 @@ import { request } from 'node:https';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { issueLeafCertificate } from '../../src/pki/certificates.js';
-import { kubectlFor, kubectlVersionsUnderTest, removeDir, startKubemu, tempDir, type Kubectl, type KubemuProcess } from './harness.js';
+import { kubectlAsUser, kubectlFor, kubectlVersionsUnderTest, removeDir, startKubemu, tempDir, type Kubectl, type KubemuProcess } from './harness.js';
 
 let server: KubemuProcess;
 let work: string;
@@ -21,19 +21,7 @@ const ns = 'rbac-test';
 const newest = kubectlVersionsUnderTest().at(-1)!;
 
 function kubeconfigWith(name: string, user: Record<string, string>): Kubectl {
-  const path = join(work, `${name}.kubeconfig`);
-  writeFileSync(
-    path,
-    JSON.stringify({
-      apiVersion: 'v1',
-      kind: 'Config',
-      clusters: [{ name: 'kubemu', cluster: { server: server.url, 'certificate-authority-data': Buffer.from(caPem).toString('base64') } }],
-      users: [{ name, user }],
-      contexts: [{ name, context: { cluster: 'kubemu', user: name } }],
-      'current-context': name,
-    }),
-  );
-  return kubectlFor(newest, path, work);
+  return kubectlAsUser({ url: server.url, caPem }, work, name, user);
 }
 
 async function certificateUser(commonName: string, organizations: string[]): Promise<Kubectl> {

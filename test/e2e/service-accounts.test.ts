@@ -5,12 +5,10 @@
 // whose token works the same way; third parties verify tokens through the OIDC discovery keys;
 // and tokens stay valid across a restart.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
 import { request } from 'node:https';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createLocalJWKSet, jwtVerify } from 'jose';
-import { kubectlFor, kubectlVersionsUnderTest, removeDir, startKubemu, tempDir, type Kubectl, type KubemuProcess } from './harness.js';
+import { kubectlAsUser, kubectlFor, kubectlVersionsUnderTest, removeDir, startKubemu, tempDir, type Kubectl, type KubemuProcess } from './harness.js';
 import { eventually } from './kubelet-stand-in.js';
 
 let server: KubemuProcess;
@@ -22,19 +20,7 @@ const newest = kubectlVersionsUnderTest().at(-1)!;
 
 /** kubectl with a kubeconfig holding only this bearer token (no client certificate). */
 function withToken(token: string, name: string): Kubectl {
-  const path = join(work, `token-${name}.kubeconfig`);
-  writeFileSync(
-    path,
-    JSON.stringify({
-      apiVersion: 'v1',
-      kind: 'Config',
-      clusters: [{ name: 'kubemu', cluster: { server: server.url, 'certificate-authority-data': Buffer.from(caPem).toString('base64') } }],
-      users: [{ name, user: { token } }],
-      contexts: [{ name, context: { cluster: 'kubemu', user: name } }],
-      'current-context': name,
-    }),
-  );
-  return kubectlFor(newest, path, work);
+  return kubectlAsUser({ url: server.url, caPem }, work, `token-${name}`, { token });
 }
 
 /** A GET with a bearer token (issuer discovery is for service accounts: system:service-account-issuer-discovery). */
