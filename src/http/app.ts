@@ -332,7 +332,7 @@ function prettyFor(req: IncomingMessage): boolean {
   let query = parsed?.query;
   if (!query) {
     try {
-      query = new URL(req.url ?? '/', 'http://kubemu').searchParams;
+      query = splitTarget(req.url ?? '/').query;
     } catch {
       query = new URLSearchParams();
     }
