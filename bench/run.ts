@@ -698,7 +698,9 @@ async function listFigures(dir: string): Promise<ListServer[]> {
   try {
     for (let round = 0; round < rounds; round++) {
       for (const v of variants) {
-        for (const s of servers) {
+        // Each build goes first every other round: the one measured second otherwise always shares
+        // the machine with the first one's clean-up (its GC after a large response).
+        for (const s of round % 2 ? [...servers].reverse() : servers) {
           // Time to the last byte of the response (not counting this client's own decoding of it).
           let r = await timedDownload(s.ep, v.path, v.headers);
           let ms = r.ms;
