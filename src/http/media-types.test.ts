@@ -29,3 +29,19 @@ test('request bodies: media type parameters are tolerated', () => {
   assert.equal(bodyEncodingOf('application/vnd.kubernetes.protobuf'), 'protobuf');
   assert.equal(bodyEncodingOf('text/plain'), undefined);
 });
+
+test('metadata transforms: protobuf only when the client accepts no JSON or YAML form of the same transform', () => {
+  const pb = (as: string, v = 'v1') => `application/vnd.kubernetes.protobuf;as=${as};g=meta.k8s.io;v=${v}`;
+  const json = (as: string) => `application/json;as=${as};g=meta.k8s.io;v=v1`;
+  // What client-go's metadata client sends: the JSON form it also accepts.
+  assert.deepEqual(negotiateOutput(`${pb('PartialObjectMetadataList')},${json('PartialObjectMetadataList')},application/json`, all), { encoding: 'json', as: 'PartialObjectMetadataList', asVersion: 'v1' });
+  assert.deepEqual(negotiateOutput(pb('PartialObjectMetadataList'), all), { encoding: 'protobuf', as: 'PartialObjectMetadataList', asVersion: 'v1' });
+  assert.deepEqual(negotiateOutput(`${pb('PartialObjectMetadata')},application/json`, all), { encoding: 'protobuf', as: 'PartialObjectMetadata', asVersion: 'v1' });
+  assert.deepEqual(negotiateOutput(`${pb('PartialObjectMetadata')},${json('Table')}`, all), { encoding: 'protobuf', as: 'PartialObjectMetadata', asVersion: 'v1' });
+  // A resource without a protobuf form, a v1beta1 transform and a Table stay JSON, as before.
+  assert.deepEqual(negotiateOutput(pb('PartialObjectMetadataList'), { ...all, protobuf: false }), { encoding: 'json', as: 'PartialObjectMetadataList', asVersion: 'v1' });
+  assert.deepEqual(negotiateOutput(pb('PartialObjectMetadataList', 'v1beta1'), all), { encoding: 'json', as: 'PartialObjectMetadataList', asVersion: 'v1beta1' });
+  assert.deepEqual(negotiateOutput(pb('Table'), all), { encoding: 'json', as: 'Table', asVersion: 'v1' });
+  // Where transforms are not served, the plain entries decide.
+  assert.deepEqual(negotiateOutput(`${pb('PartialObjectMetadataList')},application/json`, { ...all, transforms: false }), { encoding: 'json' });
+});

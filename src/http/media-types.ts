@@ -60,11 +60,18 @@ export interface NegotiateOptions {
 /**
  * Picks the response format from an Accept header: the first acceptable entry in the client's
  * order, except that protobuf is chosen only when the client accepts nothing else (JSON is what
- * every client reads, and what kubemu encodes most faithfully).
+ * every client reads, and what kubemu encodes most faithfully). For a transform that means: a
+ * protobuf PartialObjectMetadata(List) (what client-go's metadata client asks for first) is
+ * answered in protobuf unless the client also accepts the same transform in JSON or YAML (the
+ * metadata client does: it gets JSON). A Table, which kube-apiserver has no protobuf form of
+ * either, and a v1beta1 metadata transform (whose list message kubemu does not carry) are
+ * answered in JSON.
  */
 export function negotiateOutput(accept: string | undefined, opts: NegotiateOptions): OutputFormat {
   const offered = parseAccept(accept);
   let protobufOnly = false;
+  let protobufTransform: OutputFormat | undefined;
+  const canProtobuf = () => (typeof opts.protobuf === 'function' ? opts.protobuf() : opts.protobuf);
   for (const m of offered) {
     if (m.params.as) {
       if (!opts.transforms) continue;
@@ -73,12 +80,19 @@ export function negotiateOutput(accept: string | undefined, opts: NegotiateOptio
       if (as !== 'Table' && as !== 'PartialObjectMetadata' && as !== 'PartialObjectMetadataList') continue;
       const encoding = encodingOf(m.type);
       if (!encoding || (encoding === 'yaml' && !opts.yaml)) continue;
+      if (encoding === 'protobuf' && as !== 'Table' && m.params.v === 'v1' && canProtobuf()) {
+        protobufTransform ??= { encoding, as, asVersion: m.params.v };
+        continue;
+      }
+      if (protobufTransform && protobufTransform.as !== as) return protobufTransform;
       return { encoding: encoding === 'protobuf' ? 'json' : encoding, as, asVersion: m.params.v };
     }
+    if (protobufTransform) return protobufTransform;
     if (m.type === '*/*' || m.type === 'application/*' || m.type === jsonType) return { encoding: 'json' };
     if (m.type === yamlType && opts.yaml) return { encoding: 'yaml' };
-    if (m.type === protobufType && (typeof opts.protobuf === 'function' ? opts.protobuf() : opts.protobuf)) protobufOnly = true;
+    if (m.type === protobufType && canProtobuf()) protobufOnly = true;
   }
+  if (protobufTransform) return protobufTransform;
   if (protobufOnly) return { encoding: 'protobuf' };
   throw notAcceptable([jsonType, yamlType, protobufType]);
 }

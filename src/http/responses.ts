@@ -10,7 +10,7 @@ import type { ResourceInfo } from '../schema/catalogue.js';
 import type { ProtobufCodec } from '../schema/protobuf/index.js';
 import { jsonListBody, sendListBody } from './list-body.js';
 import { jsonType, protobufType, yamlType, type OutputFormat } from './media-types.js';
-import { buildTable, partialObjectMetadata, tableListBody, type IncludeObject } from './table.js';
+import { buildTable, metadataListBody, partialObjectMetadata, partialObjectMetadataJson, tableListBody, type IncludeObject } from './table.js';
 
 // YAML output is for the few clients that ask for it: the library loads on their first request.
 const yaml = lazyModule(() => import('yaml'));
@@ -85,8 +85,17 @@ export function sendObject(res: ServerResponse, status: number, info: ResourceIn
   if (format.as === 'Table' && info) {
     return sendValue(res, status, buildTable(info, [out.object], { includeObject: ctx.includeObject, now: ctx.now, withColumns: true, resourceVersion: undefined, asVersion: format.asVersion }), ctx);
   }
-  if (format.as === 'PartialObjectMetadata') return sendValue(res, status, partialObjectMetadata(out.object, format.asVersion), ctx);
-  if (format.encoding === 'protobuf') return send(res, status, protobufType, ctx.protobuf().encode(out.object as Record<string, unknown>));
+  // The metadata and protobuf forms are written from the object's JSON bytes, without a parse.
+  if (format.as === 'PartialObjectMetadata') {
+    if (format.encoding === 'protobuf') return send(res, status, protobufType, ctx.protobuf().encodeStored({ as: 'PartialObjectMetadata', asVersion: format.asVersion ?? 'v1' }, out.raw));
+    if (format.encoding === 'json' && !ctx.pretty) return send(res, status, jsonType, partialObjectMetadataJson(out.raw, format.asVersion, '\n'));
+    return sendValue(res, status, partialObjectMetadata(out.object, format.asVersion), ctx);
+  }
+  if (format.encoding === 'protobuf') {
+    // An object not of the resource's own kind (a subresource's) goes through the parse: encodeStored checks.
+    const body = info ? ctx.protobuf().encodeStored({ as: 'object', apiVersion: info.apiVersion, kind: info.kind }, out.raw) : ctx.protobuf().encode(out.object as Record<string, unknown>);
+    return send(res, status, protobufType, body);
+  }
   if (format.encoding === 'yaml') return send(res, status, yamlType, yaml.get().stringify(out.object));
   if (ctx.pretty) return sendJsonText(res, status, JSON.stringify(out.object, null, 2));
   send(res, status, jsonType, out.line);
@@ -160,6 +169,9 @@ export function sendList(res: ServerResponse, info: ResourceInfo, store: Resourc
   }
   if (format.as === 'PartialObjectMetadataList' || format.as === 'PartialObjectMetadata') {
     const v = format.asVersion ?? 'v1';
+    // From the items' bytes: each item is (a transcoding of) a slice of them, their metadata.
+    if (format.encoding === 'protobuf' && v === 'v1') return sendListBody(res, protobufType, ctx.protobuf().encodeMetadataList(metadata, raws()), ctx.acceptEncoding);
+    if (format.encoding === 'json' && !ctx.pretty) return sendListBody(res, jsonType, metadataListBody(v, metadata, raws()), ctx.acceptEncoding);
     return sendWholeList(
       res,
       {

@@ -127,6 +127,57 @@ export function tableListBody(info: ResourceInfo, raws: readonly Buffer[], opts:
   return out.finish();
 }
 
+/**
+ * The JSON of an object's metadata as partialObjectMetadata takes it (`metadata ?? {}`), sliced
+ * from its stored bytes (JSON.stringify's output, so the slice is what JSON.stringify of the parsed
+ * metadata writes).
+ */
+function storedMetadataJson(raw: Buffer): Buffer {
+  let start: number | undefined;
+  try {
+    start = memberValueStart(raw, 0, 'metadata');
+  } catch {
+    // Not the compact JSON of an object (never stored): as the parsed object has it.
+    return Buffer.from(JSON.stringify((JSON.parse(raw.toString('utf8')) as KubeObject).metadata ?? {}));
+  }
+  if (start === undefined || raw[start] === NULL_START) return emptyObject;
+  return raw.subarray(start, skipValue(raw, start));
+}
+
+const emptyObject = Buffer.from('{}');
+
+/** JSON.stringify(partialObjectMetadata(object, asVersion)) (and `after`), from the object's stored bytes. */
+export function partialObjectMetadataJson(raw: Buffer, asVersion = 'v1', after = ''): Buffer {
+  return Buffer.concat([Buffer.from(partialItemHead(asVersion)), storedMetadataJson(raw), Buffer.from(`}${after}`)]);
+}
+
+function partialItemHead(asVersion: string): string {
+  return `{"kind":"PartialObjectMetadata","apiVersion":${JSON.stringify(`meta.k8s.io/${asVersion}`)},"metadata":`;
+}
+
+/**
+ * A PartialObjectMetadataList's JSON (what JSON.stringify of the list built from the parsed
+ * objects and a newline write), as pieces: each item is a head shared by all and a slice of the
+ * object's stored bytes, its metadata. Nothing is parsed.
+ */
+export function metadataListBody(asVersion: string, metadata: Record<string, unknown>, raws: readonly Buffer[]): ListBody {
+  const apiVersion = JSON.stringify(`meta.k8s.io/${asVersion}`);
+  const head = Buffer.from(`{"kind":"PartialObjectMetadataList","apiVersion":${apiVersion},"metadata":${JSON.stringify(metadata)},"items":[`);
+  const firstItem = Buffer.from(partialItemHead(asVersion));
+  const nextItem = Buffer.from(`},${partialItemHead(asVersion)}`);
+  const tail = Buffer.from(raws.length > 0 ? '}]}\n' : ']}\n');
+  const pieces: Buffer[] = [head];
+  let length = head.length + tail.length;
+  raws.forEach((raw, i) => {
+    const item = i === 0 ? firstItem : nextItem;
+    const meta = storedMetadataJson(raw);
+    pieces.push(item, meta);
+    length += item.length + meta.length;
+  });
+  pieces.push(tail);
+  return { pieces, length };
+}
+
 /** The object's JSON text without one of its members (and the comma that separated it). */
 function withoutMember(raw: Buffer, m: { keyStart: number; valueEnd: number }): string {
   const COMMA = 0x2c;

@@ -8,6 +8,8 @@ import { connect, type Socket } from 'node:net';
 import { after, before, test } from 'node:test';
 import request from 'supertest';
 import { createTestApp, listenTestApp, type TestApp } from '../testing/test-app.js';
+import { createProtobufCodec } from '../schema/protobuf/index.js';
+import { locateProtoDir } from '../schema/spec-files.js';
 import { httpChunk } from './watch-stream.js';
 
 let t: TestApp;
@@ -143,3 +145,61 @@ test('one write reaches every watcher, each form exactly framed and the same byt
     for (const w of [...json, ...proto, table, partial]) w.socket.destroy();
   }
 });
+
+test('protobuf watchers of objects and of their metadata: one shared frame each, the bytes the object encoder writes; bookmarks as PartialObjectMetadata', { timeout: 10_000 }, async () => {
+  const codec = createProtobufCodec(locateProtoDir());
+  const created = await request(t.app).post('/api/v1/namespaces/default/configmaps').send({ metadata: { name: 'fan-pb', labels: { a: 'b' } }, data: { n: '0' } }).expect(201);
+  const rv = created.body.metadata.resourceVersion as string;
+  const path = `/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=${rv}&fieldSelector=metadata.name%3Dfan-pb`;
+  const metadataProtobuf = 'application/vnd.kubernetes.protobuf;as=PartialObjectMetadata;g=meta.k8s.io;v=v1';
+  const proto = await Promise.all(Array.from({ length: 2 }, () => openRawWatch(path, 'application/vnd.kubernetes.protobuf')));
+  const meta = await Promise.all(Array.from({ length: 2 }, () => openRawWatch(path, metadataProtobuf)));
+  // From the start, with the bookmark that ends the initial events.
+  const initial = `/api/v1/namespaces/default/configmaps?watch=1&sendInitialEvents=true&allowWatchBookmarks=true&resourceVersionMatch=NotOlderThan&fieldSelector=metadata.name%3Dfan-pb`;
+  const initialMeta = await openRawWatch(initial, metadataProtobuf);
+  const initialMetaJson = await openRawWatch(initial, 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1');
+  const all = [...proto, ...meta, initialMeta, initialMetaJson];
+  try {
+    for (const w of [...proto, ...meta, initialMeta]) assert.match(w.head, /content-type: application\/vnd\.kubernetes\.protobuf;stream=watch/i);
+    const patched = await request(t.app).patch('/api/v1/namespaces/default/configmaps/fan-pb').set('Content-Type', 'application/merge-patch+json').send({ data: { n: '1' } }).expect(200);
+    const object = patched.body as Record<string, unknown>;
+    const partial = { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: object.metadata };
+
+    const [[p0], [p1]] = await Promise.all(proto.map((w) => w.next(1)));
+    assert.deepEqual(p0, p1);
+    assert.deepEqual(p0, Buffer.from(codec.encodeWatchEvent('MODIFIED', object)));
+    const [[m0], [m1]] = await Promise.all(meta.map((w) => w.next(1)));
+    assert.deepEqual(m0, m1);
+    assert.deepEqual(m0, Buffer.from(codec.encodeWatchEvent('MODIFIED', partial)));
+
+    // ADDED (the object as it was created), then the bookmark, then the MODIFIED event.
+    const [added, bookmark, modified] = await initialMeta.next(3);
+    assert.deepEqual(added, Buffer.from(codec.encodeWatchEvent('ADDED', { ...partial, metadata: created.body.metadata })));
+    assert.deepEqual(modified, m0);
+    const bookmarkObject = decodeWatchFrame(codec, bookmark!);
+    assert.equal(bookmarkObject.type, 'BOOKMARK');
+    assert.equal(bookmarkObject.object.kind, 'PartialObjectMetadata');
+    assert.equal((bookmarkObject.object.metadata as { annotations: Record<string, string> }).annotations['k8s.io/initial-events-end'], 'true');
+    const [, jsonBookmark] = (await initialMetaJson.next(2)).map((c) => JSON.parse(c.toString('utf8')));
+    assert.equal(jsonBookmark.type, 'BOOKMARK');
+    assert.equal(jsonBookmark.object.kind, 'PartialObjectMetadata');
+    assert.equal(jsonBookmark.object.apiVersion, 'meta.k8s.io/v1');
+  } finally {
+    for (const w of all) w.socket.destroy();
+  }
+});
+
+/** A protobuf watch frame's event type and object (its nested envelope decoded). */
+function decodeWatchFrame(codec: ReturnType<typeof createProtobufCodec>, frame: Buffer): { type: string; object: Record<string, unknown> } {
+  // WatchEvent {1: type, 2: RawExtension {1: raw}}: all three lengths fit one byte here.
+  let at = 4;
+  assert.equal(frame[at++], 0x0a);
+  const typeLength = frame[at++]!;
+  const type = frame.toString('utf8', at, at + typeLength);
+  at += typeLength;
+  assert.equal(frame[at++], 0x12);
+  at++;
+  assert.equal(frame[at++], 0x0a);
+  at++;
+  return { type, object: codec.decode(frame.subarray(at)) };
+}

@@ -8,10 +8,10 @@ import type { Clock, TimerHandle } from '../machinery/clock.js';
 import type { KubeObject } from '../machinery/object.js';
 import type { ResourceStore, WatchOptions } from '../registry/store.js';
 import type { ResourceInfo } from '../schema/catalogue.js';
-import type { ProtobufCodec } from '../schema/protobuf/index.js';
+import type { ProtobufCodec, StoredForm } from '../schema/protobuf/index.js';
 import type { CacheEvent, CacheEventType, CachedObject } from '../registry/cached-objects.js';
 import type { OutputFormat } from './media-types.js';
-import { buildTable, partialObjectMetadata, type IncludeObject } from './table.js';
+import { buildTable, partialObjectMetadata, partialObjectMetadataJson, type IncludeObject } from './table.js';
 
 export interface WatchStreamOptions {
   store: ResourceStore;
@@ -102,8 +102,13 @@ export function startWatchStream(res: ServerResponse, onClientGone: (fn: () => v
     dropIfTooFarBehind();
   };
 
+  // The protobuf and metadata forms are written from the object's JSON bytes, without a parse.
+  // (A watch asking for PartialObjectMetadataList gets whole objects: kube-apiserver's transform of
+  // each event's object to a list fails, and it sends the object as it is.)
+  const metadataOnly = format.as === 'PartialObjectMetadata';
+  const storedForm: StoredForm = metadataOnly ? { as: 'PartialObjectMetadata', asVersion: format.asVersion ?? 'v1' } : { as: 'object', apiVersion: info.apiVersion, kind: info.kind };
   const encodeObjectEvent = (type: CacheEventType, object: CachedObject): string | Uint8Array => {
-    if (protobuf) return opts.protobuf!().encodeWatchEvent(type, opts.store.served(object).object as Record<string, unknown>);
+    if (protobuf) return opts.protobuf!().encodeStoredWatchEvent(type, storedForm, opts.store.served(object).raw);
     if (format.as === 'Table') {
       const table = buildTable(info, [opts.store.served(object).object], {
         includeObject: opts.includeObject,
@@ -115,15 +120,19 @@ export function startWatchStream(res: ServerResponse, onClientGone: (fn: () => v
       return `{"type":"${type}","object":${JSON.stringify(table)}}\n`;
     }
     if (format.as === 'PartialObjectMetadata') {
-      return `{"type":"${type}","object":${JSON.stringify(partialObjectMetadata(opts.store.served(object).object, format.asVersion))}}\n`;
+      return Buffer.concat([Buffer.from(`{"type":"${type}","object":`), partialObjectMetadataJson(opts.store.served(object).raw, format.asVersion, '}\n')]);
     }
     return Buffer.concat([Buffer.from(`{"type":"${type}","object":`), opts.store.served(object).raw, eventEnd]);
   };
 
   const sendBookmark = (annotations?: Record<string, string>) => {
     const revision = String(opts.store.currentRevision());
-    const object: KubeObject = { kind: info.kind, apiVersion: info.apiVersion, metadata: { resourceVersion: revision } };
+    let object: KubeObject = { kind: info.kind, apiVersion: info.apiVersion, metadata: { resourceVersion: revision } };
     if (annotations) object.metadata!.annotations = annotations;
+    // A metadata watch's bookmark is transformed like its other events (kube-apiserver's watch
+    // encoder transforms every event's object, bookmarks included): what client-go's metadata
+    // client decodes its events as.
+    if (metadataOnly) object = partialObjectMetadata(object, format.asVersion);
     if (protobuf) write(opts.protobuf!().encodeWatchEvent('BOOKMARK', object as Record<string, unknown>));
     else write(`{"type":"BOOKMARK","object":${JSON.stringify(object)}}\n`);
   };

@@ -2,14 +2,15 @@
 import protobuf from 'protobufjs';
 import { ChunkWriter, varintSize } from './chunk-writer.js';
 import { ProtobufDecodeError, ProtobufEncodeError } from './errors.js';
-import { envelopeTail, frameWatchEvent, readEnvelope, writeEnvelope, writeEnvelopeHead } from './envelope.js';
+import { envelopeTail, frameWatchEvent, PROTOBUF_MAGIC, readEnvelope, writeEnvelope, writeEnvelopeHead } from './envelope.js';
 import { goFieldRules } from './go-field-rules.js';
 import { decodeMessageInto, type DecodeContext } from './json-from-protobuf.js';
 import { protoMessageCandidates } from './kind-messages.js';
 import { createPlanCache, type MessagePlan } from './message-plan.js';
 import { createProtoSchema } from './proto-schema.js';
 import { writeMessage } from './protobuf-from-json.js';
-import { NotOnFastPath, writeMessageFromJson } from './protobuf-from-json-bytes.js';
+import { NotOnFastPath, writeMessageFromJson, writeMessageFromJsonAt } from './protobuf-from-json-bytes.js';
+import { memberValueStart } from '../../machinery/json-members.js';
 import { specialKindOf } from './special-messages.js';
 
 export interface ProtobufCodec {
@@ -26,7 +27,26 @@ export interface ProtobufCodec {
    * as pieces to send one after the other.
    */
   encodeList(apiVersion: string, listKind: string, metadata: Record<string, unknown>, items: readonly Buffer[]): EncodedList;
+  /**
+   * One object given as its stored JSON bytes, in the form `form` names: the same bytes as
+   * encode() of that form built from the parsed object.
+   */
+  encodeStored(form: StoredForm, raw: Buffer): Uint8Array;
+  /** encodeWatchEvent() of encodeStored()'s object: the same frame. */
+  encodeStoredWatchEvent(type: string, form: StoredForm, raw: Buffer): Uint8Array;
+  /**
+   * A meta.k8s.io/v1 PartialObjectMetadataList of objects given as their stored JSON bytes: the
+   * same bytes as encode() of the list built from the parsed objects, as pieces.
+   */
+  encodeMetadataList(metadata: Record<string, unknown>, items: readonly Buffer[]): EncodedList;
 }
+
+/**
+ * What of a stored object a response carries: the object itself (expected to be of apiVersion
+ * and kind, as the resource serves it), or its PartialObjectMetadata (meta.k8s.io/<asVersion>,
+ * the object's metadata alone) for metadata-only clients.
+ */
+export type StoredForm = { readonly as: 'object'; readonly apiVersion: string; readonly kind: string } | { readonly as: 'PartialObjectMetadata'; readonly asVersion: string };
 
 export interface EncodedList {
   pieces: Buffer[];
@@ -106,16 +126,33 @@ export function createProtobufCodec(protoDir: string): ProtobufCodec & ProtobufC
     return writer.finish();
   }
 
-  function encodeList(apiVersion: string, listKind: string, metadata: Record<string, unknown>, items: readonly Buffer[]): EncodedList {
+  /** The message of the typed list's item plan from an item's stored bytes, else (NotOnFastPath) from it parsed. */
+  function itemWriter(itemPlan: MessagePlan): WriteStored {
+    return (raw, out) => {
+      const at = out.pos;
+      try {
+        writeMessageFromJson(itemPlan, raw, out);
+      } catch (err) {
+        if (err !== NotOnFastPath) throw err;
+        out.pos = at;
+        const bytes = itemFromParsed(itemPlan, raw);
+        out.copy(bytes, 0, bytes.length);
+      }
+    };
+  }
+
+  /**
+   * A list of `listKind` whose items are written by `writeItem` from their stored bytes, or
+   * undefined when the list message is not shaped so (items its last field, of messages).
+   */
+  function listFromStored(apiVersion: string, listKind: string, metadata: Record<string, unknown>, items: readonly Buffer[], writeItem: (itemPlan: MessagePlan) => WriteStored): EncodedList | undefined {
     const { plan } = requirePlan({ apiVersion, kind: listKind });
     const itemsField = plan.fields.at(-1);
     const itemPlan = itemsField?.jsonName === 'items' && itemsField.repeated && !itemsField.map && itemsField.value.type === 'message' ? itemsField.value.message : undefined;
     // Items are written after the list's other fields: so Go orders every list message. An item
     // message with fields named like TypeMeta's (none is known) would see them dropped below.
-    if (!itemsField || !itemPlan || itemPlan.fields.some((f) => f.jsonName === 'kind' || f.jsonName === 'apiVersion')) {
-      const whole = Buffer.from(encodeWhole({ kind: listKind, apiVersion, metadata, items: items.map((raw) => listItem(JSON.parse(raw.toString('utf8')) as Record<string, unknown>)) }));
-      return { pieces: [whole], length: whole.length };
-    }
+    if (!itemsField || !itemPlan || itemPlan.fields.some((f) => f.jsonName === 'kind' || f.jsonName === 'apiVersion')) return undefined;
+    const write = writeItem(itemPlan);
     const headWriter = protobuf.Writer.create();
     writeMessage(plan, { metadata }, headWriter);
     const head = Buffer.from(headWriter.finish());
@@ -128,14 +165,7 @@ export function createProtobufCodec(protoDir: string): ProtobufCodec & ProtobufC
       // The JSON's length is a good guess of the length's length.
       const reserved = varintSize(raw.length);
       const at = out.beginLength(reserved);
-      try {
-        writeMessageFromJson(itemPlan, raw, out);
-      } catch (err) {
-        if (err !== NotOnFastPath) throw err;
-        out.pos = at + reserved;
-        const bytes = itemFromParsed(itemPlan, raw);
-        out.copy(bytes, 0, bytes.length);
-      }
+      write(raw, out);
       out.endLength(at, reserved);
     }
     const rawLength = head.length + out.length;
@@ -146,6 +176,102 @@ export function createProtobufCodec(protoDir: string): ProtobufCodec & ProtobufC
     const prefix = Buffer.from(prefixWriter.finish());
     const pieces = [prefix, head, ...body, envelopeTail];
     return { pieces, length: prefix.length + rawLength + envelopeTail.length };
+  }
+
+  function encodeList(apiVersion: string, listKind: string, metadata: Record<string, unknown>, items: readonly Buffer[]): EncodedList {
+    const list = listFromStored(apiVersion, listKind, metadata, items, itemWriter);
+    if (list) return list;
+    const whole = Buffer.from(encodeWhole({ kind: listKind, apiVersion, metadata, items: items.map((raw) => listItem(JSON.parse(raw.toString('utf8')) as Record<string, unknown>)) }));
+    return { pieces: [whole], length: whole.length };
+  }
+
+  // ---------- one stored object, in the form a response carries ----------
+
+  /** How encodeStored writes one form: its envelope's TypeMeta and its message from the stored bytes. */
+  interface StoredWriter {
+    apiVersion: string;
+    kind: string;
+    write: WriteStored;
+  }
+
+  function storedWriter(form: StoredForm, raw: Buffer): StoredWriter | undefined {
+    if (form.as === 'PartialObjectMetadata') {
+      const apiVersion = `meta.k8s.io/${form.asVersion}`;
+      return { apiVersion, kind: 'PartialObjectMetadata', write: metadataWriter(requirePlan({ apiVersion, kind: 'PartialObjectMetadata' }).plan) };
+    }
+    const { plan } = requirePlan({ apiVersion: form.apiVersion, kind: form.kind });
+    // The object's own TypeMeta is what encode() would write: taken as given only when the bytes start with it.
+    if (!startsWithTypeMeta(raw, form.apiVersion, form.kind) || plan.fields.some((f) => f.jsonName === 'kind' || f.jsonName === 'apiVersion')) return undefined;
+    return { apiVersion: form.apiVersion, kind: form.kind, write: itemWriter(plan) };
+  }
+
+  /** The form built from the parsed object, as the object encoder takes it. */
+  function parsedForm(form: StoredForm, raw: Buffer): Record<string, unknown> {
+    const obj = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
+    if (form.as === 'object') return obj;
+    return { kind: 'PartialObjectMetadata', apiVersion: `meta.k8s.io/${form.asVersion}`, metadata: obj.metadata ?? {} };
+  }
+
+  /** Envelope of `writer`'s form around its message, into `out`. */
+  function writeStoredEnvelope(writer: StoredWriter, raw: Buffer, out: ChunkWriter): void {
+    out.copy(PROTOBUF_MAGIC, 0, 4);
+    out.byte(0x0a);
+    const typeMetaAt = out.beginLength(1);
+    out.byte(0x0a);
+    out.lengthPrefixedString(writer.apiVersion);
+    out.byte(0x12);
+    out.lengthPrefixedString(writer.kind);
+    out.endLength(typeMetaAt, 1);
+    out.byte(0x12);
+    const reserved = varintSize(raw.length);
+    const at = out.beginLength(reserved);
+    writer.write(raw, out);
+    out.endLength(at, reserved);
+    out.copy(envelopeTail, 0, envelopeTail.length);
+  }
+
+  function encodeStored(form: StoredForm, raw: Buffer): Uint8Array {
+    const writer = storedWriter(form, raw);
+    if (!writer) return encodeWhole(parsedForm(form, raw));
+    const out = new ChunkWriter(raw.length + 64);
+    writeStoredEnvelope(writer, raw, out);
+    return onePiece(out);
+  }
+
+  function encodeStoredWatchEvent(type: string, form: StoredForm, raw: Buffer): Uint8Array {
+    const writer = storedWriter(form, raw);
+    if (!writer) return encodeWatchEvent(type, parsedForm(form, raw));
+    const out = new ChunkWriter(raw.length + 96);
+    // As frameWatchEvent: the frame's length, then WatchEvent {1: type, 2: RawExtension {1: envelope}}.
+    out.pos = 4;
+    out.byte(0x0a);
+    out.lengthPrefixedString(type);
+    out.byte(0x12);
+    const reserved = varintSize(raw.length + 64);
+    const objectAt = out.beginLength(reserved);
+    out.byte(0x0a);
+    const rawAt = out.beginLength(reserved);
+    writeStoredEnvelope(writer, raw, out);
+    out.endLength(rawAt, reserved);
+    out.endLength(objectAt, reserved);
+    const frame = onePiece(out);
+    frame.writeUInt32BE(frame.length - 4, 0);
+    return frame;
+  }
+
+  function encodeMetadataList(metadata: Record<string, unknown>, items: readonly Buffer[]): EncodedList {
+    const apiVersion = 'meta.k8s.io/v1';
+    const list = listFromStored(apiVersion, 'PartialObjectMetadataList', metadata, items, metadataWriter);
+    if (list) return list;
+    const form: StoredForm = { as: 'PartialObjectMetadata', asVersion: 'v1' };
+    const whole = Buffer.from(encodeWhole({ kind: 'PartialObjectMetadataList', apiVersion, metadata, items: items.map((raw) => parsedForm(form, raw)) }));
+    return { pieces: [whole], length: whole.length };
+  }
+
+  function encodeWatchEvent(type: string, obj: Record<string, unknown>): Uint8Array {
+    // The event's object is a nested envelope, as kube-apiserver's embedded encoder writes it.
+    requirePlan(obj);
+    return frameWatchEvent(type, (writer) => writeObject(obj, writer));
   }
 
   function encodeWhole(obj: Record<string, unknown>): Uint8Array {
@@ -159,13 +285,67 @@ export function createProtobufCodec(protoDir: string): ProtobufCodec & ProtobufC
     encode: encodeWhole,
     encodeList,
     canEncode: (apiVersion, kind) => planOf(apiVersion, kind) !== undefined,
-    encodeWatchEvent(type, obj) {
-      // The event's object is a nested envelope, as kube-apiserver's embedded encoder writes it.
-      requirePlan(obj);
-      return frameWatchEvent(type, (writer) => writeObject(obj, writer));
-    },
+    encodeWatchEvent,
+    encodeStored,
+    encodeStoredWatchEvent,
+    encodeMetadataList,
     schemaLoadMillis: () => schema.loadMillis(),
   };
+}
+
+/** Writes a message from an object's stored bytes (without its length), whatever the bytes hold. */
+type WriteStored = (raw: Buffer, out: ChunkWriter) => void;
+
+/**
+ * The PartialObjectMetadata message of an object from its stored bytes: its metadata member
+ * transcoded as the ObjectMeta field. An object without an object as metadata (never stored)
+ * goes through JSON.parse, as NotOnFastPath does.
+ */
+function metadataWriter(partialPlan: MessagePlan): WriteStored {
+  const metaField = partialPlan.fields.find((f) => f.jsonName === 'metadata');
+  if (partialPlan.fields.length !== 1 || !metaField || metaField.repeated || metaField.value.type !== 'message') {
+    throw new ProtobufEncodeError(`${partialPlan.fullName} is not shaped as PartialObjectMetadata {metadata}`);
+  }
+  const metaPlan = metaField.value.message;
+  const metaTag = ((metaField.id << 3) | 2) >>> 0;
+  let lengthBytes = 2;
+  return (raw, out) => {
+    const at = out.pos;
+    try {
+      let metaStart: number | undefined;
+      try {
+        metaStart = memberValueStart(raw, 0, 'metadata');
+      } catch {
+        throw NotOnFastPath;
+      }
+      if (metaStart === undefined) throw NotOnFastPath;
+      out.varint(metaTag);
+      const reserved = lengthBytes;
+      const lengthAt = out.beginLength(reserved);
+      writeMessageFromJsonAt(metaPlan, raw, metaStart, out);
+      lengthBytes = out.endLength(lengthAt, reserved);
+    } catch (err) {
+      if (err !== NotOnFastPath) throw err;
+      out.pos = at;
+      const obj = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
+      const writer = protobuf.Writer.create();
+      writeMessage(partialPlan, { metadata: obj.metadata ?? {} }, writer);
+      const bytes = writer.finish();
+      out.copy(bytes, 0, bytes.length);
+    }
+  };
+}
+
+/** Whether the stored bytes start with this TypeMeta (`{"kind":…,"apiVersion":…,`), as stored objects do. */
+function startsWithTypeMeta(raw: Buffer, apiVersion: string, kind: string): boolean {
+  const typeMeta = `{"kind":${JSON.stringify(kind)},"apiVersion":${JSON.stringify(apiVersion)},`;
+  return raw.length > typeMeta.length && raw.toString('latin1', 0, typeMeta.length) === typeMeta;
+}
+
+/** A ChunkWriter's output, written into one chunk (nothing here starts a new one). */
+function onePiece(out: ChunkWriter): Buffer {
+  const chunks = out.finish();
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
 }
 
 /** An object as an item of its typed list: without kind and apiVersion (as responses.ts's listItem). */

@@ -6,19 +6,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Catalogue } from '../catalogue.js';
 import { testSpec } from '../../testing/test-app.js';
-import { goFieldRules } from './go-field-rules.js';
 import { createProtobufCodec, ProtobufEncodeError } from './index.js';
 import { loadTestProtos } from './fixture-bodies.js';
-import { protoMessageCandidates } from './kind-messages.js';
-import { createPlanCache, type FieldPlan, type MessagePlan, type ScalarType, type ValuePlan } from './message-plan.js';
-import type { SpecialKind } from './special-messages.js';
+import { objectSample, samplePlans, type Json } from './fixture-objects.js';
 
 const protos = loadTestProtos();
 const codec = createProtobufCodec(protos.protoDir);
-const plans = createPlanCache(goFieldRules);
 const catalogue = new Catalogue(testSpec().document, { includeAlphaBeta: true });
-
-type Json = Record<string, unknown>;
+const plans = samplePlans(protos);
 
 /** The list both ways: from parsed items with encode(), and from their JSON bytes with encodeList(). */
 function bothWays(apiVersion: string, listKind: string, items: Json[]): { whole: Buffer; pieces: Buffer } {
@@ -44,90 +39,6 @@ function assertSameBytes(apiVersion: string, listKind: string, items: Json[]): v
   }
 }
 
-/** Values that take every branch: escapes, non-ASCII, lengths whose varint is 1, 2 and 3 bytes. */
-const strings = ['plain', 'quote " back \\ nl \n tab \t ctrl \u0001 slash /', 'héllo ✓ 日本語 😀', 'x'.repeat(70), 'y'.repeat(200), ''];
-
-function scalarSample(type: ScalarType, n: number): unknown {
-  switch (type) {
-    case 'string':
-      return strings[n % strings.length];
-    case 'bytes':
-      return Buffer.from(`bytes ${n} ✓`).toString('base64');
-    case 'bool':
-      return n % 2 === 0;
-    case 'int32':
-      return [7, -7, 2147483647, -2147483648, 0, 300][n % 6];
-    case 'uint32':
-      return [7, 4294967295, 0, 300][n % 4];
-    case 'int64':
-      return [7, -7, 2 ** 40, -(2 ** 40), Number.MAX_SAFE_INTEGER, 0][n % 6];
-    case 'uint64':
-      return [7, 2 ** 40, 0][n % 3];
-    case 'double':
-    case 'float':
-      return [1.5, -0.25, 3, 1e21, 0][n % 5];
-  }
-}
-
-function specialSample(special: SpecialKind, n: number): unknown {
-  switch (special) {
-    case 'time':
-      return ['2026-12-06T22:50:43Z', '1969-07-20T20:17:40Z', '2026-01-01T00:00:00+02:00'][n % 3];
-    case 'microTime':
-      return ['2026-12-06T22:50:43.123456Z', '2026-12-06T22:50:43.000001Z'][n % 2];
-    case 'duration':
-      return ['1h2m3.5s', '-5m', '250ms', '0s'][n % 4];
-    case 'intOrString':
-      return [8080, 'http', -1, '25%'][n % 4];
-    case 'quantity':
-      return ['100m', '1.5Gi', '0'][n % 3];
-    case 'rawExtension':
-      return n % 2 ? { apiVersion: 'v1', kind: 'ConfigMap', data: { a: 'x "y" \\ ✓', n: [1, 2.5, null, true, { '10': 'ten', '2': 'two' }] } } : 'a string';
-    case 'fieldsV1':
-      return { 'f:metadata': { 'f:labels': { '.': {}, 'f:app': {} } }, 'f:spec': { 'k:{"name":"app"}': { '.': {}, 'f:image': {} } } };
-    case 'stringList':
-      return ['get', 'list', strings[n % strings.length]];
-  }
-}
-
-function valueSample(value: ValuePlan, n: number, depth: number): unknown {
-  switch (value.type) {
-    case 'scalar':
-      return scalarSample(value.scalar, n);
-    case 'special':
-      return specialSample(value.special, n);
-    case 'message':
-      return depth > 3 ? {} : objectSample(value.message, n, depth + 1);
-  }
-}
-
-function fieldSample(field: FieldPlan, n: number, depth: number): unknown {
-  if (field.map) return { 'b-key': valueSample(field.value, n, depth), 'a/key.io': valueSample(field.value, n + 1, depth), 'k ✓': null };
-  if (field.repeated) return [valueSample(field.value, n, depth), null, valueSample(field.value, n + 1, depth)];
-  return valueSample(field.value, n, depth);
-}
-
-/** An object with every field of the message set (inlined messages' fields among its own), as Go orders them. */
-function objectSample(plan: MessagePlan, n: number, depth: number): Json {
-  const obj: Json = {};
-  for (const field of plan.fields) {
-    if (field.inline && field.value.type === 'message') Object.assign(obj, objectSample(field.value.message, n, depth));
-    else obj[field.jsonName] = fieldSample(field, n + field.id, depth);
-  }
-  return obj;
-}
-
-function itemPlan(apiVersion: string, kind: string): MessagePlan | undefined {
-  for (const ref of protoMessageCandidates(apiVersion, kind)) {
-    try {
-      return plans.planFor(protos.type(ref.fullName));
-    } catch {
-      // not declared in that file
-    }
-  }
-  return undefined;
-}
-
 test('the list of every built-in kind: the same bytes from stored JSON as from the parsed objects', () => {
   let kinds = 0;
   const seen = new Set<string>();
@@ -135,7 +46,7 @@ test('the list of every built-in kind: the same bytes from stored JSON as from t
     const key = `${info.apiVersion} ${info.kind}`;
     if (seen.has(key) || !codec.canEncode(info.apiVersion, info.listKind)) continue;
     seen.add(key);
-    const plan = itemPlan(info.apiVersion, info.kind);
+    const plan = plans.of(info.apiVersion, info.kind);
     if (!plan) continue;
     const items: Json[] = [0, 1, 2].map((n) => ({ kind: info.kind, apiVersion: info.apiVersion, ...objectSample(plan, n, 0) }));
     // And the objects as they mostly are: few fields, and many absent or empty.

@@ -136,10 +136,19 @@ function tag(id: number, wireType: number): number {
  * Throws NotOnFastPath (having written part of it: the caller rewinds).
  */
 export function writeMessageFromJson(plan: MessagePlan, src: Buffer, out: ChunkWriter): void {
-  const t = new Transcoder(src, out);
-  if (src[0] !== OPEN_BRACE) throw NotOnFastPath;
+  if (writeMessageFromJsonAt(plan, src, 0, out) !== src.length) throw NotOnFastPath;
+}
+
+/**
+ * Writes the object that starts at `start` in `src` (a member of a larger object: an object's
+ * metadata) as the fields of `plan`'s message; returns the index after it. Throws NotOnFastPath
+ * as writeMessageFromJson.
+ */
+export function writeMessageFromJsonAt(plan: MessagePlan, src: Buffer, start: number, out: ChunkWriter): number {
+  if (src[start] !== OPEN_BRACE) throw NotOnFastPath;
+  const t = new Transcoder(src, out, start);
   t.message(fastPlanOf(plan));
-  if (t.pos !== src.length) throw NotOnFastPath;
+  return t.pos;
 }
 
 class Transcoder {
@@ -156,8 +165,10 @@ class Transcoder {
   constructor(
     private readonly src: Buffer,
     private readonly out: ChunkWriter,
+    start: number,
   ) {
-    this.nextBackslash = this.backslashFrom(0);
+    this.pos = start;
+    this.nextBackslash = this.backslashFrom(start);
   }
 
   private backslashFrom(at: number): number {
