@@ -397,64 +397,55 @@ export class ResourceStore {
     const reservation = await this.deps.validateWrite?.({ operation: 'CREATE', object: obj, dryRun: opts.dryRun, user: opts.user });
     // RetryGenerateName: a generated name that is taken is generated again, 8 attempts in all,
     // so that a client never sees the collision of two random suffixes.
-    for (let attempt = 1; ; attempt++) {
-      const taken = () => {
-        if (generated && attempt < generateNameAttempts) {
-          meta.name = meta.generateName!.slice(0, generateNameMaxBase) + this.deps.randomSuffix();
-          return undefined;
-        }
-        return alreadyExists(this.gr, meta.name ?? '');
-      };
-      if (opts.dryRun) {
-        if (!this.current(meta.namespace, meta.name ?? '')) return this.servedMaybe(ObjectOut.fromObject(this.deps.pipeline.storedForm(this.info, obj)));
-        const err = taken();
-        if (err) throw err;
-        continue;
+    if (opts.dryRun) {
+      for (let attempt = 1; this.current(meta.namespace, meta.name ?? ''); attempt++) {
+        if (!generated || attempt >= generateNameAttempts) throw alreadyExists(this.gr, meta.name ?? '');
+        meta.name = meta.generateName!.slice(0, generateNameMaxBase) + this.deps.randomSuffix();
       }
-      // Storage sets the value; set now, the key has its Go place in metadata.
-      meta.resourceVersion = pendingResourceVersion;
-      const formed = this.deps.pipeline.storedForm(this.info, obj);
-      // A name that is not generated is never tried again: the rest needs nothing of the request.
-      if (!generated) {
-        const written = this.deps.watchCache.create(this.key(meta.namespace, meta.name ?? ''), formed as Record<string, unknown>);
-        return this.awaitCreated(written, opts.returnsObject ? formed : undefined, meta.name ?? '', reservation);
-      }
-      try {
-        const stored = await this.deps.watchCache.create(this.key(meta.namespace, meta.name ?? ''), formed as Record<string, unknown>);
-        return this.servedMaybe(ObjectOut.fromWritten(stored.value, formed));
-      } catch (err) {
-        const refused = isStorageError(err, 'KeyExists') ? taken() : storageRefusal(err);
-        if (refused) {
-          // Nothing was written: the quota charged for it goes back.
-          await reservation?.release();
-          throw refused;
-        }
-      }
+      return this.servedMaybe(ObjectOut.fromObject(this.deps.pipeline.storedForm(this.info, obj)));
     }
+    // Storage sets the value; set now, the key has its Go place in metadata.
+    meta.resourceVersion = pendingResourceVersion;
+    const formed = this.deps.pipeline.storedForm(this.info, obj);
+    const written = this.deps.watchCache.create(this.key(meta.namespace, meta.name ?? ''), formed as Record<string, unknown>);
+    // From here on only the stored form is needed, and only to be handed back or named again.
+    return this.awaitCreated(written, opts.returnsObject || generated ? formed : undefined, generated, opts.returnsObject === true, reservation);
   }
 
   /**
-   * The end of a create whose name is fixed, once storage took the write. A function of its own so
-   * that nothing keeps the request's decoded body, its intermediate forms and its managed-fields
-   * sets once storage has encoded the object: tens of writes wait for their batch at any time
-   * under load, and while they kept all that, every young-generation GC copied it (about 40 KB a
-   * pod), which cost more than any single step of the write.
+   * The end of a create, once storage took the write. A function of its own, given only what it
+   * needs, so that nothing keeps the request's decoded body, its intermediate forms and its
+   * managed-fields sets while the write waits for its batch: under load tens of writes wait at
+   * any time, and while they kept all that, every young-generation GC copied it (about 40 KB a
+   * pod), which cost more than any single step of the write. (An async function keeps its
+   * locals and arguments across an await.) `formed` is there to be handed back, or to be named
+   * again when its generated name is taken: only the name changes, so it is written as it is.
    */
   private async awaitCreated(
     written: Promise<StoredObject>,
-    kept: KubeObject | undefined,
-    name: string,
+    formed: KubeObject | undefined,
+    generated: boolean,
+    returnsObject: boolean,
     reservation: AdmissionReservation | undefined,
   ): Promise<ObjectOut> {
-    let stored: StoredObject;
-    try {
-      stored = await written;
-    } catch (err) {
-      // Nothing was written: the quota charged for it goes back.
-      await reservation?.release();
-      throw isStorageError(err, 'KeyExists') ? alreadyExists(this.gr, name) : storageRefusal(err);
+    for (let attempt = 1; ; attempt++) {
+      let stored: StoredObject;
+      try {
+        stored = await written;
+      } catch (err) {
+        const meta = formed?.metadata;
+        if (isStorageError(err, 'KeyExists') && generated && meta && attempt < generateNameAttempts) {
+          meta.name = meta.generateName!.slice(0, generateNameMaxBase) + this.deps.randomSuffix();
+          meta.resourceVersion = pendingResourceVersion;
+          written = this.deps.watchCache.create(this.key(meta.namespace, meta.name), formed as Record<string, unknown>);
+          continue;
+        }
+        // Nothing was written: the quota charged for it goes back.
+        await reservation?.release();
+        throw isStorageError(err, 'KeyExists') ? alreadyExists(this.gr, err.key.slice(err.key.lastIndexOf('/') + 1)) : storageRefusal(err);
+      }
+      return this.servedMaybe(returnsObject ? ObjectOut.fromWritten(stored.value, formed!) : ObjectOut.fromJson(stored.value));
     }
-    return this.servedMaybe(kept ? ObjectOut.fromWritten(stored.value, kept) : ObjectOut.fromJson(stored.value));
   }
 
   // ---------- admission webhooks ----------
