@@ -43,7 +43,7 @@ function podBody(name: string) {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { name, labels: { app: 'web' }, annotations: { note: 'x'.repeat(2000) } },
+    metadata: { ...(name.endsWith('-') ? { generateName: name } : { name }), labels: { app: 'web' }, annotations: { note: 'x'.repeat(2000) } },
     spec: { containers: [{ name: 'app', image: 'nginx', env: [{ name: 'A', value: '1' }], resources: { requests: { cpu: '100m' } } }] },
   };
 }
@@ -60,33 +60,32 @@ async function untilHeld(count: number): Promise<void> {
   while (held.length < count) await new Promise((r) => setImmediate(r));
 }
 
-test('a create waiting for storage keeps none of the decoded request alive', async () => {
-  holding = true;
-  const { pending, parts } = startCreate('waiting', false);
-  await untilHeld(1);
-  // A few turns, so that nothing of the current job keeps them.
-  for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
-  gc();
-  gc();
-  assert.deepEqual(
-    parts.map((p) => p.deref() === undefined),
-    [true, true, true, true],
-    'the body, its metadata, spec and container are garbage while the write waits',
-  );
-  holding = false;
-  held.splice(0).forEach((release) => release());
-  const out = (await pending) as { object: { metadata: { name: string; resourceVersion: string } } };
-  assert.equal(out.object.metadata.name, 'waiting');
-  assert.match(out.object.metadata.resourceVersion, /^\d+$/);
-  // Selector attributes were taken while the writer had the object: a label selector finds it.
-  const listed = await new LocalClient(app.registry, app.catalogue, { userAgent: 'test', fieldManager: 'test' })
-    .resource('', 'v1', 'pods')
-    .list('default', { labelSelector: 'app=web' });
-  assert.deepEqual(
-    listed.items.map((o) => o.metadata?.name),
-    ['waiting'],
-  );
-});
+for (const name of ['waiting', 'generated-']) {
+  test(`a create waiting for storage keeps none of the decoded request alive (${name})`, async () => {
+    holding = true;
+    const { pending, parts } = startCreate(name, false);
+    await untilHeld(1);
+    // A few turns, so that nothing of the current job keeps them.
+    for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
+    gc();
+    gc();
+    assert.deepEqual(
+      parts.map((p) => p.deref() === undefined),
+      [true, true, true, true],
+      'the body, its metadata, spec and container are garbage while the write waits',
+    );
+    holding = false;
+    held.splice(0).forEach((release) => release());
+    const out = (await pending) as { object: { metadata: { name: string; resourceVersion: string } } };
+    assert.match(out.object.metadata.name, name === 'waiting' ? /^waiting$/ : /^generated-[a-z0-9]{5}$/);
+    assert.match(out.object.metadata.resourceVersion, /^\d+$/);
+    // Selector attributes were taken while the writer had the object: a label selector finds it.
+    const listed = await new LocalClient(app.registry, app.catalogue, { userAgent: 'test', fieldManager: 'test' })
+      .resource('', 'v1', 'pods')
+      .list('default', { labelSelector: 'app=web' });
+    assert.ok(listed.items.some((o) => o.metadata?.name === out.object.metadata.name));
+  });
+}
 
 test('an in-process writer gets the written object back', async () => {
   holding = true;
