@@ -133,12 +133,18 @@ export class WatchCache {
     // Every revision is one event, so the replay is complete when the listed revision arrives.
     let replayed: () => void = () => {};
     const replayDone = from >= listedRevision ? Promise.resolve() : new Promise<void>((r) => (replayed = r));
-    const handle = await this.backend.watch(this.root, from, (event) => {
-      if (event.revision <= listedRevision) {
-        this.addHistory(event);
-        if (event.revision === listedRevision) replayed();
-      } else this.applyEvent(event);
-    });
+    // Live events are applied against the cached state, which holds the previous object already.
+    const handle = await this.backend.watch(
+      this.root,
+      from,
+      (event) => {
+        if (event.revision <= listedRevision) {
+          this.addHistory(event);
+          if (event.revision === listedRevision) replayed();
+        } else this.applyEvent(event);
+      },
+      { prevValues: false },
+    );
     await replayDone;
     this.stopWatch = () => handle.stop();
     await this.backend.afterFullRead?.();
