@@ -98,9 +98,20 @@ export function startWatchStream(res: ServerResponse, onClientGone: (fn: () => v
       write(shared.payload);
       return;
     }
+    // The events of one storage batch arrive in one turn: corked until the turn ends, they go out
+    // as one write (one syscall, fewer TLS records) instead of one each.
+    if (!corked) {
+      corked = true;
+      socket.cork();
+      process.nextTick(() => {
+        corked = false;
+        socket.uncork();
+      });
+    }
     socket.write((shared.chunk ??= httpChunk(shared.payload)));
     dropIfTooFarBehind();
   };
+  let corked = false;
 
   const encodeObjectEvent = (type: CacheEventType, object: CachedObject): string | Uint8Array => {
     if (protobuf) return opts.protobuf!().encodeWatchEvent(type, opts.store.served(object).object as Record<string, unknown>);
