@@ -85,6 +85,7 @@ export class ResourceClient<T extends KubeObject = KubeObject> {
       fieldValidation: 'Strict',
       force: opts.force,
       warnings,
+      returnsObject: true,
     };
     if (this.identity.user) options.user = this.identity.user;
     return options;

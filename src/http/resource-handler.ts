@@ -125,8 +125,11 @@ export async function handleResourceRequest(
     case 'create': {
       const format = formatFor(true);
       const opts = writeOptions(query, req, 'CreateOptions');
-      const body = await readWriteBody(req, opts, deps);
-      const out = await store.create(ri.namespace, body, opts);
+      // Only JSON is sent from the stored text as it is; other encodings start from the object.
+      if (format.encoding !== 'json') opts.returnsObject = true;
+      // The body goes to the store as a temporary: a local would keep the decoded object alive
+      // (an async function keeps its locals across an await) while the write waits for its batch.
+      const out = await store.create(ri.namespace, await readWriteBody(req, opts, deps), opts);
       return sendObject(res, 201, info, out, ctx(format, opts.warnings));
     }
     case 'update': {

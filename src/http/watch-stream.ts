@@ -98,9 +98,20 @@ export function startWatchStream(res: ServerResponse, onClientGone: (fn: () => v
       write(shared.payload);
       return;
     }
+    // The events of one storage batch arrive in one turn: corked until the turn ends, they go out
+    // as one write (one syscall, fewer TLS records) instead of one each.
+    if (!corked) {
+      corked = true;
+      socket.cork();
+      process.nextTick(() => {
+        corked = false;
+        socket.uncork();
+      });
+    }
     socket.write((shared.chunk ??= httpChunk(shared.payload)));
     dropIfTooFarBehind();
   };
+  let corked = false;
 
   // The protobuf and metadata forms are written from the object's JSON bytes, without a parse.
   // (A watch asking for PartialObjectMetadataList gets whole objects: kube-apiserver's transform of

@@ -186,3 +186,19 @@ test('subtractQuantities takes the format of the first non-zero operand, like Qu
   assert.equal(formatQuantity(subtractQuantities(parseQuantity('0'), parseQuantity('1Ki'))), '-1Ki');
   assert.equal(formatQuantity(subtractQuantities(parseQuantity('2'), parseQuantity('2'))), '0');
 });
+
+test('parseQuantity hands out one immutable result per text and still rejects bad text every time', () => {
+  const first = parseQuantity('128Mi');
+  assert.equal(parseQuantity('128Mi'), first);
+  assert.ok(Object.isFrozen(first));
+  assert.throws(() => {
+    (first as { scale: number }).scale = 3;
+  }, TypeError);
+  assert.equal(scaledValue(parseQuantity('128Mi'), 0), 134217728n);
+  // A number is read through its text, so 2 and '2' are one quantity.
+  assert.equal(parseQuantity(2), parseQuantity('2'));
+  for (let i = 0; i < 2; i++) assert.throws(() => parseQuantity('12xyz'), QuantityError);
+  // Past the bound the table starts over: results stay correct.
+  for (let i = 0; i < 5000; i++) assert.equal(scaledValue(parseQuantity(`${i + 1}m`), -3), BigInt(i + 1));
+  assert.equal(scaledValue(parseQuantity('128Mi'), 0), 134217728n);
+});

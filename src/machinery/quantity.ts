@@ -169,12 +169,32 @@ function divideRoundingUp(value: bigint, digits: number): { result: bigint; exac
   return { result: value < 0n ? -q : q, exact };
 }
 
+// Parsed quantities by text. Manifests use a handful of values ("100m", "128Mi") over and over,
+// and every pod write parses each of its requests and limits several times (defaulting,
+// validation, quota, the scheduler): the bigint arithmetic is done once per text. Quantities are
+// immutable, so one object serves every caller. Bounded: a server that meets very many distinct
+// texts starts over.
+const parsedLimit = 4096;
+let parsed = new Map<string, Quantity>();
+
 /**
  * Parses a quantity as resource.ParseQuantity does. A number is read through its shortest decimal
  * text (String(n)), which is what JSON carried unless the client wrote it with an exponent.
  */
 export function parseQuantity(value: string | number): Quantity {
   const str = typeof value === 'number' ? String(value) : value;
+  if (typeof str !== 'string') throw new QuantityError('FormatWrong');
+  let q = parsed.get(str);
+  if (q === undefined) {
+    // Only texts that parse are kept: an error is thrown anew each time.
+    q = Object.freeze(parseText(str));
+    if (parsed.size >= parsedLimit) parsed = new Map();
+    parsed.set(str, q);
+  }
+  return q;
+}
+
+function parseText(str: string): Quantity {
   if (typeof str !== 'string' || str.length === 0) throw new QuantityError('FormatWrong');
   if (str === '0') return { unscaled: 0n, scale: 0, format: 'DecimalSI', text: str };
 

@@ -87,6 +87,8 @@ export class Registry {
   readonly authorizer: Authorizer;
   private readonly stores = new Map<string, ResourceStore>();
   private readonly storesByInfo = new WeakMap<object, { store: ResourceStore; generation: number }>();
+  /** The same for names given as literals: group → version → resource. */
+  private readonly storesByName = new Map<string, Map<string, Map<string, { store: ResourceStore; generation: number }>>>();
   /** Bumped whenever a store is added or removed (CRDs), which invalidates storesByInfo. */
   private storesGeneration = 0;
   private readonly fieldsByPrefix = new Map<string, Set<string>>();
@@ -296,13 +298,24 @@ export class Registry {
 
   store(info: Pick<ResourceInfo, 'group' | 'version' | 'resource'>): ResourceStore {
     // Every request asks: answered from the per-info cache while no CRD added or removed a store.
-    const known = this.storesByInfo.get(info);
+    const catalogued = 'kind' in info;
+    const known = catalogued ? this.storesByInfo.get(info) : this.storesByName.get(info.group)?.get(info.version)?.get(info.resource);
     if (known && known.generation === this.storesGeneration) return known.store;
     const store = this.stores.get(`${info.group}/${info.version}/${info.resource}`);
     if (!store) throw new Error(`no store for ${info.group}/${info.version}/${info.resource}`);
-    // Only the catalogue's own infos are remembered: a literal made per call ({ group: '', … }, as the
-    // admission plugins ask) would cost a WeakMap entry per request and never be asked again.
-    if ('kind' in info) this.storesByInfo.set(info, { store, generation: this.storesGeneration });
+    const entry = { store, generation: this.storesGeneration };
+    // The catalogue's own infos are remembered by identity. A literal made per call ({ group: '',
+    // … }, as the admission plugins ask several times per pod create) would cost a WeakMap entry
+    // per request and never be asked again: it is found through its (literal, so interned and
+    // hashed once) names instead of a key string built and hashed per call.
+    if (catalogued) this.storesByInfo.set(info, entry);
+    else {
+      let byVersion = this.storesByName.get(info.group);
+      if (byVersion === undefined) this.storesByName.set(info.group, (byVersion = new Map()));
+      let byResource = byVersion.get(info.version);
+      if (byResource === undefined) byVersion.set(info.version, (byResource = new Map()));
+      byResource.set(info.resource, entry);
+    }
     return store;
   }
 

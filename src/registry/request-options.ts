@@ -25,6 +25,12 @@ export interface WriteOptions {
    * admission webhooks are told. In-process clients send none.
    */
   user?: UserInfo;
+  /**
+   * The caller reads the written object back as an object (in-process clients, non-JSON
+   * responses): the store then hands over the object it encoded rather than leave a parse of the
+   * stored JSON. Otherwise the store keeps nothing of the request once storage has encoded it.
+   */
+  returnsObject?: boolean;
 }
 
 /** What a delete carries beside its options: who asked, and where warnings go. */

@@ -397,34 +397,54 @@ export class ResourceStore {
     const reservation = await this.deps.validateWrite?.({ operation: 'CREATE', object: obj, dryRun: opts.dryRun, user: opts.user });
     // RetryGenerateName: a generated name that is taken is generated again, 8 attempts in all,
     // so that a client never sees the collision of two random suffixes.
+    if (opts.dryRun) {
+      for (let attempt = 1; this.current(meta.namespace, meta.name ?? ''); attempt++) {
+        if (!generated || attempt >= generateNameAttempts) throw alreadyExists(this.gr, meta.name ?? '');
+        meta.name = meta.generateName!.slice(0, generateNameMaxBase) + this.deps.randomSuffix();
+      }
+      return this.servedMaybe(ObjectOut.fromObject(this.deps.pipeline.storedForm(this.info, obj)));
+    }
+    // Storage sets the value; set now, the key has its Go place in metadata.
+    meta.resourceVersion = pendingResourceVersion;
+    const formed = this.deps.pipeline.storedForm(this.info, obj);
+    const written = this.deps.watchCache.create(this.key(meta.namespace, meta.name ?? ''), formed as Record<string, unknown>);
+    // From here on only the stored form is needed, and only to be handed back or named again.
+    return this.awaitCreated(written, opts.returnsObject || generated ? formed : undefined, generated, opts.returnsObject === true, reservation);
+  }
+
+  /**
+   * The end of a create, once storage took the write. A function of its own, given only what it
+   * needs, so that nothing keeps the request's decoded body, its intermediate forms and its
+   * managed-fields sets while the write waits for its batch: under load tens of writes wait at
+   * any time, and while they kept all that, every young-generation GC copied it (about 40 KB a
+   * pod), which cost more than any single step of the write. (An async function keeps its
+   * locals and arguments across an await.) `formed` is there to be handed back, or to be named
+   * again when its generated name is taken: only the name changes, so it is written as it is.
+   */
+  private async awaitCreated(
+    written: Promise<StoredObject>,
+    formed: KubeObject | undefined,
+    generated: boolean,
+    returnsObject: boolean,
+    reservation: AdmissionReservation | undefined,
+  ): Promise<ObjectOut> {
     for (let attempt = 1; ; attempt++) {
-      const taken = () => {
-        if (generated && attempt < generateNameAttempts) {
-          meta.name = meta.generateName!.slice(0, generateNameMaxBase) + this.deps.randomSuffix();
-          return undefined;
-        }
-        return alreadyExists(this.gr, meta.name ?? '');
-      };
-      if (opts.dryRun) {
-        if (!this.current(meta.namespace, meta.name ?? '')) return this.servedMaybe(ObjectOut.fromObject(this.deps.pipeline.storedForm(this.info, obj)));
-        const err = taken();
-        if (err) throw err;
-        continue;
-      }
-      // Storage sets the value; set now, the key has its Go place in metadata.
-      meta.resourceVersion = pendingResourceVersion;
-      const formed = this.deps.pipeline.storedForm(this.info, obj);
+      let stored: StoredObject;
       try {
-        const stored = await this.deps.watchCache.create(this.key(meta.namespace, meta.name ?? ''), formed as Record<string, unknown>);
-        return this.servedMaybe(ObjectOut.fromWritten(stored.value, formed));
+        stored = await written;
       } catch (err) {
-        const refused = isStorageError(err, 'KeyExists') ? taken() : storageRefusal(err);
-        if (refused) {
-          // Nothing was written: the quota charged for it goes back.
-          await reservation?.release();
-          throw refused;
+        const meta = formed?.metadata;
+        if (isStorageError(err, 'KeyExists') && generated && meta && attempt < generateNameAttempts) {
+          meta.name = meta.generateName!.slice(0, generateNameMaxBase) + this.deps.randomSuffix();
+          meta.resourceVersion = pendingResourceVersion;
+          written = this.deps.watchCache.create(this.key(meta.namespace, meta.name), formed as Record<string, unknown>);
+          continue;
         }
+        // Nothing was written: the quota charged for it goes back.
+        await reservation?.release();
+        throw isStorageError(err, 'KeyExists') ? alreadyExists(this.gr, err.key.slice(err.key.lastIndexOf('/') + 1)) : storageRefusal(err);
       }
+      return this.servedMaybe(returnsObject ? ObjectOut.fromWritten(stored.value, formed!) : ObjectOut.fromJson(stored.value));
     }
   }
 
@@ -591,57 +611,21 @@ export class ResourceStore {
     await this.deps.pipeline.ready();
     const key = this.key(namespace, name);
     for (let attempt = 0; ; attempt++) {
-      const cached = this.current(namespace, name);
-      const current = cached ? (parseCached<KubeObject>(cached)) : undefined;
-      // The caller's own copy, which it may change at will.
-      let servedCurrent: KubeObject | undefined;
-      if (cached && this.convertsOnRead()) {
-        const served = this.servedMaybe(ObjectOut.fromObject(current!));
-        servedCurrent = (served instanceof Promise ? await served : served).copy();
-      } else if (cached) servedCurrent = jsonCopy(current!);
-      const plan = tryUpdate(servedCurrent);
-      if (plan.create) {
-        if ((!this.strategy.allowCreateOnUpdate && !plan.createAlways) || subresource) throw notFound(this.gr, name);
-        const created = await this.create(namespace, plan.create, opts, plan.managedFieldsSet, name);
-        return { object: created, created: true };
-      }
-      const decoded = this.deps.pipeline.decodeForWrite(this.info, plan.update!, namespace, attempt === 0 ? opts : { ...opts, warnings: [] }, name);
-      if (!plan.managedFieldsSet) this.deps.pipeline.trackWrite(this.info, servedCurrent, decoded.obj, opts, this.deps.now(), subresource);
-      let next = this.deps.pipeline.convertsByWebhook(this.info) ? await this.deps.pipeline.toStorageAsync(this.info, decoded.obj) : this.deps.pipeline.toStorage(this.info, decoded.obj);
-      const old = current!;
-      if (plan.expectedRv && plan.expectedRv !== old.metadata?.resourceVersion) {
-        throw conflict(this.gr, name, optimisticLockMessage);
-      }
-      this.checkUid(next, old, name);
-      if (this.webhooksActive('mutating')) next = (await this.mutateByWebhooks('UPDATE', next, old, opts, subresource, decoded.requiredErrors)) ?? next;
-      if (subresource) {
-        this.prepareSubresourceUpdate(subresource, next, old);
-        this.strategy.prepareForSubresourceUpdate?.(subresource, next, old, { now: this.deps.now(), serviceAllocator: this.deps.serviceAllocator, admission: this.deps.admission });
-      } else this.prepareForUpdate(next, old);
-      this.deps.pipeline.validateUpdate(this.info, next, old, this.strategy, decoded.requiredErrors, subresource);
-      if (!subresource && attempt === 0) opts.warnings.push(...(this.strategy.warningsOnUpdate?.(next, old) ?? []));
-      next.metadata!.resourceVersion = old.metadata!.resourceVersion;
-      const formed = this.deps.pipeline.storedForm(this.info, next);
-      if (this.webhooksActive('validating')) await this.validateByWebhooks('UPDATE', formed, old, opts, subresource);
-      // A write that changes nothing is not a write: no new resourceVersion, no event.
-      if (jsonEqual(formed, old)) return this.withServed(ObjectOut.fromRaw(cached!.raw), (object) => ({ object, created: false }));
-      const finalizing = old.metadata?.deletionTimestamp && !this.hasPendingFinalizers(formed);
-      // Admission plugins judge writes of the object itself; subresources are not theirs.
-      const reservation = subresource ? undefined : await this.deps.validateWrite?.({ operation: 'UPDATE', object: formed, oldObject: old, dryRun: opts.dryRun, user: opts.user });
-      if (opts.dryRun) return this.withServed(ObjectOut.fromObject(formed), (object) => ({ object, created: false }));
+      const step = await this.prepareUpdate(key, namespace, name, opts, subresource, tryUpdate, attempt);
+      if (!('written' in step)) return step;
+      // Only what the rest needs is held while the write waits for its batch (see awaitCreated).
+      const { formed, finalizing, reservation, expectedRv } = step;
       let written = false;
       try {
-        const stored = await this.deps.watchCache.update(key, formed as Record<string, unknown>, cached!.modRevision);
+        const stored = await step.written;
         written = true;
-        if (finalizing && !(old.metadata?.deletionGracePeriodSeconds)) {
-          // The last finalizer is gone from an object being deleted: now it really goes.
-          await this.removeNow(key, stored);
-        }
+        // The last finalizer is gone from an object being deleted: now it really goes.
+        if (finalizing) await this.removeNow(key, stored);
         return this.withServed(ObjectOut.fromWritten(stored.value, formed), (object) => ({ object, created: false }));
       } catch (err) {
         // A retry is admitted afresh: what this attempt took goes back first.
         if (!written) await reservation?.release();
-        if (isStorageError(err, 'Conflict') && !plan.expectedRv && attempt < 10) {
+        if (isStorageError(err, 'Conflict') && !expectedRv && attempt < 10) {
           await this.caughtUp(err);
           continue;
         }
@@ -650,6 +634,64 @@ export class ResourceStore {
         throw storageRefusal(err);
       }
     }
+  }
+
+  /**
+   * One attempt of guaranteedUpdate up to the write: the finished answer (a create, a dry run, a
+   * write that changes nothing), or the write storage took. Its own function, so that the forms of
+   * the object it went through are garbage while the write waits.
+   */
+  private async prepareUpdate(
+    key: string,
+    namespace: string | undefined,
+    name: string,
+    opts: WriteOptions,
+    subresource: WriteSubresource | undefined,
+    tryUpdate: (current: KubeObject | undefined) => UpdatePlan,
+    attempt: number,
+  ): Promise<
+    | { object: ObjectOut; created: boolean }
+    | { written: Promise<StoredObject>; formed: KubeObject; finalizing: boolean; reservation: AdmissionReservation | undefined; expectedRv: string | undefined }
+  > {
+    const cached = this.current(namespace, name);
+    const current = cached ? (parseCached<KubeObject>(cached)) : undefined;
+    // The caller's own copy, which it may change at will.
+    let servedCurrent: KubeObject | undefined;
+    if (cached && this.convertsOnRead()) {
+      const served = this.servedMaybe(ObjectOut.fromObject(current!));
+      servedCurrent = (served instanceof Promise ? await served : served).copy();
+    } else if (cached) servedCurrent = jsonCopy(current!);
+    const plan = tryUpdate(servedCurrent);
+    if (plan.create) {
+      if ((!this.strategy.allowCreateOnUpdate && !plan.createAlways) || subresource) throw notFound(this.gr, name);
+      const created = await this.create(namespace, plan.create, opts, plan.managedFieldsSet, name);
+      return { object: created, created: true };
+    }
+    const decoded = this.deps.pipeline.decodeForWrite(this.info, plan.update!, namespace, attempt === 0 ? opts : { ...opts, warnings: [] }, name);
+    if (!plan.managedFieldsSet) this.deps.pipeline.trackWrite(this.info, servedCurrent, decoded.obj, opts, this.deps.now(), subresource);
+    let next = this.deps.pipeline.convertsByWebhook(this.info) ? await this.deps.pipeline.toStorageAsync(this.info, decoded.obj) : this.deps.pipeline.toStorage(this.info, decoded.obj);
+    const old = current!;
+    if (plan.expectedRv && plan.expectedRv !== old.metadata?.resourceVersion) {
+      throw conflict(this.gr, name, optimisticLockMessage);
+    }
+    this.checkUid(next, old, name);
+    if (this.webhooksActive('mutating')) next = (await this.mutateByWebhooks('UPDATE', next, old, opts, subresource, decoded.requiredErrors)) ?? next;
+    if (subresource) {
+      this.prepareSubresourceUpdate(subresource, next, old);
+      this.strategy.prepareForSubresourceUpdate?.(subresource, next, old, { now: this.deps.now(), serviceAllocator: this.deps.serviceAllocator, admission: this.deps.admission });
+    } else this.prepareForUpdate(next, old);
+    this.deps.pipeline.validateUpdate(this.info, next, old, this.strategy, decoded.requiredErrors, subresource);
+    if (!subresource && attempt === 0) opts.warnings.push(...(this.strategy.warningsOnUpdate?.(next, old) ?? []));
+    next.metadata!.resourceVersion = old.metadata!.resourceVersion;
+    const formed = this.deps.pipeline.storedForm(this.info, next);
+    if (this.webhooksActive('validating')) await this.validateByWebhooks('UPDATE', formed, old, opts, subresource);
+    // A write that changes nothing is not a write: no new resourceVersion, no event.
+    if (jsonEqual(formed, old)) return this.withServed(ObjectOut.fromRaw(cached!.raw), (object) => ({ object, created: false }));
+    const finalizing = !!old.metadata?.deletionTimestamp && !this.hasPendingFinalizers(formed) && !old.metadata?.deletionGracePeriodSeconds;
+    // Admission plugins judge writes of the object itself; subresources are not theirs.
+    const reservation = subresource ? undefined : await this.deps.validateWrite?.({ operation: 'UPDATE', object: formed, oldObject: old, dryRun: opts.dryRun, user: opts.user });
+    if (opts.dryRun) return this.withServed(ObjectOut.fromObject(formed), (object) => ({ object, created: false }));
+    return { written: this.deps.watchCache.update(key, formed as Record<string, unknown>, cached!.modRevision), formed, finalizing, reservation, expectedRv: plan.expectedRv };
   }
 
   /** PATCH of the object or its status: the patch applies to the current object in the URL's version. */

@@ -25,6 +25,15 @@ export interface StorageEvent {
   createRevision: number;
 }
 
+export interface BackendWatchOptions {
+  /**
+   * Whether live MODIFIED events must carry prevValue (default true, as etcd's WithPrevKV). A
+   * watcher that keeps the previous state itself says false, and a backend that would have to
+   * read it back from disk then leaves it out. DELETED events and replayed history are unchanged.
+   */
+  prevValues?: boolean;
+}
+
 export interface ListOptions {
   /** List as of this revision (0 or absent: the current revision). Older than the compacted revision: Compacted. */
   revision?: number;
@@ -124,7 +133,7 @@ export interface Backend {
    * retained history, then live events. Throws Compacted if `fromRevision` < compactedRevision(),
    * FutureRevision if it is beyond currentRevision().
    */
-  watch(prefix: string, fromRevision: number, onEvent: (event: StorageEvent) => void): Promise<WatchHandle>;
+  watch(prefix: string, fromRevision: number, onEvent: (event: StorageEvent) => void, options?: BackendWatchOptions): Promise<WatchHandle>;
 
   /** Forget history at and below `revision` (event log; list-at-revision). Never goes backwards. */
   compact(revision: number): Promise<void>;

@@ -17,8 +17,8 @@ export class WatchHub {
    * Registers a watcher for keys under `prefix` that has already seen (or will replay) every
    * event up to `replayedThrough`; it buffers newer events until goLive().
    */
-  subscribe(prefix: string, replayedThrough: number, onEvent: (event: StorageEvent) => void): Subscription {
-    const sub = new Subscription(this, prefix, replayedThrough, onEvent);
+  subscribe(prefix: string, replayedThrough: number, onEvent: (event: StorageEvent) => void, prevValues = true): Subscription {
+    const sub = new Subscription(this, prefix, replayedThrough, onEvent, prevValues);
     let group = this.groups.get(prefix);
     if (!group) this.groups.set(prefix, (group = new Set()));
     group.add(sub);
@@ -56,6 +56,12 @@ export class WatchHub {
     return n;
   }
 
+  /** Whether some watcher wants live MODIFIED events to carry the previous value. */
+  get wantsPrevValues(): boolean {
+    for (const group of this.groups.values()) for (const sub of group) if (sub.prevValues) return true;
+    return false;
+  }
+
   /** @internal */
   remove(sub: Subscription): void {
     const group = this.groups.get(sub.prefix);
@@ -83,6 +89,8 @@ export class Subscription implements WatchHandle {
     /** Events at or below this revision come from replay, never from the hub. */
     private readonly replayedThrough: number,
     private readonly onEvent: (event: StorageEvent) => void,
+    /** Live MODIFIED events must carry prevValue for it. */
+    readonly prevValues = true,
   ) {}
 
   get isStopped(): boolean {

@@ -3,7 +3,7 @@
 // revision, for consistent pagination) and watch (from any retained revision).
 import { StorageError } from '../types.js';
 import type { ObjectSlabs } from './object-slabs.js';
-import { CachedObject, parseCached, type AttrsFunc, type CacheEvent, type CacheEventType, type CacheWatcher, type WatchRequest } from './types.js';
+import { CachedObject, parseCached, type AttrsFunc, type ObjectAttrs, type CacheEvent, type CacheEventType, type CacheWatcher, type WatchRequest } from './types.js';
 
 export interface ListSnapshot {
   /** Objects in key order. */
@@ -40,11 +40,16 @@ export class ResourceCache {
   }
 
   /**
-   * Builds the cached form of a stored object. Selector attributes come from `parsed` when the
-   * writer still has the object, else from the bytes when a selector first needs them.
+   * Builds the cached form of a stored object. Selector attributes are `attrs` when the writer
+   * took them from its object, else they come from the bytes when a selector first needs them.
    */
-  toCached(key: string, json: string | Buffer, modRevision: number, createRevision: number, parsed?: Record<string, unknown>): CachedObject {
-    return CachedObject.inSlabs(this.slabs, key, json, modRevision, createRevision, this.attrs, parsed && this.attrs(parsed));
+  toCached(key: string, json: string | Buffer, modRevision: number, createRevision: number, attrs?: ObjectAttrs): CachedObject {
+    return CachedObject.inSlabs(this.slabs, key, json, modRevision, createRevision, this.attrs, attrs);
+  }
+
+  /** The selector attributes of an object of this resource. */
+  attrsOf(obj: Record<string, unknown>): ObjectAttrs {
+    return this.attrs(obj);
   }
 
   /** Initial state, at the cache's start revision. */

@@ -4,7 +4,7 @@
 import type { Backend, StorageEvent, StoredObject } from '../types.js';
 import { ObjectSlabs } from './object-slabs.js';
 import { ResourceCache } from './resource-cache.js';
-import type { AttrsFunc } from './types.js';
+import type { AttrsFunc, ObjectAttrs } from './types.js';
 
 export interface WatchCacheOptions {
   /** Events retained per resource for watch resumption and paginated lists. */
@@ -28,8 +28,13 @@ export class WatchCache {
   private waiters: RevisionWaiter[] = [];
   /** Events for resources registered after start, held while their current state is read. */
   private readonly loading = new Map<ResourceCache, StorageEvent[]>();
-  /** Objects being written, by key: their event can take selector attributes from them instead of re-parsing. */
-  private readonly inFlight = new Map<string, Record<string, unknown>>();
+  /**
+   * Writes in flight, by key: the revision storage gave each and the selector attributes of its
+   * object, taken while the writer had it, so that its event needs no parse. Only the attributes
+   * are kept: under load tens of writes wait for their batch, and holding their whole objects
+   * made every young-generation GC copy them.
+   */
+  private readonly inFlight = new Map<string, { revision: string; attrs: ObjectAttrs }>();
   /** Every resource's object bytes, in shared slabs. */
   private readonly slabs = new ObjectSlabs();
 
@@ -128,12 +133,18 @@ export class WatchCache {
     // Every revision is one event, so the replay is complete when the listed revision arrives.
     let replayed: () => void = () => {};
     const replayDone = from >= listedRevision ? Promise.resolve() : new Promise<void>((r) => (replayed = r));
-    const handle = await this.backend.watch(this.root, from, (event) => {
-      if (event.revision <= listedRevision) {
-        this.addHistory(event);
-        if (event.revision === listedRevision) replayed();
-      } else this.applyEvent(event);
-    });
+    // Live events are applied against the cached state, which holds the previous object already.
+    const handle = await this.backend.watch(
+      this.root,
+      from,
+      (event) => {
+        if (event.revision <= listedRevision) {
+          this.addHistory(event);
+          if (event.revision === listedRevision) replayed();
+        } else this.applyEvent(event);
+      },
+      { prevValues: false },
+    );
     await replayDone;
     this.stopWatch = () => handle.stop();
     await this.backend.afterFullRead?.();
@@ -169,12 +180,8 @@ export class WatchCache {
     if (held) held.push(event);
     else if (cache) {
       const written = this.inFlight.get(event.key);
-      // The backend stamps the revision into the object it stored: that identifies this write's event.
-      const parsed =
-        event.type !== 'DELETED' && written && (written.metadata as { resourceVersion?: string } | undefined)?.resourceVersion === String(event.revision)
-          ? written
-          : undefined;
-      cache.apply(event.type, event.key, cache.toCached(event.key, event.value, event.revision, event.createRevision, parsed), event.revision);
+      const attrs = event.type !== 'DELETED' && written?.revision === String(event.revision) ? written.attrs : undefined;
+      cache.apply(event.type, event.key, cache.toCached(event.key, event.value, event.revision, event.createRevision, attrs), event.revision);
     }
     if (this.waiters.length) {
       const ready = this.waiters.filter((w) => w.revision <= this.revision);
@@ -207,21 +214,31 @@ export class WatchCache {
     });
   }
 
-  async create(key: string, obj: Record<string, unknown>): Promise<StoredObject> {
-    this.inFlight.set(key, obj);
-    try {
-      return await this.settled(await this.backend.create(key, obj));
-    } finally {
-      if (this.inFlight.get(key) === obj) this.inFlight.delete(key);
-    }
+  create(key: string, obj: Record<string, unknown>): Promise<StoredObject> {
+    const write = this.backend.create(key, obj);
+    return this.written(key, this.noteInFlight(key, obj), write);
   }
 
-  async update(key: string, obj: Record<string, unknown>, expectedModRevision: number): Promise<StoredObject> {
-    this.inFlight.set(key, obj);
+  update(key: string, obj: Record<string, unknown>, expectedModRevision: number): Promise<StoredObject> {
+    const write = this.backend.update(key, obj, expectedModRevision);
+    return this.written(key, this.noteInFlight(key, obj), write);
+  }
+
+  /** After the backend took a write, and stamped its revision into `obj` as it does before it returns. */
+  private noteInFlight(key: string, obj: Record<string, unknown>): { revision: string; attrs: ObjectAttrs } | undefined {
+    const revision = (obj.metadata as { resourceVersion?: unknown } | undefined)?.resourceVersion;
+    const cache = typeof revision === 'string' ? this.cacheFor(key) : undefined;
+    if (!cache) return undefined;
+    const entry = { revision: revision as string, attrs: cache.attrsOf(obj) };
+    this.inFlight.set(key, entry);
+    return entry;
+  }
+
+  private async written(key: string, entry: { revision: string; attrs: ObjectAttrs } | undefined, write: Promise<StoredObject>): Promise<StoredObject> {
     try {
-      return await this.settled(await this.backend.update(key, obj, expectedModRevision));
+      return await this.settled(await write);
     } finally {
-      if (this.inFlight.get(key) === obj) this.inFlight.delete(key);
+      if (entry && this.inFlight.get(key) === entry) this.inFlight.delete(key);
     }
   }
 

@@ -177,3 +177,32 @@ test('listBytes lists what list does, each value as its UTF-8 bytes', async () =
   );
   await b.close();
 });
+
+test('a watcher that keeps the previous state itself is not sent previous values of updates read back from disk', async () => {
+  const b = await openAt(join(root, `db-${dirs++}`));
+  try {
+    const pod = (image: string) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image }] } });
+    const first = await b.create('/registry/pods/ns/p', pod('v1'));
+    const own: StorageEvent[] = [];
+    const handle = await b.watch('/registry/pods/', b.currentRevision(), (e) => own.push(e), { prevValues: false });
+    const second = await b.update('/registry/pods/ns/p', pod('v2'), first.modRevision);
+    await b.delete('/registry/pods/ns/p');
+    while (own.length < 2) await new Promise((r) => setImmediate(r));
+    assert.deepEqual(own.map((e) => e.type), ['MODIFIED', 'DELETED']);
+    assert.equal(own[0]!.value, second.value);
+    assert.equal(own[0]!.prevValue, undefined, 'the previous value was committed: not read back');
+    assert.equal(own[1]!.prevValue, second.value, 'a deletion still carries the last value');
+
+    // An etcd-style watcher (the default) still gets every previous value.
+    const third = await b.create('/registry/pods/ns/p', pod('v3'));
+    const etcdStyle: StorageEvent[] = [];
+    const handle2 = await b.watch('/registry/pods/', b.currentRevision(), (e) => etcdStyle.push(e));
+    await b.update('/registry/pods/ns/p', pod('v4'), third.modRevision);
+    while (etcdStyle.length < 1) await new Promise((r) => setImmediate(r));
+    assert.equal(etcdStyle[0]!.prevValue, third.value);
+    handle.stop();
+    handle2.stop();
+  } finally {
+    await b.close();
+  }
+});
