@@ -1,5 +1,5 @@
 // Starts a kubemu API server in this process and returns how to reach it and how to stop it.
-// The CLI (main.ts) and the tests both use this; nothing here is global, so several servers
+// The CLI (cli.ts) and the tests both use this; nothing here is global, so several servers
 // can run in one process.
 import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
