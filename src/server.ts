@@ -259,6 +259,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   server.headersTimeout = 130_000;
   server.requestTimeout = 0;
 
+  // The rbac/bootstrap-roles post-start hook first, alone: /readyz waits for it (so that the first
+  // requests of a limited user or an anonymous probe are judged by the full default policy), and
+  // on a restart it only reads. It begins before the port opens: on a restart it is done by the
+  // time the first probe comes, which then finds the server ready instead of answering it 500
+  // while the probes' TLS handshakes take turns with the hook. The other hooks and controllers
+  // start once it is done.
+  const reconciling = reconcileBootstrapPolicy(new LocalClient(registry, catalogue, { userAgent: 'kube-apiserver' }));
+  reconciling.catch(() => {}); // awaited below, after listening
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 6443, host, () => resolveListen());
@@ -268,10 +276,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   address = `${urlHost}:${port}`;
   const url = `${options.insecureHttp ? 'http' : 'https'}://${urlHost}:${port}`;
   log('listening', { url });
-  // The rbac/bootstrap-roles post-start hook first, alone: /readyz waits for it (so that the first
-  // requests of a limited user or an anonymous probe are judged by the full default policy), and
-  // on a restart it only reads. The other hooks and controllers start once it is done.
-  const policy = await reconcileBootstrapPolicy(new LocalClient(registry, catalogue, { userAgent: 'kube-apiserver' }));
+  const policy = await reconciling;
   rbacBootstrapped = true;
   serverReady();
   log('reconciled the bootstrap RBAC policy', policy);
