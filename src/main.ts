@@ -6,8 +6,9 @@
 //
 // `npm run build` also writes the command line and everything it loads before serving as one
 // file (dist/bundle/, scripts/bundle.mjs): Node's ESM loader resolves, reads and links each of
-// our ~150 modules on its own, which was about a fifth of a restart. The bundle is used only when
-// it is newer than the last compile, so a `tsc` run without it falls back to the modules.
+// our ~150 modules on its own, and one file instead saves ~50 ms of main-thread CPU per restart.
+// The bundle is used only when it is newer than the last compile, so a `tsc` run without it falls
+// back to the modules.
 import { statSync } from 'node:fs';
 
 const bundle = new URL('../bundle/cli.js', import.meta.url);
