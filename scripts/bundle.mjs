@@ -33,6 +33,8 @@ const build = await rollup({
     warn(warning);
   },
 });
-await build.write({ dir: outDir, format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' });
+// With source maps, `node --enable-source-maps` reports stack frames in the compiled modules of
+// dist/src/ rather than in the bundle (Node reads them only with that flag: nothing at start).
+await build.write({ dir: outDir, format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js', sourcemap: true });
 await build.close();
 process.stdout.write(`bundle: dist/bundle/ written\n`);
