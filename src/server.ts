@@ -128,8 +128,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   let spec: LoadedSpec;
   let catalogue: Catalogue;
   try {
-    // The certificates first: reading them takes a few turns of the loop, in which LevelDB's
-    // open gets to its thread before the catalogue holds the main one.
+    // The certificates first: their directory is made (or found) on a libuv thread, and in that
+    // turn of the loop LevelDB's open, which also begins with a mkdir, gets to its own thread
+    // before the catalogue holds the main one.
     if (!options.insecureHttp) {
       pki = await loadOrCreatePki(pkiDir, { hosts: [host, ...(options.tlsHosts ?? [])] });
       log('loaded the cluster CA and serving certificate', { dir: pkiDir });
