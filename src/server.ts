@@ -1,8 +1,7 @@
 // Starts a kubemu API server in this process and returns how to reach it and how to stop it.
-// The CLI (main.ts) and the tests both use this; nothing here is global, so several servers
+// The CLI (cli.ts) and the tests both use this; nothing here is global, so several servers
 // can run in one process.
-import { readFileSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -10,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { createApp } from './http/app.js';
 import { versionInfo } from './http/version.js';
 import { realClock, type Clock } from './machinery/clock.js';
-import { loadOrCreatePki } from './pki/cluster-pki.js';
+import { loadOrCreatePki, type ClusterPki } from './pki/cluster-pki.js';
 import { clientCertificateIdentity } from './pki/client-identity.js';
 import { ServiceAccountKeys } from './pki/service-account-keys.js';
 import { Registry } from './registry/registry.js';
@@ -119,19 +118,35 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const storage = options.storage ?? 'level';
   const dataDir = resolve(options.dataDir ?? '.kubemu/data');
 
-  // The catalogue comes from a digest of the spec kept in the data directory when there is a
-  // current one: the whole spec is then parsed on first need, not before serving.
-  const specAtStart = options.spec ? undefined : openSpecForStart(locateSpec(), join(dataDir, 'cache'));
-  const spec = options.spec ?? specAtStart!.spec;
-  const catalogue = new Catalogue(options.spec?.document ?? specAtStart!.catalogueSource);
-  log('loaded the Kubernetes API schema', { spec: spec.path, resources: catalogue.all().length, groups: catalogue.groups().length, digest: specAtStart?.cached });
-
-  let backend: Backend;
-  if (storage === 'memory') backend = await openBackend('memory:');
-  else {
-    await mkdir(dataDir, { recursive: true });
-    backend = await openBackend(`leveldb:${join(dataDir, 'db')}`);
+  const pkiDir = join(dataDir, 'pki');
+  // LevelDB opens (~20 ms, most of it on a libuv thread) while the certificates are read and the
+  // catalogue is built: one after the other they were a tenth of a restart.
+  if (storage !== 'memory') mkdirSync(dataDir, { recursive: true });
+  const backendOpening = storage === 'memory' ? openBackend('memory:') : openBackend(`leveldb:${join(dataDir, 'db')}`);
+  let pki: ClusterPki | undefined;
+  let specAtStart: ReturnType<typeof openSpecForStart> | undefined;
+  let spec: LoadedSpec;
+  let catalogue: Catalogue;
+  try {
+    // The certificates first: their directory is made (or found) on a libuv thread, and in that
+    // turn of the loop LevelDB's open, which also begins with a mkdir, gets to its own thread
+    // before the catalogue holds the main one.
+    if (!options.insecureHttp) {
+      pki = await loadOrCreatePki(pkiDir, { hosts: [host, ...(options.tlsHosts ?? [])] });
+      log('loaded the cluster CA and serving certificate', { dir: pkiDir });
+    }
+    // The catalogue comes from a digest of the spec kept in the data directory when there is a
+    // current one: the whole spec is then parsed on first need, not before serving.
+    specAtStart = options.spec ? undefined : openSpecForStart(locateSpec(), join(dataDir, 'cache'));
+    spec = options.spec ?? specAtStart!.spec;
+    catalogue = new Catalogue(options.spec?.document ?? specAtStart!.catalogueSource);
+  } catch (err) {
+    // Else the database would stay open, and locked, in this process.
+    await backendOpening.then((b) => b.close(), () => {});
+    throw err;
   }
+  log('loaded the Kubernetes API schema', { spec: spec.path, resources: catalogue.all().length, groups: catalogue.groups().length, digest: specAtStart?.cached });
+  const backend: Backend = await backendOpening;
   log('opened storage', { backend: storage, dataDir: storage === 'memory' ? undefined : dataDir, revision: backend.currentRevision() });
 
   const cluster = options.cluster ?? defaultClusterConfig();
@@ -177,11 +192,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const version = versionInfo(packageVersion(), new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'));
   const openapi = new OpenApiDocuments(spec, catalogue, version.gitVersion);
 
-  // The aggregator's client certificate, made (the first time) while the server starts: nothing
-  // waits for it but the aggregator's discovery checks and the extension-apiserver-authentication
-  // ConfigMap.
-  const pkiDir = join(dataDir, 'pki');
-  const frontProxyLoading = loadOrCreateFrontProxyPki(pkiDir);
+  // The aggregator's client certificate, read (or made, the first time) once the server is ready:
+  // nothing waits for it but the aggregator's requests and discovery checks and the
+  // extension-apiserver-authentication ConfigMap.
+  let serverReady!: () => void;
+  const frontProxyLoading = new Promise<void>((resolveReady) => (serverReady = resolveReady)).then(() => loadOrCreateFrontProxyPki(pkiDir));
   frontProxyLoading.catch((err: unknown) => log('making the front-proxy certificates failed', { dir: pkiDir, err: err instanceof Error ? err.message : String(err) }));
   const aggregatedApis = new AggregatedApis({
     credentials: frontProxyLoading.then((p) => ({ certPem: p.clientCertPem, keyPem: p.clientKeyPem })),
@@ -223,14 +238,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   });
 
   let server: Server;
-  let caCertPem: string | undefined;
-  let pki: Awaited<ReturnType<typeof loadOrCreatePki>> | undefined;
-  if (options.insecureHttp) {
+  const caCertPem = pki?.caCertPem;
+  if (pki === undefined) {
     server = createHttpServer(app.handle);
   } else {
-    pki = await loadOrCreatePki(pkiDir, { hosts: [host, ...(options.tlsHosts ?? [])] });
-    caCertPem = pki.caCertPem;
-    log('loaded the cluster CA and serving certificate', { dir: pkiDir });
     server = createHttpsServer(
       {
         cert: pki.serverCertPem,
@@ -249,6 +260,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   server.headersTimeout = 130_000;
   server.requestTimeout = 0;
 
+  // The rbac/bootstrap-roles post-start hook first, alone: /readyz waits for it (so that the first
+  // requests of a limited user or an anonymous probe are judged by the full default policy), and
+  // on a restart it only reads. It begins before the port opens: on a restart it is done by the
+  // time the first probe comes, which then finds the server ready instead of answering it 500
+  // while the probes' TLS handshakes take turns with the hook. The other hooks and controllers
+  // start once it is done.
+  const reconciling = reconcileBootstrapPolicy(new LocalClient(registry, catalogue, { userAgent: 'kube-apiserver' }));
+  reconciling.catch(() => {}); // awaited below, after listening
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 6443, host, () => resolveListen());
@@ -258,11 +277,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   address = `${urlHost}:${port}`;
   const url = `${options.insecureHttp ? 'http' : 'https'}://${urlHost}:${port}`;
   log('listening', { url });
-  // The rbac/bootstrap-roles post-start hook first, alone: /readyz waits for it (so that the first
-  // requests of a limited user or an anonymous probe are judged by the full default policy), and
-  // on a restart it only reads. The other hooks and controllers start once it is done.
-  const policy = await reconcileBootstrapPolicy(new LocalClient(registry, catalogue, { userAgent: 'kube-apiserver' }));
+  const policy = await reconciling;
   rbacBootstrapped = true;
+  serverReady();
   log('reconciled the bootstrap RBAC policy', policy);
   // The other hooks' and the controllers' code: loaded now, side by side, not before serving.
   const [
@@ -378,6 +395,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     (stopped ??= (async () => {
       compactor.stop();
       await digestSaved;
+      await frontProxyLoading.catch(() => {});
       await controllers.stop();
       await aggregator.stop();
       apiserverEndpoints.stop();

@@ -18,6 +18,8 @@ test('core resources come from the spec with scope, verbs, kinds and subresource
   assert.deepEqual(pods.subresources.get('eviction')!.kind, { group: 'policy', version: 'v1', kind: 'Eviction' });
   assert.deepEqual(pods.subresources.get('status')!.verbs, ['get', 'patch', 'update']);
   assert.equal(pods.subresources.get('exec')!.connect, true);
+  // Verbs in alphabetical order, whatever order the spec's methods come in (get, then post → create).
+  assert.deepEqual(pods.subresources.get('exec')!.verbs, ['create', 'get']);
 
   const ns = catalogue.lookup('', 'v1', 'namespaces')!;
   assert.equal(ns.namespaced, false);

@@ -260,7 +260,9 @@ export class Catalogue {
             if (v && !sub.verbs.includes(v)) sub.verbs.push(v);
           }
         }
-        sub.verbs.sort((a, b) => a.localeCompare(b));
+        // Code-unit order, which is alphabetical for these lower-case verbs: localeCompare's first
+        // call sets up ICU's collator, ~8 ms of every start.
+        sub.verbs.sort();
         subresources.set(parts.subresource, sub);
         continue;
       }

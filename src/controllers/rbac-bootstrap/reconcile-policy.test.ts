@@ -36,3 +36,29 @@ test('a deleted role comes back, a removed rule is added again, autoupdate "fals
   assert.equal(((await clusterRolesClient().get(undefined, 'system:basic-user')) as { rules: unknown[] }).rules.length, basic.rules.length);
   assert.deepEqual(((await clusterRolesClient().get(undefined, 'system:monitoring')) as { rules: unknown[] | null }).rules ?? [], []);
 });
+
+test('what a user added is kept while a removed label, subject or aggregation selector is put back', async () => {
+  const bindingsClient = client.resource('rbac.authorization.k8s.io', 'v1', 'clusterrolebindings');
+  type Role = { metadata: { labels: Record<string, string> }; rules: unknown[]; aggregationRule?: { clusterRoleSelectors: unknown[] } };
+  const basic = (await clusterRolesClient().get(undefined, 'system:basic-user')) as Role;
+  const extraRule = { apiGroups: ['example.com'], resources: ['widgets'], verbs: ['get'] };
+  delete basic.metadata.labels['kubernetes.io/bootstrapping'];
+  await clusterRolesClient().update(undefined, { ...basic, rules: [...basic.rules, extraRule] } as never);
+  const admin = (await clusterRolesClient().get(undefined, 'admin')) as Role;
+  const extraSelector = { matchLabels: { 'example.com/aggregate-to-admin': 'true' } };
+  await clusterRolesClient().update(undefined, { ...admin, aggregationRule: { clusterRoleSelectors: [extraSelector] } } as never);
+  type Binding = { subjects: { kind: string; name: string }[] };
+  const discovery = (await bindingsClient.get(undefined, 'system:discovery')) as Binding;
+  const extraSubject = { apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'jane' };
+  await bindingsClient.update(undefined, { ...discovery, subjects: [extraSubject] } as never);
+
+  assert.deepEqual(await reconcileBootstrapPolicy(client), { created: 0, updated: 3 });
+  const basicAfter = (await clusterRolesClient().get(undefined, 'system:basic-user')) as Role;
+  assert.equal(basicAfter.metadata.labels['kubernetes.io/bootstrapping'], 'rbac-defaults');
+  assert.deepEqual(basicAfter.rules, [...basic.rules, extraRule]);
+  const adminAfter = (await clusterRolesClient().get(undefined, 'admin')) as Role;
+  assert.deepEqual(adminAfter.aggregationRule!.clusterRoleSelectors, [extraSelector, ...admin.aggregationRule!.clusterRoleSelectors]);
+  const discoveryAfter = (await bindingsClient.get(undefined, 'system:discovery')) as Binding;
+  assert.deepEqual(discoveryAfter.subjects, [extraSubject, ...discovery.subjects]);
+  assert.deepEqual(await reconcileBootstrapPolicy(client), { created: 0, updated: 0 });
+});
