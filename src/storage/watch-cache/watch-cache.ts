@@ -2,6 +2,7 @@
 // backend, so get/list/watch never touch disk (kube-apiserver's cacher, in one process).
 // Writes pass straight through to the backend.
 import type { Backend, StorageEvent, StoredObject } from '../types.js';
+import { COLLECT_AFTER_LOAD_OBJECTS, collectHeapAfterLoad } from './heap-after-load.js';
 import { ObjectSlabs } from './object-slabs.js';
 import { ResourceCache } from './resource-cache.js';
 import type { AttrsFunc } from './types.js';
@@ -103,6 +104,7 @@ export class WatchCache {
       return this.backend.listBytes ? this.backend.listBytes(this.root, options) : this.backend.list(this.root, options);
     };
     let revision = startRevision;
+    let loaded = 0;
     let reading = readPage();
     for (;;) {
       const page = await reading;
@@ -113,6 +115,7 @@ export class WatchCache {
         const cache = this.cacheFor(item.key);
         if (cache) cache.load(cache.toCached(item.key, item.value, item.modRevision, item.createRevision));
       }
+      loaded += page.items.length;
       if (!more) break;
     }
     this.revision = revision;
@@ -137,6 +140,7 @@ export class WatchCache {
     await replayDone;
     this.stopWatch = () => handle.stop();
     await this.backend.afterFullRead?.();
+    if (loaded > COLLECT_AFTER_LOAD_OBJECTS) await collectHeapAfterLoad();
   }
 
   private cacheFor(key: string): ResourceCache | undefined {
