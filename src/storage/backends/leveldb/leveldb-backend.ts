@@ -21,7 +21,6 @@ import {
   type ListOptions,
   type ListResult,
   type StorageEvent,
-  type StoredBytes,
   type StorageEventType,
   type StoredObject,
   type Versioner,
@@ -273,14 +272,10 @@ export class LevelDbBackend implements Backend {
   }
 
   list(prefix: string, options: ListOptions = {}): Promise<ListResult> {
-    return this.using(() => this.readList<string>(prefix, options, 'utf8'));
+    return this.using(() => this.readList(prefix, options));
   }
 
-  listBytes(prefix: string, options: ListOptions = {}): Promise<ListResult<StoredBytes>> {
-    return this.using(() => this.readList<Buffer>(prefix, options, 'buffer'));
-  }
-
-  private async readList<V extends string | Buffer>(prefix: string, options: ListOptions, valueEncoding: 'utf8' | 'buffer'): Promise<ListResult<{ key: string; value: V; createRevision: number; modRevision: number }>> {
+  private async readList(prefix: string, options: ListOptions): Promise<ListResult> {
     this.assertOpen(prefix);
     // The snapshot may already hold a batch whose commit callback has not run yet; list as of
     // the committed revision (rolling that batch back) so that the result never runs ahead of
@@ -320,11 +315,11 @@ export class LevelDbBackend implements Backend {
         }
         selected.push(entry);
       }
-      const values = (await this.db.getMany<string, V>(
+      const values = (await this.db.getMany(
         selected.map(([, pointer]) => valueKey(pointer.modRevision)),
-        { snapshot, valueEncoding },
-      )) as (V | undefined)[];
-      const items: { key: string; value: V; createRevision: number; modRevision: number }[] = new Array(selected.length);
+        { snapshot },
+      )) as (string | undefined)[];
+      const items: StoredObject[] = new Array(selected.length);
       for (let i = 0; i < selected.length; i++) {
         const [key, { createRevision, modRevision }] = selected[i]!;
         const value = values[i];
