@@ -44,7 +44,7 @@ export class ResourceCache {
    * writer still has the object, else from the bytes when a selector first needs them.
    */
   toCached(key: string, json: string | Buffer, modRevision: number, createRevision: number, parsed?: Record<string, unknown>): CachedObject {
-    return CachedObject.inSlabs(this.slabs, key, json, modRevision, createRevision, this.attrs, parsed && this.attrs(parsed));
+    return CachedObject.inSlabs(this.slabs, key, json, modRevision, createRevision, parsed ? this.attrs(parsed) : this.attrs);
   }
 
   /** Initial state, at the cache's start revision. */
