@@ -43,16 +43,8 @@ export interface ListOptions {
   limit?: number;
 }
 
-/** A stored object with its JSON as UTF-8 bytes (Backend.listBytes). */
-export interface StoredBytes {
-  key: string;
-  value: Buffer;
-  createRevision: number;
-  modRevision: number;
-}
-
-export interface ListResult<Item = StoredObject> {
-  items: Item[];
+export interface ListResult {
+  items: StoredObject[];
   /** The revision the list was taken at. */
   revision: number;
   /** True when `limit` cut the list short. */
@@ -106,12 +98,6 @@ export interface Backend {
   get(key: string): Promise<StoredObject | undefined>;
   /** Every key starting with `prefix`, in key order. */
   list(prefix: string, options?: ListOptions): Promise<ListResult>;
-  /**
-   * As list, each value as its UTF-8 bytes: for a reader that keeps the bytes (the watch cache's
-   * start), never a string (a whole store of strings made start-up garbage, and the JavaScript
-   * heap grew to hold it). Optional: without it the reader uses list.
-   */
-  listBytes?(prefix: string, options?: ListOptions): Promise<ListResult<StoredBytes>>;
   /** Number of keys under `prefix` now. */
   count(prefix: string): Promise<number>;
 

@@ -1,6 +1,7 @@
 // The cached state and recent history of one resource (all keys under one prefix), kept
 // current by the events of the storage backend. Serves get, list (now or at a retained
 // revision, for consistent pagination) and watch (from any retained revision).
+import { SortedByKey } from '../sorted-by-key.js';
 import { StorageError } from '../types.js';
 import type { ObjectSlabs } from './object-slabs.js';
 import { CachedObject, parseCached, type AttrsFunc, type ObjectAttrs, type CacheEvent, type CacheEventType, type CacheWatcher, type WatchRequest } from './types.js';
@@ -17,8 +18,8 @@ interface ActiveWatcher {
 }
 
 export class ResourceCache {
-  private readonly objects = new Map<string, CachedObject>();
-  private sortedKeys: string[] | null = [];
+  /** The current state, in key order (lists are slices of it). */
+  private readonly objects = new SortedByKey<CachedObject>(keyOfObject);
   /** Events in revision order; history[0] is the oldest retained. */
   private history: CacheEvent[] = [];
   /** Events with revision > oldestRevision are all in history. */
@@ -44,7 +45,7 @@ export class ResourceCache {
    * took them from its object, else they come from the bytes when a selector first needs them.
    */
   toCached(key: string, json: string | Buffer, modRevision: number, createRevision: number, attrs?: ObjectAttrs): CachedObject {
-    return CachedObject.inSlabs(this.slabs, key, json, modRevision, createRevision, this.attrs, attrs);
+    return CachedObject.inSlabs(this.slabs, key, json, modRevision, createRevision, attrs ?? this.attrs);
   }
 
   /** The selector attributes of an object of this resource. */
@@ -55,11 +56,9 @@ export class ResourceCache {
   /** Initial state, at the cache's start revision. */
   load(obj: CachedObject): void {
     this.changes++;
-    const prev = this.objects.get(obj.key);
     this.slabs.retain(obj);
-    this.objects.set(obj.key, obj);
+    const prev = this.objects.set(obj);
     if (prev) this.slabs.release(prev);
-    this.sortedKeys = null;
   }
 
   /** An event older than the start revision: history only (it lets watches resume across restarts). */
@@ -76,14 +75,12 @@ export class ResourceCache {
   }
 
   apply(type: CacheEventType, key: string, object: CachedObject, revision: number): CacheEvent {
-    const prev = this.objects.get(key);
     this.changes++;
-    if (type === 'DELETED') {
-      if (this.objects.delete(key)) this.sortedKeys = null;
-    } else {
-      if (!prev) this.sortedKeys = null;
+    let prev: CachedObject | undefined;
+    if (type === 'DELETED') prev = this.objects.delete(key);
+    else {
       this.slabs.retain(object);
-      this.objects.set(key, object);
+      prev = this.objects.set(object);
     }
     const event: CacheEvent = { type, revision, object, prev };
     this.retainEvent(event);
@@ -117,7 +114,6 @@ export class ResourceCache {
     for (const obj of this.objects.values()) this.slabs.release(obj);
     for (const event of this.history) this.releaseEvent(event);
     this.objects.clear();
-    this.sortedKeys = [];
     this.history = [];
   }
 
@@ -134,11 +130,6 @@ export class ResourceCache {
     return this.changes;
   }
 
-  private keysInOrder(): string[] {
-    if (!this.sortedKeys) this.sortedKeys = [...this.objects.keys()].sort();
-    return this.sortedKeys;
-  }
-
   /**
    * Objects under `keyPrefix` as of `revision` (default: now). A past revision is rebuilt by
    * undoing the retained events after it; older than the history → Compacted.
@@ -146,10 +137,7 @@ export class ResourceCache {
   list(keyPrefix: string, revision?: number): ListSnapshot {
     const now = this.currentRevision();
     const at = revision === undefined || revision >= now ? now : revision;
-    const keys = this.keysInOrder();
-    let start = lowerBound(keys, keyPrefix);
-    const items: CachedObject[] = [];
-    for (; start < keys.length && keys[start].startsWith(keyPrefix); start++) items.push(this.objects.get(keys[start])!);
+    const items = this.objects.withPrefix(keyPrefix);
     if (at === now) return { items, revision: now };
     return { items: this.rollBack(items, keyPrefix, at), revision: at };
   }
@@ -221,13 +209,6 @@ export class ResourceCache {
   }
 }
 
-function lowerBound(keys: string[], target: string): number {
-  let lo = 0;
-  let hi = keys.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (keys[mid] < target) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+function keyOfObject(obj: CachedObject): string {
+  return obj.key;
 }

@@ -71,6 +71,8 @@ export class CachedObject implements SlabRange {
   slabOffset: number;
   byteLength: number;
   refs = 0;
+  /** The selector attributes, or until a selector first asks, the function that extracts them (one field: there are as many cached objects as stored ones). */
+  private attrs: ObjectAttrs | AttrsFunc;
 
   constructor(
     readonly key: string,
@@ -78,9 +80,10 @@ export class CachedObject implements SlabRange {
     bytes: Buffer | SlabPlacement,
     readonly modRevision: number,
     readonly createRevision: number,
-    private readonly extract: AttrsFunc,
-    private attrs?: ObjectAttrs,
+    /** Given by a writer that still has the parsed object; else how to extract them from the bytes. */
+    attrs: ObjectAttrs | AttrsFunc,
   ) {
+    this.attrs = attrs;
     if (Buffer.isBuffer(bytes)) {
       this.slab = Slab.of(bytes);
       this.slabOffset = 0;
@@ -93,8 +96,8 @@ export class CachedObject implements SlabRange {
   }
 
   /** A cached object whose bytes are written into `slabs`. */
-  static inSlabs(slabs: ObjectSlabs, key: string, json: string | Buffer, modRevision: number, createRevision: number, extract: AttrsFunc, attrs?: ObjectAttrs): CachedObject {
-    const obj = new CachedObject(key, slabs.write(json), modRevision, createRevision, extract, attrs);
+  static inSlabs(slabs: ObjectSlabs, key: string, json: string | Buffer, modRevision: number, createRevision: number, attrs: ObjectAttrs | AttrsFunc): CachedObject {
+    const obj = new CachedObject(key, slabs.write(json), modRevision, createRevision, attrs);
     slabs.track(obj);
     return obj;
   }
@@ -118,10 +121,11 @@ export class CachedObject implements SlabRange {
   withRevision(revision: number): CachedObject {
     const parsed = parseCached<{ metadata?: Record<string, unknown> }>(this);
     (parsed.metadata ??= {}).resourceVersion = String(revision);
-    return new CachedObject(this.key, jsonBytes(JSON.stringify(parsed)), revision, this.createRevision, this.extract, this.attrs);
+    return new CachedObject(this.key, jsonBytes(JSON.stringify(parsed)), revision, this.createRevision, this.attrs);
   }
 
   private selectorAttrs(): ObjectAttrs {
-    return (this.attrs ??= this.extract(parseCached(this)));
+    if (typeof this.attrs === 'function') this.attrs = this.attrs(parseCached(this));
+    return this.attrs;
   }
 }

@@ -164,20 +164,6 @@ test('after a full read the database is reopened, and reads, writes and watches 
   await b.close();
 });
 
-test('listBytes lists what list does, each value as its UTF-8 bytes', async () => {
-  const b = await openLevelDbBackend(join(root, `db-${dirs++}`), small);
-  await b.create('/registry/configmaps/ns/a', { metadata: { name: 'a' }, data: { text: 'grüße' } });
-  await b.create('/registry/configmaps/ns/b', { metadata: { name: 'b' } });
-  const strings = await b.list('/registry/configmaps/', { limit: 1 });
-  const bytes = await b.listBytes('/registry/configmaps/', { limit: 1 });
-  assert.ok(Buffer.isBuffer(bytes.items[0]!.value));
-  assert.deepEqual(
-    { ...bytes, items: bytes.items.map((i) => ({ ...i, value: i.value.toString('utf8') })) },
-    strings,
-  );
-  await b.close();
-});
-
 test('a watcher that keeps the previous state itself is not sent previous values of updates read back from disk', async () => {
   const b = await openAt(join(root, `db-${dirs++}`));
   try {

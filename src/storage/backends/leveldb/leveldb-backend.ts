@@ -22,14 +22,13 @@ import {
   type ListOptions,
   type ListResult,
   type StorageEvent,
-  type StoredBytes,
   type StorageEventType,
   type StoredObject,
   type Versioner,
   type WatchHandle,
 } from '../../types.js';
 import { Rollback } from '../revision-rollback.js';
-import { SortedKeySet } from '../sorted-key-set.js';
+import { SortedByKey } from '../../sorted-by-key.js';
 import { prefixEnd, validateKey } from '../storage-keys.js';
 import { WatchHub, type Subscription } from '../watch-hub.js';
 import { compactHistory } from './history-compaction.js';
@@ -115,6 +114,8 @@ interface IndexEntry extends ObjectPointer {
   readonly key: string;
 }
 
+const keyOfEntry = (entry: IndexEntry): string => entry.key;
+
 export async function openLevelDbBackend(path: string, options: LevelDbBackendOptions = {}): Promise<LevelDbBackend> {
   const db: LevelDb = new Level<string, string>(path, { writeBufferSize: options.writeBufferSize ?? DEFAULT_WRITE_BUFFER, cacheSize: DEFAULT_BLOCK_CACHE });
   try {
@@ -138,9 +139,8 @@ export class LevelDbBackend implements Backend {
   private readonly reopenAfterReadKeys: number;
   private readonly hub = new WatchHub();
 
-  /** Live keys as assigned by accepted writes, committed or not. */
-  private readonly index = new Map<string, IndexEntry>();
-  private keys = new SortedKeySet();
+  /** Live keys as assigned by accepted writes, committed or not, in key order (lookups, counts). */
+  private index = new SortedByKey<IndexEntry>(keyOfEntry);
   private assignedRevision = 0;
   private committedRevision = 0;
   private compacted = 0;
@@ -176,30 +176,29 @@ export class LevelDbBackend implements Backend {
     this.committedRevision = this.assignedRevision = Number(revision ?? 0);
     this.compacted = Number(compacted ?? 0);
 
-    const keys: string[] = [];
+    const entries: IndexEntry[] = [];
     let sorted = true;
     // Keys read as bytes and decoded past the prefix: a string of its own, where slicing the
     // prefix off a string would keep both the slice and the whole key (for every stored object).
     const iterator = this.db.iterator<Buffer, string>({ gte: Buffer.from(OBJECT_PREFIX), lt: Buffer.from(prefixEnd(OBJECT_PREFIX)!), keyEncoding: 'buffer' });
     try {
       for (;;) {
-        const entries = await iterator.nextv(4096);
-        if (entries.length === 0) break;
-        for (const [dbKey, pointer] of entries) {
+        const rows = await iterator.nextv(4096);
+        if (rows.length === 0) break;
+        for (const [dbKey, pointer] of rows) {
           const key = dbKey.toString('utf8', OBJECT_PREFIX.length);
           // LevelDB orders by UTF-8 bytes, JavaScript by UTF-16 units: equal for the ASCII keys
           // Kubernetes uses, but do not trust it blindly.
-          if (sorted && keys.length > 0 && keys[keys.length - 1]! >= key) sorted = false;
-          keys.push(key);
+          if (sorted && entries.length > 0 && entries[entries.length - 1]!.key >= key) sorted = false;
           const { createRevision, modRevision } = decodePointer(pointer);
-          this.index.set(key, { key, createRevision, modRevision });
+          entries.push({ key, createRevision, modRevision });
         }
       }
     } finally {
       await iterator.close();
     }
-    if (!sorted) keys.sort();
-    this.keys = SortedKeySet.fromSorted(keys);
+    if (!sorted) entries.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    this.index = SortedByKey.fromSorted(keyOfEntry, entries);
 
     if (compacting !== undefined) {
       const [from, to] = compacting.split(' ').map(Number) as [number, number];
@@ -274,14 +273,10 @@ export class LevelDbBackend implements Backend {
   }
 
   list(prefix: string, options: ListOptions = {}): Promise<ListResult> {
-    return this.using(() => this.readList<string>(prefix, options, 'utf8'));
+    return this.using(() => this.readList(prefix, options));
   }
 
-  listBytes(prefix: string, options: ListOptions = {}): Promise<ListResult<StoredBytes>> {
-    return this.using(() => this.readList<Buffer>(prefix, options, 'buffer'));
-  }
-
-  private async readList<V extends string | Buffer>(prefix: string, options: ListOptions, valueEncoding: 'utf8' | 'buffer'): Promise<ListResult<{ key: string; value: V; createRevision: number; modRevision: number }>> {
+  private async readList(prefix: string, options: ListOptions): Promise<ListResult> {
     this.assertOpen(prefix);
     // The snapshot may already hold a batch whose commit callback has not run yet; list as of
     // the committed revision (rolling that batch back) so that the result never runs ahead of
@@ -321,11 +316,11 @@ export class LevelDbBackend implements Backend {
         }
         selected.push(entry);
       }
-      const values = (await this.db.getMany<string, V>(
+      const values = (await this.db.getMany(
         selected.map(([, pointer]) => valueKey(pointer.modRevision)),
-        { snapshot, valueEncoding },
-      )) as (V | undefined)[];
-      const items: { key: string; value: V; createRevision: number; modRevision: number }[] = new Array(selected.length);
+        { snapshot },
+      )) as (string | undefined)[];
+      const items: StoredObject[] = new Array(selected.length);
       for (let i = 0; i < selected.length; i++) {
         const [key, { createRevision, modRevision }] = selected[i]!;
         const value = values[i];
@@ -341,7 +336,7 @@ export class LevelDbBackend implements Backend {
   async count(prefix: string): Promise<number> {
     this.assertOpen(prefix);
     // From the index: counts writes still in flight too (a count is a gauge, not a snapshot).
-    return prefix === '' ? this.keys.size : this.keys.countRange(prefix, prefixEnd(prefix));
+    return prefix === '' ? this.index.size : this.index.countRange(prefix, prefixEnd(prefix));
   }
 
   create(key: string, obj: Record<string, unknown>): Promise<StoredObject> {
@@ -354,8 +349,7 @@ export class LevelDbBackend implements Backend {
       const value = JSON.stringify(obj);
       assertRequestSize(key, value);
       this.assignedRevision = revision;
-      this.index.set(key, { key, createRevision: revision, modRevision: revision });
-      this.keys.add(key);
+      this.index.set({ key, createRevision: revision, modRevision: revision });
       this.pendingValues.set(revision, value);
       return this.enqueue('ADDED', key, revision, revision, 0, value, undefined, undefined);
     } catch (err) {
@@ -375,7 +369,7 @@ export class LevelDbBackend implements Backend {
       const value = JSON.stringify(obj);
       assertRequestSize(key, value);
       this.assignedRevision = revision;
-      this.index.set(key, { key, createRevision: current.createRevision, modRevision: revision });
+      this.index.set({ key, createRevision: current.createRevision, modRevision: revision });
       this.pendingValues.set(revision, value);
       const prevValue = this.pendingValues.get(current.modRevision);
       return this.enqueue('MODIFIED', key, revision, current.createRevision, current.modRevision, value, prevValue, current);
@@ -395,7 +389,6 @@ export class LevelDbBackend implements Backend {
       }
       const revision = ++this.assignedRevision;
       this.index.delete(key);
-      this.keys.delete(key);
       const prevValue = this.pendingValues.get(current.modRevision);
       return this.enqueue('DELETED', key, revision, current.createRevision, current.modRevision, undefined, prevValue, current);
     } catch (err) {
@@ -596,13 +589,8 @@ export class LevelDbBackend implements Backend {
     for (let i = failed.length - 1; i >= 0; i--) {
       const w = failed[i]!;
       this.pendingValues.delete(w.revision);
-      if (w.undo) {
-        this.index.set(w.key, w.undo);
-        this.keys.add(w.key);
-      } else {
-        this.index.delete(w.key);
-        this.keys.delete(w.key);
-      }
+      if (w.undo) this.index.set(w.undo);
+      else this.index.delete(w.key);
     }
     this.assignedRevision = this.committedRevision;
     const reason = cause instanceof Error ? cause.message : String(cause);
@@ -625,9 +613,14 @@ export class LevelDbBackend implements Backend {
       for (;;) {
         const entries = await iterator.nextv(4096);
         if (entries.length === 0) break;
+        // The index's instance of each key: both are in key order, so one search per batch and a
+        // walk alongside (the index does not change within this synchronous loop).
+        const known = this.index.range(entries[0]![0].slice(OBJECT_PREFIX.length), false, undefined);
+        let entry = known.next();
         for (const [dbKey, pointer] of entries) {
           const key = dbKey.slice(OBJECT_PREFIX.length);
-          result.push([this.index.get(key)?.key ?? key, decodePointer(pointer)]);
+          while (!entry.done && entry.value.key < key) entry = known.next();
+          result.push([!entry.done && entry.value.key === key ? entry.value.key : key, decodePointer(pointer)]);
         }
       }
     } finally {
