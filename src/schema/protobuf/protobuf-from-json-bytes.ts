@@ -282,6 +282,24 @@ class Transcoder {
     if (this.src[at] !== LOWER_N) this.field(entry);
   }
 
+  /** Runs `item` at each element of the JSON array at pos (which must be one), and moves past the array. */
+  private eachItem(item: () => void): void {
+    const src = this.src;
+    if (src[this.pos] !== OPEN_BRACKET) throw NotOnFastPath;
+    this.pos++;
+    if (src[this.pos] === CLOSE_BRACKET) {
+      this.pos++;
+      return;
+    }
+    for (;;) {
+      item();
+      const c = src[this.pos++];
+      if (c === COMMA) continue;
+      if (c === CLOSE_BRACKET) return;
+      throw NotOnFastPath;
+    }
+  }
+
   /** A field's non-null value at pos. */
   private field(entry: KeyEntry): void {
     const field = entry.field;
@@ -309,22 +327,13 @@ class Transcoder {
       }
     }
     if (field.repeated) {
-      if (src[this.pos] !== OPEN_BRACKET) throw NotOnFastPath;
-      this.pos++;
-      if (src[this.pos] === CLOSE_BRACKET) {
-        this.pos++;
-        return;
-      }
-      for (;;) {
+      this.eachItem(() => {
         if (src[this.pos] === LOWER_N) {
           this.literal(4);
           this.zero(field.id, field.value);
         } else this.value(field.id, field.value, entry);
-        const c = src[this.pos++];
-        if (c === COMMA) continue;
-        if (c === CLOSE_BRACKET) return;
-        throw NotOnFastPath;
-      }
+      });
+      return;
     }
     this.value(field.id, field.value, entry);
   }
@@ -493,23 +502,13 @@ class Transcoder {
         out.copy(src, start, this.pos);
         return;
       }
-      case 'stringList': {
-        if (src[this.pos] !== OPEN_BRACKET) throw NotOnFastPath;
-        this.pos++;
-        if (src[this.pos] === CLOSE_BRACKET) {
-          this.pos++;
-          return;
-        }
-        for (;;) {
+      case 'stringList':
+        this.eachItem(() => {
           if (src[this.pos] !== QUOTE) throw NotOnFastPath;
           out.byte(tag(1, LENGTH_DELIMITED));
           this.stringBytes();
-          const c = src[this.pos++];
-          if (c === COMMA) continue;
-          if (c === CLOSE_BRACKET) return;
-          throw NotOnFastPath;
-        }
-      }
+        });
+        return;
     }
   }
 
