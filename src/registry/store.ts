@@ -40,6 +40,16 @@ import type { DeleteRequest } from './request-options.js';
 import type { UserInfo } from './service-account-tokens.js';
 
 /** What a read-modify-write does with the current object. */
+/** An update storage has taken, and what the rest of guaranteedUpdate needs of it while it waits. */
+interface PendingUpdate {
+  written: Promise<StoredObject>;
+  formed: KubeObject;
+  /** The last finalizer went from an object being deleted without a grace period: it goes once written. */
+  finalizing: boolean;
+  reservation: AdmissionReservation | undefined;
+  expectedRv: string | undefined;
+}
+
 export interface UpdatePlan {
   /** Create this object (the current one is absent). */
   create?: KubeObject;
@@ -649,10 +659,7 @@ export class ResourceStore {
     subresource: WriteSubresource | undefined,
     tryUpdate: (current: KubeObject | undefined) => UpdatePlan,
     attempt: number,
-  ): Promise<
-    | { object: ObjectOut; created: boolean }
-    | { written: Promise<StoredObject>; formed: KubeObject; finalizing: boolean; reservation: AdmissionReservation | undefined; expectedRv: string | undefined }
-  > {
+  ): Promise<{ object: ObjectOut; created: boolean } | PendingUpdate> {
     const cached = this.current(namespace, name);
     const current = cached ? (parseCached<KubeObject>(cached)) : undefined;
     // The caller's own copy, which it may change at will.
