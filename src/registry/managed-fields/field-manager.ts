@@ -35,6 +35,7 @@ import { toFieldSet } from './typed-field-set.js';
 import { merge } from './typed-merge.js';
 import { validateApplied, validationMessage } from './typed-validate.js';
 import { createTypeResolver, type TypeNode } from './type-schema.js';
+import { CreatedFieldsCache } from './created-fields-cache.js';
 import { createZeroObjects } from './zero-object.js';
 
 export type Obj = Record<string, unknown>;
@@ -101,6 +102,7 @@ export function createFieldManager(definitions: Record<string, unknown>, options
   const zeros = createZeroObjects(options.goForms ?? createGoForms(definitions));
   const maxUpdateManagers = options.maxUpdateManagers ?? 10;
   const identify = cachedManagerIdentifiers();
+  const createdFields = new CreatedFieldsCache();
   // Endpoints pass the same ignoredFields array on every call: compile it once.
   const skipTrees = new WeakMap<object, SkipTree>();
   const ignoredSets = new WeakMap<object, FieldSet>();
@@ -203,7 +205,7 @@ export function createFieldManager(definitions: Record<string, unknown>, options
       const type = types.definition(args.definitionName);
       const before = live ?? zeros.of(args.definitionName);
       const writer = { manager: args.manager, apiVersion: args.apiVersion, subresource: args.subresource ?? '', time: entryTime(args.time) };
-      const result = recordUpdate(managed, type, before, next, skipFor(args.ignoredFields), writer, maxUpdateManagers, identify);
+      const result = recordUpdate(managed, type, before, next, skipFor(args.ignoredFields), writer, maxUpdateManagers, identify, createdFields);
       writeManagedFields(next, result);
     } catch {
       // Like the real server's UpdateNoErrors: a failure keeps the stored entries.
@@ -265,7 +267,7 @@ export function createFieldManager(definitions: Record<string, unknown>, options
       // An untracked object: whatever it holds becomes "before-first-apply"'s, so that the
       // first applier conflicts with it rather than silently taking everything.
       const writer = { manager: beforeFirstApply, apiVersion: args.apiVersion, subresource, time: args.time };
-      managed = recordUpdate(managed, type, zeros.of(args.definitionName), live, skip, writer, maxUpdateManagers, identify);
+      managed = recordUpdate(managed, type, zeros.of(args.definitionName), live, skip, writer, maxUpdateManagers, identify, createdFields);
     }
 
     const metadata = config.metadata;

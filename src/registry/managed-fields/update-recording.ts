@@ -9,6 +9,7 @@ import { fieldElement } from './path-element.js';
 import { withoutFields } from './structured-merge.js';
 import { compare, type SkipTree } from './typed-compare.js';
 import { fieldsChangedFrom } from './created-fields.js';
+import type { CreatedFieldsCache } from './created-fields-cache.js';
 import type { TypeNode } from './type-schema.js';
 
 const unknownManager = 'unknown';
@@ -58,14 +59,19 @@ export function recordUpdate(
   writer: Writer,
   maxUpdateManagers: number,
   identify: IdentifierOf = managerIdentifier,
+  createdFields?: CreatedFieldsCache,
 ): Managed {
   let result: Managed;
   let taken: FieldSet;
   // With no managers yet (a create), nobody loses anything and the removed fields do not matter.
-  const created = managed.size === 0 ? fieldsChangedFrom(type, before, after, skip) : undefined;
+  let created: FieldSet | undefined;
+  if (managed.size === 0) {
+    const compute = () => ownedOnCreate(type, before, after, skip);
+    created = createdFields !== undefined && typeof before === 'object' && before !== null ? createdFields.fieldsOf(before, skip, after, compute) : compute();
+  }
   if (created !== undefined) {
     result = new Map();
-    taken = difference(created, neverOwned);
+    taken = created;
   } else {
     const { changed, removed } = compare(type, before, after, skip);
     result = withoutFields(managed, union(changed, removed), currentOperation);
@@ -86,6 +92,12 @@ export function recordUpdate(
     });
   }
   return capUpdateManagers(result, maxUpdateManagers);
+}
+
+/** What the writer of an object compared with `before`, which holds no list items, owns; undefined when `before` does hold some. */
+function ownedOnCreate(type: TypeNode, before: unknown, after: unknown, skip: SkipTree): FieldSet | undefined {
+  const created = fieldsChangedFrom(type, before, after, skip);
+  return created === undefined ? undefined : difference(created, neverOwned);
 }
 
 /** Folds the oldest update managers into one "ancient-changes" entry per version. */
