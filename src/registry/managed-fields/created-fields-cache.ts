@@ -11,6 +11,7 @@
 //   (a create is compared with its kind's Go zero value, whose scalars are '', '0', 0, false or
 //   null: a field holding its zero value is no change, and so no field).
 // Names, label values, annotation texts and the like (scalars outside lists) are no part of a shape.
+import { rememberJsonText } from '../../storage/object-json.js';
 import type { FieldSet } from './field-set.js';
 
 type Token = symbol | string | number | boolean | null;
@@ -55,6 +56,8 @@ export class CreatedFieldsCache {
       }
       if (!candidate.shared) {
         deepFreeze(candidate.fields);
+        // Storage splices this text in rather than serialize the set again with each object.
+        rememberJsonText(candidate.fields, JSON.stringify(candidate.fields));
         candidate.shared = true;
       }
       return candidate.fields;

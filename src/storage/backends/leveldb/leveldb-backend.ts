@@ -48,6 +48,7 @@ import {
   type EventHeader,
   type ObjectPointer,
 } from './records.js';
+import { objectJson } from '../../object-json.js';
 
 export type LevelDb = Level<string, string>;
 type Snapshot = ReturnType<LevelDb['snapshot']>;
@@ -346,7 +347,7 @@ export class LevelDbBackend implements Backend {
       if (this.index.has(key)) throw new StorageError('KeyExists', key);
       const revision = this.assignedRevision + 1;
       this.versioner(obj, revision);
-      const value = JSON.stringify(obj);
+      const value = objectJson(obj);
       assertRequestSize(key, value);
       this.assignedRevision = revision;
       this.index.set({ key, createRevision: revision, modRevision: revision });
@@ -366,7 +367,7 @@ export class LevelDbBackend implements Backend {
       if (current.modRevision !== expectedModRevision) throw new StorageError('Conflict', key, current.modRevision);
       const revision = this.assignedRevision + 1;
       this.versioner(obj, revision);
-      const value = JSON.stringify(obj);
+      const value = objectJson(obj);
       assertRequestSize(key, value);
       this.assignedRevision = revision;
       this.index.set({ key, createRevision: current.createRevision, modRevision: revision });

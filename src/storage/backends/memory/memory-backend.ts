@@ -18,6 +18,7 @@ import { Rollback } from '../revision-rollback.js';
 import { SortedKeySet } from '../sorted-key-set.js';
 import { prefixEnd, validateKey } from '../storage-keys.js';
 import { WatchHub } from '../watch-hub.js';
+import { objectJson } from '../../object-json.js';
 
 interface LoggedEvent {
   event: StorageEvent;
@@ -101,7 +102,7 @@ export class MemoryBackend implements Backend {
     if (this.objects.has(key)) throw new StorageError('KeyExists', key);
     const revision = this.revision + 1;
     this.versioner(obj, revision);
-    const value = JSON.stringify(obj);
+    const value = objectJson(obj);
     assertRequestSize(key, value);
     const stored: StoredObject = { key, value, createRevision: revision, modRevision: revision };
     this.objects.set(key, stored);
@@ -118,7 +119,7 @@ export class MemoryBackend implements Backend {
     if (current.modRevision !== expectedModRevision) throw new StorageError('Conflict', key, current.modRevision);
     const revision = this.revision + 1;
     this.versioner(obj, revision);
-    const value = JSON.stringify(obj);
+    const value = objectJson(obj);
     assertRequestSize(key, value);
     const stored: StoredObject = { key, value, createRevision: current.createRevision, modRevision: revision };
     this.objects.set(key, stored);
@@ -140,7 +141,7 @@ export class MemoryBackend implements Backend {
     const revision = this.revision + 1;
     const obj = JSON.parse(current.value) as Record<string, unknown>;
     this.versioner(obj, revision);
-    const value = JSON.stringify(obj);
+    const value = objectJson(obj);
     this.objects.delete(key);
     this.keys.delete(key);
     this.append(
