@@ -96,6 +96,24 @@ test('Tables: columns of a real cluster, includeObject, and PartialObjectMetadat
   assert.equal(meta.body.items[0].spec, undefined);
 });
 
+test('a metadata form that does not fit the answer is refused as kube-apiserver refuses it (406, its Go type named)', async () => {
+  const metaAccept = (as: string, v = 'v1') => `application/json;as=${as};v=${v};g=meta.k8s.io`;
+  await request(t.app).post('/apis/apps/v1/namespaces/default/deployments').send({ metadata: { name: 'meta-form' }, spec: { selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } } }).expect(201);
+  const one = await request(t.app).get('/apis/apps/v1/namespaces/default/deployments/meta-form').set('Accept', metaAccept('PartialObjectMetadataList')).expect(406);
+  assert.equal(one.body.reason, 'NotAcceptable');
+  assert.equal(one.body.message, 'you requested PartialObjectMetadataList, but the requested object is not a list (*apps.Deployment)');
+  const list = await request(t.app).get('/api/v1/namespaces/default/configmaps').set('Accept', metaAccept('PartialObjectMetadata', 'v1beta1')).expect(406);
+  assert.equal(list.body.message, 'you requested PartialObjectMetadata, but the requested object is a list (*core.ConfigMapList)');
+  const crd = await request(t.app).get('/apis/apiextensions.k8s.io/v1/customresourcedefinitions').set('Accept', metaAccept('PartialObjectMetadata')).expect(406);
+  assert.equal(crd.body.message, 'you requested PartialObjectMetadata, but the requested object is a list (*apiextensions.CustomResourceDefinitionList)');
+  // The forms that fit still answer.
+  const partial = await request(t.app).get('/apis/apps/v1/namespaces/default/deployments/meta-form').set('Accept', metaAccept('PartialObjectMetadata')).expect(200);
+  assert.equal(partial.body.kind, 'PartialObjectMetadata');
+  const partialList = await request(t.app).get('/apis/apps/v1/namespaces/default/deployments').set('Accept', metaAccept('PartialObjectMetadataList', 'v1beta1')).expect(200);
+  assert.equal(partialList.body.apiVersion, 'meta.k8s.io/v1beta1');
+  assert.equal(partialList.body.items[0].kind, 'PartialObjectMetadata');
+});
+
 test('an autoscaling/v1 HPA is stored as v2 and reads back in both versions', async () => {
   const hpa = {
     metadata: { name: 'web' },

@@ -2,7 +2,7 @@
 // encoding the client negotiated.
 import type { ServerResponse } from 'node:http';
 import { lazyModule } from '../machinery/lazy-module.js';
-import { statusInGoOrder, statusJson, toStatus, type Status } from '../apierrors/index.js';
+import { ApiError, statusInGoOrder, statusJson, toStatus, type Status } from '../apierrors/index.js';
 import type { KubeObject } from '../machinery/object.js';
 import type { ObjectOut } from '../registry/object-out.js';
 import type { ListResult, ResourceStore } from '../registry/store.js';
@@ -11,6 +11,7 @@ import type { ProtobufCodec } from '../schema/protobuf/index.js';
 import { jsonListBody, sendListBody } from './list-body.js';
 import { jsonType, protobufType, yamlType, type OutputFormat } from './media-types.js';
 import { buildTable, metadataListBody, partialObjectMetadata, partialObjectMetadataJson, tableListBody, type IncludeObject } from './table.js';
+import { internalTypeName } from './internal-type-names.js';
 
 // YAML output is for the few clients that ask for it: the library loads on their first request.
 const yaml = lazyModule(() => import('yaml'));
@@ -82,6 +83,10 @@ export function sendSuccessStatus(res: ServerResponse, httpCode: number, status:
 export function sendObject(res: ServerResponse, status: number, info: ResourceInfo | undefined, out: ObjectOut, ctx: ResponseContext): void {
   setWarnings(res, ctx.warnings);
   const { format } = ctx;
+  if (format.as === 'PartialObjectMetadataList') {
+    const { group, kind } = info ?? groupAndKindOf(out.object);
+    throw metadataFormRefused(`you requested PartialObjectMetadataList, but the requested object is not a list (${internalTypeName(group, kind, info?.custom !== undefined, false)})`);
+  }
   if (format.as === 'Table' && info) {
     return sendValue(res, status, buildTable(info, [out.object], { includeObject: ctx.includeObject, now: ctx.now, withColumns: true, resourceVersion: undefined, asVersion: format.asVersion }), ctx);
   }
@@ -99,6 +104,19 @@ export function sendObject(res: ServerResponse, status: number, info: ResourceIn
   if (format.encoding === 'yaml') return send(res, status, yamlType, yaml.get().stringify(out.object));
   if (ctx.pretty) return sendJsonText(res, status, JSON.stringify(out.object, null, 2));
   send(res, status, jsonType, out.line);
+}
+
+/**
+ * kube-apiserver negotiates either metadata form for any GET and refuses, once it has the answer,
+ * the one that does not fit it: the list form of one object, the object form of a list (406).
+ */
+function metadataFormRefused(message: string): ApiError {
+  return new ApiError(406, 'NotAcceptable', message);
+}
+
+function groupAndKindOf(obj: KubeObject): { group: string; kind: string } {
+  const apiVersion = String(obj.apiVersion ?? '');
+  return { group: apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '', kind: String(obj.kind ?? '') };
 }
 
 /** Any JSON value, in the negotiated encoding (JSON or YAML; protobuf for objects with a proto). */
@@ -167,7 +185,10 @@ export function sendList(res: ServerResponse, info: ResourceInfo, store: Resourc
     );
     return sendWholeList(res, table, ctx);
   }
-  if (format.as === 'PartialObjectMetadataList' || format.as === 'PartialObjectMetadata') {
+  if (format.as === 'PartialObjectMetadata') {
+    throw metadataFormRefused(`you requested PartialObjectMetadata, but the requested object is a list (${internalTypeName(info.group, info.kind, info.custom !== undefined, true)})`);
+  }
+  if (format.as === 'PartialObjectMetadataList') {
     const v = format.asVersion ?? 'v1';
     // From the items' bytes: each item is (a transcoding of) a slice of them, their metadata.
     if (format.encoding === 'protobuf' && v === 'v1') return sendListBody(res, protobufType, ctx.protobuf().encodeMetadataList(metadata, raws()), ctx.acceptEncoding);

@@ -320,6 +320,8 @@ test('canEncode: built-in kinds yes; CRDs, Table, apiextensions and missing prot
   assert.equal(codec.canEncode('batch/v1', 'Status'), true);
   assert.equal(codec.canEncode('internal.apiserver.k8s.io/v1alpha1', 'StorageVersion'), true);
   assert.equal(codec.canEncode('meta.k8s.io/v1', 'PartialObjectMetadataList'), true);
+  assert.equal(codec.canEncode('meta.k8s.io/v1beta1', 'PartialObjectMetadata'), true);
+  assert.equal(codec.canEncode('meta.k8s.io/v1beta1', 'PartialObjectMetadataList'), false, 'not v1’s message: its field numbers differ');
   assert.equal(codec.canEncode('meta.k8s.io/v1', 'Table'), false);
   assert.equal(codec.canEncode('apiextensions.k8s.io/v1', 'CustomResourceDefinition'), false);
   assert.equal(codec.canEncode('apiregistration.k8s.io/v1', 'APIService'), false);

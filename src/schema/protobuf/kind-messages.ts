@@ -75,7 +75,9 @@ export function protoMessageCandidates(apiVersion: string, kind: string): ProtoM
   const { group, version } = parseApiVersion(apiVersion);
   if (!VERSION.test(version) || !KIND.test(kind)) return [];
   const meta: ProtoMessageRef = { file: META_FILE, fullName: `${META_PACKAGE}.${kind}` };
-  if (group === META_GROUP) return [meta];
+  // meta.k8s.io/v1beta1's Table and PartialObjectMetadata are v1's types; its
+  // PartialObjectMetadataList is a type of its own (other field numbers), whose .proto is not here.
+  if (group === META_GROUP) return version === 'v1' || kind !== 'PartialObjectMetadataList' ? [meta] : [];
   const pkg = GROUP_PACKAGES.get(group);
   if (pkg === undefined) return [];
   const own: ProtoMessageRef = { file: `k8s.io/api/${pkg}/${version}/generated.proto`, fullName: `k8s.io.api.${pkg}.${version}.${kind}` };
