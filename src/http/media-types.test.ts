@@ -30,11 +30,12 @@ test('request bodies: media type parameters are tolerated', () => {
   assert.equal(bodyEncodingOf('text/plain'), undefined);
 });
 
-test('metadata transforms: protobuf only when the client accepts no JSON or YAML form of the same transform', () => {
+test('metadata transforms: protobuf where the client puts it first, as kube-apiserver answers', () => {
   const pb = (as: string, v = 'v1') => `application/vnd.kubernetes.protobuf;as=${as};g=meta.k8s.io;v=${v}`;
   const json = (as: string) => `application/json;as=${as};g=meta.k8s.io;v=v1`;
-  // What client-go's metadata client sends: the JSON form it also accepts.
-  assert.deepEqual(negotiateOutput(`${pb('PartialObjectMetadataList')},${json('PartialObjectMetadataList')},application/json`, all), { encoding: 'json', as: 'PartialObjectMetadataList', asVersion: 'v1' });
+  // What client-go's metadata client sends: protobuf first, then the JSON form.
+  assert.deepEqual(negotiateOutput(`${pb('PartialObjectMetadataList')},${json('PartialObjectMetadataList')},application/json`, all), { encoding: 'protobuf', as: 'PartialObjectMetadataList', asVersion: 'v1' });
+  assert.deepEqual(negotiateOutput(`${json('PartialObjectMetadataList')},${pb('PartialObjectMetadataList')}`, all), { encoding: 'json', as: 'PartialObjectMetadataList', asVersion: 'v1' });
   assert.deepEqual(negotiateOutput(pb('PartialObjectMetadataList'), all), { encoding: 'protobuf', as: 'PartialObjectMetadataList', asVersion: 'v1' });
   assert.deepEqual(negotiateOutput(`${pb('PartialObjectMetadata')},application/json`, all), { encoding: 'protobuf', as: 'PartialObjectMetadata', asVersion: 'v1' });
   assert.deepEqual(negotiateOutput(`${pb('PartialObjectMetadata')},${json('Table')}`, all), { encoding: 'protobuf', as: 'PartialObjectMetadata', asVersion: 'v1' });

@@ -59,18 +59,16 @@ export interface NegotiateOptions {
 
 /**
  * Picks the response format from an Accept header: the first acceptable entry in the client's
- * order, except that protobuf is chosen only when the client accepts nothing else (JSON is what
- * every client reads, and what kubemu encodes most faithfully). For a transform that means: a
- * protobuf PartialObjectMetadata(List) (what client-go's metadata client asks for first) is
- * answered in protobuf unless the client also accepts the same transform in JSON or YAML (the
- * metadata client does: it gets JSON). A Table, which kube-apiserver has no protobuf form of
+ * order, except that a plain protobuf entry is chosen only when the client accepts nothing else
+ * (JSON is what every client reads; kube-apiserver would take the protobuf). A protobuf
+ * PartialObjectMetadata(List), what client-go's metadata client asks for first, is answered in
+ * protobuf as kube-apiserver answers it. A Table, which kube-apiserver has no protobuf form of
  * either, and a v1beta1 metadata transform (whose list message kubemu does not carry) are
  * answered in JSON.
  */
 export function negotiateOutput(accept: string | undefined, opts: NegotiateOptions): OutputFormat {
   const offered = parseAccept(accept);
   let protobufOnly = false;
-  let protobufTransform: OutputFormat | undefined;
   const canProtobuf = () => (typeof opts.protobuf === 'function' ? opts.protobuf() : opts.protobuf);
   for (const m of offered) {
     if (m.params.as) {
@@ -80,19 +78,13 @@ export function negotiateOutput(accept: string | undefined, opts: NegotiateOptio
       if (as !== 'Table' && as !== 'PartialObjectMetadata' && as !== 'PartialObjectMetadataList') continue;
       const encoding = encodingOf(m.type);
       if (!encoding || (encoding === 'yaml' && !opts.yaml)) continue;
-      if (encoding === 'protobuf' && as !== 'Table' && m.params.v === 'v1' && canProtobuf()) {
-        protobufTransform ??= { encoding, as, asVersion: m.params.v };
-        continue;
-      }
-      if (protobufTransform && protobufTransform.as !== as) return protobufTransform;
+      if (encoding === 'protobuf' && as !== 'Table' && m.params.v === 'v1' && canProtobuf()) return { encoding, as, asVersion: m.params.v };
       return { encoding: encoding === 'protobuf' ? 'json' : encoding, as, asVersion: m.params.v };
     }
-    if (protobufTransform) return protobufTransform;
     if (m.type === '*/*' || m.type === 'application/*' || m.type === jsonType) return { encoding: 'json' };
     if (m.type === yamlType && opts.yaml) return { encoding: 'yaml' };
     if (m.type === protobufType && canProtobuf()) protobufOnly = true;
   }
-  if (protobufTransform) return protobufTransform;
   if (protobufOnly) return { encoding: 'protobuf' };
   throw notAcceptable([jsonType, yamlType, protobufType]);
 }

@@ -152,8 +152,12 @@ test('metadata-only clients: PartialObjectMetadataList in protobuf and in JSON, 
   assert.equal(zipped.headers['content-encoding'], undefined);
   assert.ok(zipped.body.equals(pb.body));
 
-  // The metadata client's own Accept also offers JSON, which kubemu prefers.
-  const asJson = await rawGet(path, { Accept: `${metadataProtobuf('PartialObjectMetadataList')},application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json` });
+  // The metadata client's own Accept (protobuf first, then JSON) gets protobuf, as from kube-apiserver.
+  const metadataClient = await rawGet(path, { Accept: `${metadataProtobuf('PartialObjectMetadataList')},application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json` });
+  assert.equal(metadataClient.headers['content-type'], 'application/vnd.kubernetes.protobuf');
+  assert.ok(metadataClient.body.equals(pb.body));
+  // JSON first gets JSON.
+  const asJson = await rawGet(path, { Accept: `application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,${metadataProtobuf('PartialObjectMetadataList')}` });
   assert.equal(asJson.headers['content-type'], 'application/json');
   const jsonList = JSON.parse(asJson.body.toString('utf8')) as { kind: string; items: { kind: string; apiVersion: string; metadata: unknown }[] };
   assert.equal(jsonList.kind, 'PartialObjectMetadataList');
