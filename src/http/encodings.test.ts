@@ -114,6 +114,16 @@ test('a metadata form that does not fit the answer is refused as kube-apiserver 
   assert.equal(partialList.body.items[0].kind, 'PartialObjectMetadata');
 });
 
+test('objects are written with `<`, `>` and `&` escaped, as Go writes them; protobuf carries the characters', async () => {
+  await request(t.app).post('/api/v1/namespaces/default/configmaps').send({ metadata: { name: 'html-chars' }, data: { page: '<p>a & b</p>' } }).expect(201);
+  const one = await request(t.app).get('/api/v1/namespaces/default/configmaps/html-chars').buffer(true).parse(binary).expect(200);
+  assert.ok(one.body.toString('utf8').includes('"page":"\\u003cp\\u003ea \\u0026 b\\u003c/p\\u003e"'));
+  const list = await request(t.app).get('/api/v1/namespaces/default/configmaps?fieldSelector=metadata.name%3Dhtml-chars').buffer(true).parse(binary).expect(200);
+  assert.ok(list.body.toString('utf8').includes('\\u003cp\\u003ea \\u0026 b'));
+  const pb = await request(t.app).get('/api/v1/namespaces/default/configmaps/html-chars').set('Accept', 'application/vnd.kubernetes.protobuf').buffer(true).parse(binary).expect(200);
+  assert.ok(pb.body.includes(Buffer.from('<p>a & b</p>')));
+});
+
 test('an autoscaling/v1 HPA is stored as v2 and reads back in both versions', async () => {
   const hpa = {
     metadata: { name: 'web' },

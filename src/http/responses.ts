@@ -12,6 +12,7 @@ import { jsonListBody, sendListBody } from './list-body.js';
 import { jsonType, protobufType, yamlType, type OutputFormat } from './media-types.js';
 import { buildTable, metadataListBody, partialObjectMetadata, partialObjectMetadataJson, tableListBody, type IncludeObject } from './table.js';
 import { internalTypeName } from './internal-type-names.js';
+import { goJsonEscape } from '../machinery/go-json-text.js';
 
 // YAML output is for the few clients that ask for it: the library loads on their first request.
 const yaml = lazyModule(() => import('yaml'));
@@ -56,9 +57,9 @@ export function sendJsonText(res: ServerResponse, status: number, json: string, 
 // Go's json.Encoder, which kube-apiserver writes API responses with, ends each value with a
 // newline; ?pretty=true goes through json.MarshalIndent instead, which does not.
 
-/** An API value's JSON text as a response body: compact with the encoder's newline, or indented without. */
+/** An API value's JSON text as a response body: compact with the encoder's newline, or indented without; escaped as Go escapes. */
 function apiJson(value: unknown, pretty: boolean | undefined): string {
-  return pretty ? JSON.stringify(value, null, 2) : `${JSON.stringify(value)}\n`;
+  return goJsonEscape(pretty ? JSON.stringify(value, null, 2) : `${JSON.stringify(value)}\n`);
 }
 
 /** An error as kube-apiserver writes it: its Status, with the HTTP code the Status carries. */
@@ -102,7 +103,7 @@ export function sendObject(res: ServerResponse, status: number, info: ResourceIn
     return send(res, status, protobufType, body);
   }
   if (format.encoding === 'yaml') return send(res, status, yamlType, yaml.get().stringify(out.object));
-  if (ctx.pretty) return sendJsonText(res, status, JSON.stringify(out.object, null, 2));
+  if (ctx.pretty) return sendJsonText(res, status, goJsonEscape(JSON.stringify(out.object, null, 2)));
   send(res, status, jsonType, out.line);
 }
 
@@ -218,6 +219,6 @@ export function sendList(res: ServerResponse, info: ResourceInfo, store: Resourc
   }
   const head = `{"kind":"${info.listKind}","apiVersion":"${info.apiVersion}","metadata":${JSON.stringify(metadata)},"items":[`;
   const typeMeta = Buffer.from(`{"kind":${JSON.stringify(info.kind)},"apiVersion":${JSON.stringify(info.apiVersion)},`);
-  const body = jsonListBody(head, typeMeta, raws(), (raw) => Buffer.from(JSON.stringify(listItem(JSON.parse(raw.toString('utf8')) as KubeObject))));
+  const body = jsonListBody(head, typeMeta, raws(), (raw) => Buffer.from(goJsonEscape(JSON.stringify(listItem(JSON.parse(raw.toString('utf8')) as KubeObject)))));
   return sendListBody(res, jsonType, body, ctx.acceptEncoding);
 }

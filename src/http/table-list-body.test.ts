@@ -1,9 +1,11 @@
 // A list's Table built from the items' stored bytes (tableListBody) must be the very bytes of
-// JSON.stringify(buildTable(...)) and its newline, for every includeObject, for objects whose
+// JSON.stringify(buildTable(...)) and its newline, escaped as Go escapes (stored bytes are too:
+// `<none>` goes out as `\u003cnone\u003e`, as from kube-apiserver), for every includeObject, for objects whose
 // metadata is unusual, for every built-in printer, and for a custom resource whose column reads
 // the managedFields the built-in printers are spared.
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
+import { goJsonEscape } from '../machinery/go-json-text.js';
 import type { KubeObject } from '../machinery/object.js';
 import { Catalogue, type ResourceInfo } from '../schema/catalogue.js';
 import { testSpec } from '../testing/test-app.js';
@@ -19,8 +21,8 @@ function infoOf(group: string, resource: string): ResourceInfo {
 }
 
 function assertSameTable(info: ResourceInfo, objects: KubeObject[], opts: TableOptions): void {
-  const raws = objects.map((o) => Buffer.from(JSON.stringify(o)));
-  const expected = `${JSON.stringify(buildTable(info, raws.map((r) => JSON.parse(r.toString()) as KubeObject), opts))}\n`;
+  const raws = objects.map((o) => Buffer.from(goJsonEscape(JSON.stringify(o))));
+  const expected = `${goJsonEscape(JSON.stringify(buildTable(info, raws.map((r) => JSON.parse(r.toString()) as KubeObject), opts)))}\n`;
   const body = tableListBody(info, raws, opts);
   const got = Buffer.concat(body.pieces);
   assert.equal(got.length, body.length);

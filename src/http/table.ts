@@ -15,6 +15,7 @@ export function loadPrinters(): Promise<unknown> {
   return printers.load();
 }
 import type { ResourceInfo } from '../schema/catalogue.js';
+import { goJsonEscape } from '../machinery/go-json-text.js';
 
 export type IncludeObject = 'None' | 'Metadata' | 'Object';
 
@@ -86,8 +87,8 @@ const OPEN_BRACE = 0x7b;
 const NULL_START = 0x6e;
 
 /**
- * A list's Table as JSON bytes: what JSON.stringify(buildTable(...)) and a newline write, built
- * from the objects' JSON bytes (as stored: JSON.stringify's output). A row's object is a slice of
+ * A list's Table as JSON bytes: what JSON.stringify(buildTable(...)) and a newline write (escaped as Go escapes), built
+ * from the objects' JSON bytes (as stored: JSON.stringify's output, so escaped). A row's object is a slice of
  * those bytes, not stringified again; a built-in printer reads the object parsed without its
  * managedFields, which no printer reads and which are half of a typical object. (A custom
  * resource's columns are JSONPaths that may read anything: it gets the whole object.)
@@ -98,8 +99,10 @@ export function tableListBody(info: ResourceInfo, raws: readonly Buffer[], opts:
   const asVersion = opts.asVersion ?? 'v1';
   const out = new PieceWriter();
   out.text(
-    `{"kind":"Table","apiVersion":${JSON.stringify(`meta.k8s.io/${asVersion}`)},"metadata":${JSON.stringify(tableMetadata(opts))},` +
-      `"columnDefinitions":${JSON.stringify(opts.withColumns ? printer.columns : [])},"rows":[`,
+    goJsonEscape(
+      `{"kind":"Table","apiVersion":${JSON.stringify(`meta.k8s.io/${asVersion}`)},"metadata":${JSON.stringify(tableMetadata(opts))},` +
+        `"columnDefinitions":${JSON.stringify(opts.withColumns ? printer.columns : [])},"rows":[`,
+    ),
   );
   const partialHead = `,"object":{"kind":"PartialObjectMetadata","apiVersion":${JSON.stringify(`meta.k8s.io/${asVersion}`)},"metadata":`;
   raws.forEach((raw, i) => {
@@ -109,7 +112,7 @@ export function tableListBody(info: ResourceInfo, raws: readonly Buffer[], opts:
     const { member: managed, objectEnd: metaEnd } = metaIsObject ? memberAndEnd(raw, metaStart, 'managedFields') : { member: undefined, objectEnd: -1 };
     const obj = JSON.parse(managed && dropManagedFields ? withoutMember(raw, managed) : raw.toString('utf8')) as KubeObject;
     const conditions = printer.conditions?.(obj);
-    out.text(`${i > 0 ? ',' : ''}{"cells":${JSON.stringify(printer.cells(obj, opts.now))}${conditions?.length ? `,"conditions":${JSON.stringify(conditions)}` : ''}`);
+    out.text(goJsonEscape(`${i > 0 ? ',' : ''}{"cells":${JSON.stringify(printer.cells(obj, opts.now))}${conditions?.length ? `,"conditions":${JSON.stringify(conditions)}` : ''}`));
     if (opts.includeObject === 'Object') {
       out.text(',"object":');
       out.bytes(raw);
@@ -138,7 +141,7 @@ function storedMetadataJson(raw: Buffer): Buffer {
     start = memberValueStart(raw, 0, 'metadata');
   } catch {
     // Not the compact JSON of an object (never stored): as the parsed object has it.
-    return Buffer.from(JSON.stringify((JSON.parse(raw.toString('utf8')) as KubeObject).metadata ?? {}));
+    return Buffer.from(goJsonEscape(JSON.stringify((JSON.parse(raw.toString('utf8')) as KubeObject).metadata ?? {})));
   }
   if (start === undefined || raw[start] === NULL_START) return emptyObject;
   return raw.subarray(start, skipValue(raw, start));

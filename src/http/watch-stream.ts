@@ -12,6 +12,7 @@ import type { ProtobufCodec, StoredForm } from '../schema/protobuf/index.js';
 import type { CacheEvent, CacheEventType, CachedObject } from '../registry/cached-objects.js';
 import type { OutputFormat } from './media-types.js';
 import { buildTable, partialObjectMetadata, partialObjectMetadataJson, type IncludeObject } from './table.js';
+import { goJsonEscape } from '../machinery/go-json-text.js';
 
 export interface WatchStreamOptions {
   store: ResourceStore;
@@ -146,7 +147,7 @@ export function startWatchStream(res: ServerResponse, onClientGone: (fn: () => v
         asVersion: format.asVersion,
       });
       firstTable = false;
-      return `{"type":"${type}","object":${JSON.stringify(table)}}\n`;
+      return `{"type":"${type}","object":${goJsonEscape(JSON.stringify(table))}}\n`;
     }
     if (format.as === 'PartialObjectMetadata') {
       return Buffer.concat([Buffer.from(`{"type":"${type}","object":`), partialObjectMetadataJson(opts.store.served(object).raw, format.asVersion, '}\n')]);

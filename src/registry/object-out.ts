@@ -1,6 +1,7 @@
 // An object on its way out: its JSON bytes, its JSON text or its parsed form, whichever it was
 // born as, with the others computed only if someone asks (most GETs and LISTs never parse).
 import type { KubeObject } from '../machinery/object.js';
+import { goJsonEscape } from '../machinery/go-json-text.js';
 
 const newline = Buffer.from('\n');
 
@@ -45,7 +46,7 @@ export class ObjectOut {
   }
 
   get json(): string {
-    return (this.text ??= this.bytes ? this.bytes.toString('utf8') : JSON.stringify(this.parsed));
+    return (this.text ??= this.bytes ? this.bytes.toString('utf8') : goJsonEscape(JSON.stringify(this.parsed)));
   }
 
   /** The JSON and a newline (as Go's json.Encoder writes it), from the form at hand: no extra encoding or copy. */

@@ -60,3 +60,14 @@ test('a failure to serialize leaves the sets in place', () => {
   assert.throws(() => objectJson(obj), TypeError);
   assert.equal(obj.metadata.managedFields[0]!.fieldsV1, a);
 });
+
+test('`<`, `>`, `&` and the line separators are escaped as Go escapes them, and the text reads back the same', () => {
+  const a = frozenSet('a');
+  for (const sets of [[], [a]]) {
+    const obj = object('<b> & \u2028', sets);
+    const text = objectJson(obj);
+    assert.equal(text, JSON.stringify(obj).replace(/&/g, '\\u0026').replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/\u2028/g, '\\u2028'));
+    assert.ok(text.includes('"note":"\\u003cb\\u003e \\u0026 \\u2028"'));
+    assert.deepEqual(JSON.parse(text), JSON.parse(JSON.stringify(obj)));
+  }
+});

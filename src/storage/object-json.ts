@@ -1,7 +1,11 @@
-// The JSON text a backend stores for an object. Most of a small object's JSON nesting is its
-// managed fields (a pod's fieldsV1 holds more objects than the rest of it), and creates of one
-// shape share one frozen field set (registry/managed-fields/created-fields-cache.ts): its text
-// is written once and spliced in, rather than serialized again with every object.
+// The JSON text a backend stores for an object, as Go's encoding/json writes it: kube-apiserver's
+// objects reach clients with `<`, `>` and `&` escaped, and so do kubemu's, served from these bytes.
+//
+// Most of a small object's JSON nesting is its managed fields (a pod's fieldsV1 holds more objects
+// than the rest of it), and creates of one shape share one frozen field set
+// (registry/managed-fields/created-fields-cache.ts): its text is written once and spliced in,
+// rather than serialized again with every object.
+import { goJsonEscape } from '../machinery/go-json-text.js';
 
 /**
  * Texts of frozen values, by value. Shared by every server in the process, which is safe: a text
@@ -17,8 +21,12 @@ export function rememberJsonText(value: object, text: string): void {
 /** Stands for a field set while the rest is serialized: JSON escapes the NUL, so the text is unambiguous. */
 const placeholder = (i: number) => `\u0000fieldsV1 ${i}`;
 
-/** `JSON.stringify(obj)`, with the known texts of its managed fields' sets spliced in. */
+/** `JSON.stringify(obj)` escaped as Go escapes it, with the known texts of its managed fields' sets spliced in. */
 export function objectJson(obj: Record<string, unknown>): string {
+  return goJsonEscape(spliced(obj));
+}
+
+function spliced(obj: Record<string, unknown>): string {
   const meta = obj.metadata as { managedFields?: unknown } | undefined;
   const entries = meta?.managedFields;
   if (!Array.isArray(entries)) return JSON.stringify(obj);

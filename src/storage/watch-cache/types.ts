@@ -4,6 +4,7 @@
 // they cost exactly their size (no garbage-collector headroom) and need no encoding to be sent.
 
 import { Slab, type ObjectSlabs, type SlabPlacement, type SlabRange } from './object-slabs.js';
+import { objectJson } from '../object-json.js';
 
 export interface ObjectAttrs {
   labels: Readonly<Record<string, string>> | undefined;
@@ -121,7 +122,7 @@ export class CachedObject implements SlabRange {
   withRevision(revision: number): CachedObject {
     const parsed = parseCached<{ metadata?: Record<string, unknown> }>(this);
     (parsed.metadata ??= {}).resourceVersion = String(revision);
-    return new CachedObject(this.key, jsonBytes(JSON.stringify(parsed)), revision, this.createRevision, this.attrs);
+    return new CachedObject(this.key, jsonBytes(objectJson(parsed)), revision, this.createRevision, this.attrs);
   }
 
   private selectorAttrs(): ObjectAttrs {

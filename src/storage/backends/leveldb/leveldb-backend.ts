@@ -580,7 +580,7 @@ export class LevelDbBackend implements Backend {
   private restamp(value: string, revision: number): string {
     const obj = JSON.parse(value) as Record<string, unknown>;
     this.versioner(obj, revision);
-    return JSON.stringify(obj);
+    return objectJson(obj);
   }
 
   /** Undo a failed batch and everything queued behind it, newest first, back to the committed state. */
