@@ -104,6 +104,17 @@ test('a metadata form that does not fit the answer is refused as kube-apiserver 
   assert.equal(one.body.message, 'you requested PartialObjectMetadataList, but the requested object is not a list (*apps.Deployment)');
   const list = await request(t.app).get('/api/v1/namespaces/default/configmaps').set('Accept', metaAccept('PartialObjectMetadata', 'v1beta1')).expect(406);
   assert.equal(list.body.message, 'you requested PartialObjectMetadata, but the requested object is a list (*core.ConfigMapList)');
+  // Subresources too: the status is its resource, the scale a Scale.
+  const status = await request(t.app).get('/apis/apps/v1/namespaces/default/deployments/meta-form/status').set('Accept', metaAccept('PartialObjectMetadataList')).expect(406);
+  assert.equal(status.body.message, 'you requested PartialObjectMetadataList, but the requested object is not a list (*apps.Deployment)');
+  const scale = await request(t.app).get('/apis/apps/v1/namespaces/default/deployments/meta-form/scale').set('Accept', metaAccept('PartialObjectMetadataList')).expect(406);
+  assert.equal(scale.body.message, 'you requested PartialObjectMetadataList, but the requested object is not a list (*autoscaling.Scale)');
+  const scaleTable = await request(t.app).get('/apis/apps/v1/namespaces/default/deployments/meta-form/scale').set('Accept', metaAccept('Table')).expect(200);
+  assert.deepEqual(
+    scaleTable.body.columnDefinitions.map((c: { name: string }) => c.name),
+    ['Name', 'Desired', 'Available', 'Age'],
+  );
+  assert.deepEqual(scaleTable.body.rows[0].cells.slice(0, 3), ['meta-form', 1, 0]);
   const crd = await request(t.app).get('/apis/apiextensions.k8s.io/v1/customresourcedefinitions').set('Accept', metaAccept('PartialObjectMetadata')).expect(406);
   assert.equal(crd.body.message, 'you requested PartialObjectMetadata, but the requested object is a list (*apiextensions.CustomResourceDefinitionList)');
   // The forms that fit still answer.

@@ -10,7 +10,7 @@ import type { ResourceInfo } from '../schema/catalogue.js';
 import type { ProtobufCodec } from '../schema/protobuf/index.js';
 import { jsonListBody, sendListBody } from './list-body.js';
 import { jsonType, protobufType, yamlType, type OutputFormat } from './media-types.js';
-import { buildTable, metadataListBody, partialObjectMetadata, partialObjectMetadataJson, tableListBody, type IncludeObject } from './table.js';
+import { buildTable, metadataListBody, printerFor, scalePrinter, partialObjectMetadata, partialObjectMetadataJson, tableListBody, type IncludeObject } from './table.js';
 import { internalTypeName } from './internal-type-names.js';
 import { goJsonEscape } from '../machinery/go-json-text.js';
 
@@ -88,8 +88,12 @@ export function sendObject(res: ServerResponse, status: number, info: ResourceIn
     const { group, kind } = info ?? groupAndKindOf(out.object);
     throw metadataFormRefused(`you requested PartialObjectMetadataList, but the requested object is not a list (${internalTypeName(group, kind, info?.custom !== undefined, false)})`);
   }
-  if (format.as === 'Table' && info) {
-    return sendValue(res, status, buildTable(info, [out.object], { includeObject: ctx.includeObject, now: ctx.now, withColumns: true, resourceVersion: undefined, asVersion: format.asVersion }), ctx);
+  if (format.as === 'Table') {
+    // A status subresource prints as its resource does; the scale subresource as a Scale.
+    const printer = info ? printerFor(info) : out.object.kind === 'Scale' ? scalePrinter() : undefined;
+    if (printer) {
+      return sendValue(res, status, buildTable(printer, [out.object], { includeObject: ctx.includeObject, now: ctx.now, withColumns: true, resourceVersion: undefined, asVersion: format.asVersion }), ctx);
+    }
   }
   // The metadata and protobuf forms are written from the object's JSON bytes, without a parse.
   if (format.as === 'PartialObjectMetadata') {
@@ -180,7 +184,7 @@ export function sendList(res: ServerResponse, info: ResourceInfo, store: Resourc
       return sendListBody(res, jsonType, tableListBody(info, raws(), tableOpts), ctx.acceptEncoding);
     }
     const table = buildTable(
-      info,
+      printerFor(info),
       list.items.map((i) => store.served(i).object),
       tableOpts,
     );

@@ -53,7 +53,8 @@ export async function handleSubresource(
   // Both write part of the object itself and answer with the whole of it.
   const partial = sub.name === 'status' ? 'status' : sub.name === 'approval' && info.qualified === 'certificatesigningrequests.certificates.k8s.io' ? 'approval' : undefined;
   if (partial) {
-    const format = formatFor(false);
+    // Tables and metadata forms as for the resource itself (`kubectl get --subresource=status`).
+    const format = formatFor(true);
     if (verb === 'get') return sendObject(res, 200, info, await store.get(ri.namespace, name), ctx(format));
     const opts = writeOptions(query, req);
     if (verb === 'update') {
@@ -69,7 +70,8 @@ export async function handleSubresource(
   }
 
   if (sub.name === 'scale') {
-    const format = formatFor(false);
+    // `kubectl get --subresource=scale` asks for a Table: Desired and Available.
+    const format = formatFor(true);
     if (verb === 'get') return sendObject(res, 200, undefined, await getScale(store, ri.namespace, name), ctx(format));
     const opts = { ...writeOptions(query, req), managedFieldsSubresource: 'scale' };
     if (verb === 'update') {

@@ -9,7 +9,7 @@ import { goJsonEscape } from '../machinery/go-json-text.js';
 import type { KubeObject } from '../machinery/object.js';
 import { Catalogue, type ResourceInfo } from '../schema/catalogue.js';
 import { testSpec } from '../testing/test-app.js';
-import { buildTable, loadPrinters, tableListBody, type IncludeObject, type TableOptions } from './table.js';
+import { buildTable, loadPrinters, printerFor, tableListBody, type IncludeObject, type TableOptions } from './table.js';
 
 const catalogue = new Catalogue(testSpec().document);
 before(() => loadPrinters());
@@ -22,7 +22,7 @@ function infoOf(group: string, resource: string): ResourceInfo {
 
 function assertSameTable(info: ResourceInfo, objects: KubeObject[], opts: TableOptions): void {
   const raws = objects.map((o) => Buffer.from(goJsonEscape(JSON.stringify(o))));
-  const expected = `${goJsonEscape(JSON.stringify(buildTable(info, raws.map((r) => JSON.parse(r.toString()) as KubeObject), opts)))}\n`;
+  const expected = `${goJsonEscape(JSON.stringify(buildTable(printerFor(info), raws.map((r) => JSON.parse(r.toString()) as KubeObject), opts)))}\n`;
   const body = tableListBody(info, raws, opts);
   const got = Buffer.concat(body.pieces);
   assert.equal(got.length, body.length);

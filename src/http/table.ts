@@ -64,8 +64,12 @@ function tableMetadata(opts: TableOptions): Record<string, unknown> {
   return metadata;
 }
 
-export function buildTable(info: ResourceInfo, objects: KubeObject[], opts: TableOptions): Record<string, unknown> {
-  const printer = printerFor(info);
+/** The scale subresource's printer (kube-apiserver prints autoscaling's Scale: Desired, Available). */
+export function scalePrinter(): TablePrinter {
+  return printers.get().scalePrinter;
+}
+
+export function buildTable(printer: TablePrinter, objects: KubeObject[], opts: TableOptions): Record<string, unknown> {
   const rows = objects.map((obj) => {
     const row: Record<string, unknown> = { cells: printer.cells(obj, opts.now) };
     const conditions = printer.conditions?.(obj);

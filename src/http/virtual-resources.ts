@@ -10,7 +10,7 @@ import type { ResourceRequestInfo } from './request-info.js';
 import type { ResourceHandlerDeps } from './resource-handler.js';
 import { writeOptions } from './resource-handler.js';
 import { sendValue, type ResponseContext } from './responses.js';
-import { buildTable } from './table.js';
+import { buildTable, printerFor } from './table.js';
 import { requestUser } from './authentication.js';
 import { badRequest, invalid, methodNotAllowed, notFound, type FieldError } from '../apierrors/index.js';
 import type { AuthorizationAttributes, UserInfo } from '../registry/rbac/attributes.js';
@@ -129,7 +129,7 @@ const componentStatuses: VirtualHandler = async (_req, res, ri, info, _query, to
   const names = ['controller-manager', 'scheduler', 'etcd-0'];
   const ctx = tools.ctx(format);
   // `kubectl get cs` asks for a Table: NAME STATUS MESSAGE ERROR, as on a real cluster.
-  const table = (items: KubeObject[]) => buildTable(info, items, { includeObject: ctx.includeObject, now: ctx.now, withColumns: true, resourceVersion: undefined, asVersion: format.asVersion });
+  const table = (items: KubeObject[]) => buildTable(printerFor(info), items, { includeObject: ctx.includeObject, now: ctx.now, withColumns: true, resourceVersion: undefined, asVersion: format.asVersion });
   if (ri.verb === 'get') {
     if (!names.includes(ri.name!)) throw notFound({ group: '', resource: 'componentstatuses' }, ri.name!);
     const one = await tools.deps.registry.pipeline.computedForm(info, healthy(ri.name!));

@@ -11,7 +11,7 @@ import type { ResourceInfo } from '../schema/catalogue.js';
 import type { ProtobufCodec, StoredForm } from '../schema/protobuf/index.js';
 import type { CacheEvent, CacheEventType, CachedObject } from '../registry/cached-objects.js';
 import type { OutputFormat } from './media-types.js';
-import { buildTable, partialObjectMetadata, partialObjectMetadataJson, type IncludeObject } from './table.js';
+import { buildTable, printerFor, partialObjectMetadata, partialObjectMetadataJson, type IncludeObject } from './table.js';
 import { goJsonEscape } from '../machinery/go-json-text.js';
 
 export interface WatchStreamOptions {
@@ -140,7 +140,7 @@ export function startWatchStream(res: ServerResponse, onClientGone: (fn: () => v
   const encodeObjectEvent = (type: CacheEventType, object: CachedObject): string | Uint8Array => {
     if (protobuf) return opts.protobuf!().encodeStoredWatchEvent(type, storedForm, opts.store.served(object).raw);
     if (format.as === 'Table') {
-      const table = buildTable(info, [opts.store.served(object).object], {
+      const table = buildTable(printerFor(info), [opts.store.served(object).object], {
         includeObject: opts.includeObject,
         now: new Date(opts.clock.now()),
         withColumns: firstTable,

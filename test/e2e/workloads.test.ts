@@ -76,6 +76,9 @@ for (const binary of versions) {
       await k.ok(['-n', ns, 'scale', 'deployment', 'web', '--replicas=3']);
       await eventually('3 pods', async () => ((await kubelet.pods(ns, 'app=web')).length === 3 ? true : undefined));
       assert.match(await k.ok(['-n', ns, 'get', 'deploy', 'web']), /^web\s+3\/3\s+3\s+3\s+/m);
+      // The subresources print as on a real cluster: the scale as a Scale, the status as the resource.
+      assert.match(await k.ok(['-n', ns, 'get', 'deploy', 'web', '--subresource=scale']), /^NAME\s+DESIRED\s+AVAILABLE\s+AGE\nweb\s+3\s+3\s+\S+\n$/);
+      assert.match(await k.ok(['-n', ns, 'get', 'deploy', 'web', '--subresource=status']), /^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\nweb\s+3\/3\s+3\s+3\s+\S+\n$/);
     });
 
     test('set image rolls to a new ReplicaSet with history; rollout undo goes back', async () => {
