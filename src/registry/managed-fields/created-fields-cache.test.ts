@@ -109,3 +109,16 @@ test('skipped fields and kinds keep their own shapes; objects that are not plain
   const once = viaCache(cache, podDef, odd);
   assert.notEqual(viaCache(cache, podDef, odd), once, 'worked out again each time');
 });
+
+test('a kind whose creates keep missing rests from the cache, then tries again', () => {
+  const cache = new CreatedFieldsCache();
+  const configMapDef = 'io.k8s.api.core.v1.ConfigMap';
+  const configMap = (key: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { [key]: 'v' } });
+  // 64 creates, each of a shape of its own: fewer than one in four hit.
+  for (let i = 0; i < 64; i++) viaCache(cache, configMapDef, configMap(`key-${i}`));
+  const resting = viaCache(cache, configMapDef, configMap('same'));
+  assert.notEqual(viaCache(cache, configMapDef, configMap('same')), resting, 'resting: worked out each time');
+  for (let i = 0; i < 256; i++) viaCache(cache, configMapDef, configMap('same'));
+  const again = viaCache(cache, configMapDef, configMap('same'));
+  assert.equal(viaCache(cache, configMapDef, configMap('same')), again, 'remembered again after the rest');
+});

@@ -36,20 +36,48 @@ interface Remembered {
   shared: boolean;
 }
 
+/**
+ * Some creates never repeat a shape (a StatefulSet's pods name their own claims, a DaemonSet's
+ * pin their node, inside lists): for those, matching and remembering is all cost. A kind whose
+ * creates mostly miss rests from the cache for a while, then tries again.
+ */
+const judgedAfter = 64;
+const restFor = 256;
+
+interface Shapes {
+  readonly kept: Remembered[];
+  lookups: number;
+  hits: number;
+  /** Lookups left to answer without the cache. */
+  resting: number;
+}
+
 export class CreatedFieldsCache {
   // Keyed by the zero object (one per kind) and the skipped fields (one per endpoint), both
   // shared and long-lived: with the object's shape they decide the set.
-  private readonly byZero = new WeakMap<object, WeakMap<object, Remembered[]>>();
+  private readonly byZero = new WeakMap<object, WeakMap<object, Shapes>>();
 
   /** The fields `compute` gives for `created`, from an earlier create of the same shape if there was one. */
   fieldsOf(zero: object, skip: object, created: unknown, compute: () => FieldSet | undefined): FieldSet | undefined {
     let bySkip = this.byZero.get(zero);
     if (bySkip === undefined) this.byZero.set(zero, (bySkip = new WeakMap()));
-    let kept = bySkip.get(skip);
-    if (kept === undefined) bySkip.set(skip, (kept = []));
+    let shapes = bySkip.get(skip);
+    if (shapes === undefined) bySkip.set(skip, (shapes = { kept: [], lookups: 0, hits: 0, resting: 0 }));
+    if (shapes.resting > 0) {
+      shapes.resting--;
+      return compute();
+    }
+    if (++shapes.lookups === judgedAfter) {
+      // Fewer than one hit in four: not worth it for now.
+      if (shapes.hits * 4 < judgedAfter) shapes.resting = restFor;
+      shapes.lookups = 0;
+      shapes.hits = 0;
+    }
+    const { kept } = shapes;
     for (let i = 0; i < kept.length; i++) {
       const candidate = kept[i]!;
       if (matchValue(created, false, candidate.shape, 0) !== candidate.shape.length) continue;
+      shapes.hits++;
       if (i > 0) {
         kept.splice(i, 1);
         kept.unshift(candidate);
