@@ -603,7 +603,7 @@ export class ResourceStore {
       }
       // The body may be decoded again on a retry, and decoding works in place.
       return { update: structuredClone(body), expectedRv: requested };
-    });
+    }, true);
   }
 
   /**
@@ -617,11 +617,16 @@ export class ResourceStore {
     subresource: WriteSubresource | undefined,
     /** Given the current object (served version), the new body (served version, undecoded) or a create. */
     tryUpdate: (current: KubeObject | undefined) => UpdatePlan,
+    /**
+     * tryUpdate only reads the current object (a PUT's body replaces it; a patch is applied to a
+     * copy): it is then given the attempt's own parse rather than a copy of it.
+     */
+    readsCurrentOnly = false,
   ): Promise<{ object: ObjectOut; created: boolean }> {
     await this.deps.pipeline.ready();
     const key = this.key(namespace, name);
     for (let attempt = 0; ; attempt++) {
-      const step = await this.prepareUpdate(key, namespace, name, opts, subresource, tryUpdate, attempt);
+      const step = await this.prepareUpdate(key, namespace, name, opts, subresource, tryUpdate, attempt, readsCurrentOnly);
       if (!('written' in step)) return step;
       // Only what the rest needs is held while the write waits for its batch (see awaitCreated).
       const { formed, finalizing, reservation, expectedRv } = step;
@@ -659,15 +664,16 @@ export class ResourceStore {
     subresource: WriteSubresource | undefined,
     tryUpdate: (current: KubeObject | undefined) => UpdatePlan,
     attempt: number,
+    readsCurrentOnly: boolean,
   ): Promise<{ object: ObjectOut; created: boolean } | PendingUpdate> {
     const cached = this.current(namespace, name);
     const current = cached ? (parseCached<KubeObject>(cached)) : undefined;
-    // The caller's own copy, which it may change at will.
+    // The caller's own copy, which it may change at will (or, when it only reads, the parse itself).
     let servedCurrent: KubeObject | undefined;
     if (cached && this.convertsOnRead()) {
       const served = this.servedMaybe(ObjectOut.fromObject(current!));
       servedCurrent = (served instanceof Promise ? await served : served).copy();
-    } else if (cached) servedCurrent = jsonCopy(current!);
+    } else if (cached) servedCurrent = readsCurrentOnly ? current : jsonCopy(current!);
     const plan = tryUpdate(servedCurrent);
     if (plan.create) {
       if ((!this.strategy.allowCreateOnUpdate && !plan.createAlways) || subresource) throw notFound(this.gr, name);
@@ -736,7 +742,7 @@ export class ResourceStore {
       const patchedRv = (patched.metadata as { resourceVersion?: string } | undefined)?.resourceVersion;
       // A patch that names a resourceVersion is conditional on it; otherwise it retries on conflicts.
       return { update: patched, expectedRv: patchedRv && patchedRv !== currentRv ? patchedRv : undefined };
-    });
+    }, true);
   }
 
   private async removeNow(key: string, stored: StoredObject): Promise<void> {
