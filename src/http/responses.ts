@@ -3,7 +3,7 @@
 import type { ServerResponse } from 'node:http';
 import { lazyModule } from '../machinery/lazy-module.js';
 import { ApiError, statusInGoOrder, statusJson, toStatus, type Status } from '../apierrors/index.js';
-import type { KubeObject } from '../machinery/object.js';
+import { parseApiVersion, type KubeObject } from '../machinery/object.js';
 import type { ObjectOut } from '../registry/object-out.js';
 import type { ListResult, ResourceStore } from '../registry/store.js';
 import type { ResourceInfo } from '../schema/catalogue.js';
@@ -120,8 +120,7 @@ function metadataFormRefused(message: string): ApiError {
 }
 
 function groupAndKindOf(obj: KubeObject): { group: string; kind: string } {
-  const apiVersion = String(obj.apiVersion ?? '');
-  return { group: apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '', kind: String(obj.kind ?? '') };
+  return { group: parseApiVersion(String(obj.apiVersion ?? '')).group, kind: String(obj.kind ?? '') };
 }
 
 /** Any JSON value, in the negotiated encoding (JSON or YAML; protobuf for objects with a proto). */

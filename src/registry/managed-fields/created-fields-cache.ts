@@ -13,6 +13,7 @@
 // Names, label values, annotation texts and the like (scalars outside lists) are no part of a shape.
 import { rememberJsonText } from '../../storage/object-json.js';
 import type { FieldSet } from './field-set.js';
+import { deepFreeze } from './json-value.js';
 
 type Token = symbol | string | number | boolean | null;
 
@@ -99,12 +100,6 @@ export class CreatedFieldsCache {
     }
     return fields;
   }
-}
-
-function deepFreeze(set: FieldSet): void {
-  if (Object.isFrozen(set)) return;
-  for (const key in set) deepFreeze(set[key]!);
-  Object.freeze(set);
 }
 
 function isPlain(value: object): boolean {

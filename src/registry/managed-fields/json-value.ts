@@ -10,6 +10,16 @@ export function isObject(value: unknown): value is JsonMap {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * Freezes a value and everything in it, in place. An object already frozen is taken as frozen
+ * through (everything this folder freezes is), so shared subtrees are walked once.
+ */
+export function deepFreeze<T>(value: T): T {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
+  for (const v of Object.values(value)) deepFreeze(v);
+  return Object.freeze(value);
+}
+
 export function isEmptyObject(value: JsonMap): boolean {
   for (const _ in value) return false;
   return true;

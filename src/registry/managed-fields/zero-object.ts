@@ -6,7 +6,7 @@
 // are those the write pipeline fills in (schema/go-form), so a field Go prints whatever the
 // writer sent is never the writer's.
 import type { GoForms } from '../../schema/go-form/index.js';
-import type { JsonMap } from './json-value.js';
+import { deepFreeze, type JsonMap } from './json-value.js';
 
 export interface ZeroObjects {
   /** The zero value of a definition, frozen and shared: read it, never change it. */
@@ -18,16 +18,9 @@ export function createZeroObjects(forms: GoForms): ZeroObjects {
   return {
     of(name) {
       let zero = cache.get(name);
-      if (zero === undefined) cache.set(name, (zero = deepFreeze(forms.zero(name)) as JsonMap));
+      if (zero === undefined) cache.set(name, (zero = deepFreeze(forms.zero(name))));
       return zero;
     },
   };
 }
 
-function deepFreeze(value: unknown): unknown {
-  if (typeof value === 'object' && value !== null) {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
-}
